@@ -1,0 +1,18 @@
+package io.framewise.inference.kernels;
+
+/**
+ * Regular KH×KW convolution, NHWC, one image (the stem: 3×3, stride 2, 3 → 32 channels).
+ *
+ * <pre>out[oy][ox][co] = clamp(bias[co] + sum_{ky,kx,ci} in[oy*s+ky-padTop][ox*s+kx-padLeft][ci] * W[co][ky][kx][ci], lo, hi)</pre>
+ * Out-of-bounds input is real zero.
+ */
+public interface Conv2d {
+
+    /** Packs TFLite weights {@code [Cout][KH][KW][Cin]} into this kernel's layout. Called once at load. */
+    float[] pack(float[] weights, int cout, int kh, int kw, int cin);
+
+    void run(float[] in, int inOff, int h, int w, int cin,
+             int kh, int kw, int stride, int padTop, int padLeft,
+             float[] packed, float[] bias, int cout,
+             float[] out, int outOff, int oh, int ow, float lo, float hi);
+}

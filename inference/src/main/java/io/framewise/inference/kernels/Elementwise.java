@@ -1,0 +1,21 @@
+package io.framewise.inference.kernels;
+
+/** The small kernels of the graph edges: residual add, pooling, softmax. */
+public interface Elementwise {
+
+    /** {@code out[i] = clamp(a[i] + b[i], lo, hi)}; {@code out} may alias {@code a} or {@code b}. */
+    void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int len, float lo, float hi);
+
+    /** Mean over {@code pixels} rows of {@code [pixels][c]}: {@code out[ci] = mean_p in[p][ci]}, then clamp. */
+    void globalAveragePool(float[] in, int inOff, int pixels, int c, float[] out, int outOff, float lo, float hi);
+
+    /**
+     * AVERAGE_POOL_2D on one image {@code [H][W][C] -> [OH][OW][C]}; each window averages only its
+     * in-bounds elements (TFLite semantics).
+     */
+    void averagePool(float[] in, int inOff, int h, int w, int c, int fh, int fw, int stride,
+                     int padTop, int padLeft, float[] out, int outOff, int oh, int ow, float lo, float hi);
+
+    /** Numerically stable softmax of {@code in[inOff..inOff+n)} scaled by beta, into {@code out}. */
+    void softmax(float[] in, int inOff, int n, float beta, float[] out, int outOff);
+}

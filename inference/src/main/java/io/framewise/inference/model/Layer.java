@@ -1,0 +1,76 @@
+package io.framewise.inference.model;
+
+/**
+ * One operation of the float graph, with weights already dequantized to fp32 in TFLite's own layouts.
+ * Tensor fields are ids into {@link ModelGraph#tensors()}. Every layer clamps its output to
+ * [{@code lo}, {@code hi}]: the fused activation intersected with the output tensor's quantized range.
+ * Layers are immutable and shared by all threads; kernels pack the weights into their own layout once.
+ */
+public sealed interface Layer {
+
+    int output();
+
+    /** The TFLite operator this layer came from (e.g. {@code CONV_2D}), for summaries and errors. */
+    String opName();
+
+    /** Regular convolution (the stem, and any 1×1 pointwise conv: kh = kw = 1, stride 1). */
+    record Conv2D(int input, int output, int kh, int kw, int stride, Padding padding,
+                  int cin, int cout,
+                  float[] weights, // [Cout][KH][KW][Cin]
+                  float[] bias,    // [Cout]
+                  float lo, float hi) implements Layer {
+        public String opName() { return "CONV_2D"; }
+        public boolean isPointwise() { return kh == 1 && kw == 1 && stride == 1; }
+    }
+
+    /** Depthwise convolution with depth multiplier 1 (the only one MobileNets use; others fail at load). */
+    record DepthwiseConv2D(int input, int output, int kh, int kw, int stride, Padding padding,
+                           int channels,
+                           float[] weights, // [KH][KW][C]
+                           float[] bias,    // [C]
+                           float lo, float hi) implements Layer {
+        public String opName() { return "DEPTHWISE_CONV_2D"; }
+    }
+
+    /** Elementwise add of two tensors of the same shape (the inverted residual's skip connection). */
+    record Add(int inputA, int inputB, int output, float lo, float hi) implements Layer {
+        public String opName() { return "ADD"; }
+    }
+
+    /** AVERAGE_POOL_2D; averages only the in-bounds elements of each window, as TFLite does. */
+    record AveragePool2D(int input, int output, int fh, int fw, int stride, Padding padding,
+                         float lo, float hi) implements Layer {
+        public String opName() { return "AVERAGE_POOL_2D"; }
+    }
+
+    /** MEAN over the spatial axes (1, 2): a global average pool. {@code [H][W][C] -> [C]} */
+    record Mean(int input, int output, float lo, float hi) implements Layer {
+        public String opName() { return "MEAN"; }
+    }
+
+    /** Zero-padding of H and W (values are real zeros, i.e. the quantized zero point). */
+    record Pad(int input, int output, int top, int bottom, int left, int right) implements Layer {
+        public String opName() { return "PAD"; }
+    }
+
+    /** Fully connected: {@code out[o] = bias[o] + sum_i w[o][i] * in[i]}. */
+    record FullyConnected(int input, int output, int cin, int cout,
+                          float[] weights, // [Cout][Cin]
+                          float[] bias,    // [Cout]
+                          float lo, float hi) implements Layer {
+        public String opName() { return "FULLY_CONNECTED"; }
+    }
+
+    /** Softmax over the last axis with TFLite's beta. */
+    record Softmax(int input, int output, float beta) implements Layer {
+        public String opName() { return "SOFTMAX"; }
+    }
+
+    /**
+     * A change of shape only (RESHAPE, SQUEEZE, and QUANTIZE/DEQUANTIZE, which are identities on real values).
+     * Executors alias the output to the input's memory.
+     */
+    record Reshape(int input, int output, String fromOp) implements Layer {
+        public String opName() { return fromOp; }
+    }
+}

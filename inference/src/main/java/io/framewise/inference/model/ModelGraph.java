@@ -1,0 +1,29 @@
+package io.framewise.inference.model;
+
+import java.util.List;
+
+/**
+ * The float graph of one model file: shapes (the model config) plus the immutable dequantized weights
+ * inside its layers. Loaded once per JVM and shared by every thread and every operator instance.
+ *
+ * @param name        file name the model came from
+ * @param sha256      hex SHA-256 of the model file (events carry it so a model swap is visible)
+ * @param input       input image spec
+ * @param inputTensor id of the graph input tensor in {@link #tensors()}
+ * @param outputTensor id of the graph output tensor (probabilities when the graph ends in SOFTMAX)
+ * @param numClasses  size of the output vector
+ * @param tensors     all activation tensors, indexed by id
+ * @param layers      layers in execution order (TFLite's operator order)
+ */
+public record ModelGraph(String name, String sha256, InputSpec input, int inputTensor, int outputTensor,
+                         int numClasses, List<TensorInfo> tensors, List<Layer> layers) {
+
+    public TensorInfo tensor(int id) {
+        return tensors.get(id);
+    }
+
+    /** True when the graph's last layer is a softmax (its output is already a probability vector). */
+    public boolean endsInSoftmax() {
+        return !layers.isEmpty() && layers.get(layers.size() - 1) instanceof Layer.Softmax;
+    }
+}
