@@ -1,0 +1,177 @@
+package io.framewise.inference.exec;
+
+import io.framewise.inference.plan.Plan;
+
+import java.util.function.IntConsumer;
+
+/**
+ * Classifies batches of preprocessed images (RGB bytes at the model's input size, e.g.
+ * {@code [N][224][224][3]}) with a shared {@link CompiledModel}. Owns one workspace per thread and
+ * the result objects; after the first call of a given size, {@code classify} allocates nothing.
+ *
+ * <p>Not thread-safe: one classifier per thread of the caller (one per Flink subtask). Results are
+ * bit-identical whatever the thread count or batch split: every image is computed by the same code
+ * on its own.
+ */
+public final class Classifier implements AutoCloseable {
+
+    private final CompiledModel model;
+    private final ClassifierOptions options;
+    private final Workspace[] workspaces; // [threads]
+    private final Classification[] results; // [maxBatch]
+    private final BatchWorkers workers;
+    private final Part part = new Part();
+
+    public Classifier(CompiledModel model, ClassifierOptions options) {
+        this.model = model;
+        this.options = options;
+        int threads = Math.min(options.threads(), options.maxBatch());
+        int perThread = (options.maxBatch() + threads - 1) / threads;
+        this.workspaces = new Workspace[threads];
+        for (int t = 0; t < threads; t++) {
+            workspaces[t] = new Workspace(model.plan(), perThread);
+        }
+        this.results = new Classification[options.maxBatch()];
+        for (int i = 0; i < results.length; i++) {
+            results[i] = new Classification(options.topK(), model.numClasses(), options.keepScores());
+        }
+        this.workers = threads > 1 ? new BatchWorkers(threads, "framewise-infer") : null;
+    }
+
+    public CompiledModel model() {
+        return model;
+    }
+
+    public ClassifierOptions options() {
+        return options;
+    }
+
+    /**
+     * Classifies {@code n <= maxBatch} images packed back to back in {@code pixels}. Returns this
+     * classifier's result array; entries {@code [0, n)} are valid until the next call.
+     */
+    public Classification[] classify(byte[] pixels, int n) {
+        int bytes = model.imageBytes();
+        if (n < 0 || n > options.maxBatch()) {
+            throw new IllegalArgumentException("batch of " + n + " images; this classifier takes 0.." + options.maxBatch());
+        }
+        if ((long) n * bytes > pixels.length) {
+            throw new IllegalArgumentException("pixel buffer holds " + pixels.length + " bytes, " + n + " images need "
+                    + (long) n * bytes);
+        }
+        part.pixels = pixels;
+        part.images = null;
+        run(n);
+        return results;
+    }
+
+    /** Like {@link #classify(byte[], int)} with one array per image, each {@code H*W*3} bytes. */
+    public Classification[] classify(byte[][] images, int n) {
+        if (n < 0 || n > options.maxBatch() || n > images.length) {
+            throw new IllegalArgumentException("batch of " + n + " images; this classifier takes 0.." + options.maxBatch());
+        }
+        for (int i = 0; i < n; i++) {
+            if (images[i] == null || images[i].length != model.imageBytes()) {
+                throw new IllegalArgumentException("image " + i + " must be " + model.imageBytes() + " bytes (RGB "
+                        + model.input().width() + "x" + model.input().height() + ")");
+            }
+        }
+        part.pixels = null;
+        part.images = images;
+        run(n);
+        return results;
+    }
+
+    private void run(int n) {
+        part.n = n;
+        if (n == 0) {
+            return;
+        }
+        if (workers == null) {
+            part.accept(0);
+        } else {
+            workers.run(part);
+        }
+    }
+
+    /** Per-step and per-kind timings need profiling on every workspace. */
+    public void setProfiling(boolean on) {
+        for (Workspace ws : workspaces) {
+            ws.setProfiling(on);
+            ws.resetTimes();
+        }
+    }
+
+    /** Nanoseconds per step kind summed over all workspaces. */
+    public long[] nanosByKind() {
+        long[] sum = null;
+        for (Workspace ws : workspaces) {
+            long[] t = ws.nanosByKind();
+            if (sum == null) {
+                sum = t;
+            } else {
+                for (int i = 0; i < t.length; i++) {
+                    sum[i] += t[i];
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** Nanoseconds per plan step summed over all workspaces. */
+    public long[] nanosByStep() {
+        long[] sum = null;
+        for (Workspace ws : workspaces) {
+            long[] t = ws.nanosByStep();
+            if (sum == null) {
+                sum = t;
+            } else {
+                for (int i = 0; i < t.length; i++) {
+                    sum[i] += t[i];
+                }
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        if (workers != null) {
+            workers.close();
+        }
+    }
+
+    /** The work of one thread: a contiguous share of the batch. One instance, reused. */
+    private final class Part implements IntConsumer {
+        byte[] pixels;
+        byte[][] images;
+        int n;
+
+        @Override
+        public void accept(int t) {
+            int threads = workspaces.length;
+            int per = (n + threads - 1) / threads;
+            int from = Math.min(n, t * per);
+            int to = Math.min(n, from + per);
+            if (from >= to) {
+                return;
+            }
+            Workspace ws = workspaces[t];
+            Plan plan = model.plan();
+            int bytes = model.imageBytes();
+            float[] in = ws.slot(plan.input().slot());
+            for (int i = from; i < to; i++) {
+                if (pixels != null) {
+                    model.inputMap().map(pixels, i * bytes, in, plan.input().offset(i - from), bytes);
+                } else {
+                    model.inputMap().map(images[i], 0, in, plan.input().offset(i - from), bytes);
+                }
+            }
+            Engine.forward(plan, ws, to - from);
+            float[] out = ws.slot(plan.output().slot());
+            for (int i = from; i < to; i++) {
+                results[i].fill(out, plan.output().offset(i - from), model.numClasses(), model.labels());
+            }
+        }
+    }
+}

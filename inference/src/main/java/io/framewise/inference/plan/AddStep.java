@@ -1,0 +1,35 @@
+package io.framewise.inference.plan;
+
+import io.framewise.inference.exec.Workspace;
+import io.framewise.inference.kernels.Elementwise;
+
+/** Residual add of two same-shaped tensors (unfused path). */
+final class AddStep extends Step {
+
+    private final Elementwise kernel;
+    private final TensorSlot a, b, out;
+    private final int elements; // per image
+    private final float lo, hi;
+
+    AddStep(String name, Elementwise kernel, TensorSlot a, TensorSlot b, TensorSlot out, int elements, float lo, float hi) {
+        super(name, Kind.ADD);
+        this.kernel = kernel;
+        this.a = a;
+        this.b = b;
+        this.out = out;
+        this.elements = elements;
+        this.lo = lo;
+        this.hi = hi;
+    }
+
+    @Override
+    public void run(Workspace ws, int n) {
+        // images are dense in their slots, so the whole batch is one add
+        kernel.add(ws.slot(a.slot()), 0, ws.slot(b.slot()), 0, ws.slot(out.slot()), 0, n * elements, lo, hi);
+    }
+
+    @Override
+    public long macsPerImage() {
+        return 0;
+    }
+}

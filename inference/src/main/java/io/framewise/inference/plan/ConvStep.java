@@ -1,0 +1,54 @@
+package io.framewise.inference.plan;
+
+import io.framewise.inference.exec.Workspace;
+import io.framewise.inference.kernels.Conv2d;
+import io.framewise.inference.model.Layer;
+
+/** A regular K×K convolution, image by image (MobileNet's stem). */
+final class ConvStep extends Step {
+
+    private final Conv2d kernel;
+    private final TensorSlot in;
+    private final TensorSlot out;
+    private final int h, w, cin, kh, kw, stride, padTop, padLeft, cout, oh, ow;
+    private final float[] packed;
+    private final float[] bias; // [Cout]
+    private final float lo, hi;
+
+    ConvStep(String name, Conv2d kernel, Layer.Conv2D l, TensorSlot in, TensorSlot out, int h, int w, int oh, int ow) {
+        super(name, Kind.STEM);
+        this.kernel = kernel;
+        this.in = in;
+        this.out = out;
+        this.h = h;
+        this.w = w;
+        this.cin = l.cin();
+        this.kh = l.kh();
+        this.kw = l.kw();
+        this.stride = l.stride();
+        this.padTop = l.padding().padBefore(h, kh, stride);
+        this.padLeft = l.padding().padBefore(w, kw, stride);
+        this.cout = l.cout();
+        this.oh = oh;
+        this.ow = ow;
+        this.packed = kernel.pack(l.weights(), cout, kh, kw, cin);
+        this.bias = l.bias();
+        this.lo = l.lo();
+        this.hi = l.hi();
+    }
+
+    @Override
+    public void run(Workspace ws, int n) {
+        float[] src = ws.slot(in.slot());
+        float[] dst = ws.slot(out.slot());
+        for (int i = 0; i < n; i++) {
+            kernel.run(src, in.offset(i), h, w, cin, kh, kw, stride, padTop, padLeft, packed, bias, cout,
+                    dst, out.offset(i), oh, ow, lo, hi);
+        }
+    }
+
+    @Override
+    public long macsPerImage() {
+        return (long) oh * ow * cout * kh * kw * cin;
+    }
+}

@@ -1,0 +1,54 @@
+package io.framewise.inference.plan;
+
+import io.framewise.inference.exec.Workspace;
+import io.framewise.inference.kernels.DepthwiseConv;
+import io.framewise.inference.model.Layer;
+
+/** An unfused depthwise convolution over whole images. */
+final class DepthwiseStep extends Step {
+
+    private final DepthwiseConv kernel;
+    private final TensorSlot in;
+    private final TensorSlot out;
+    private final int h, w, c, kh, kw, stride, padTop, padLeft, oh, ow;
+    private final float[] packed;
+    private final float[] bias; // [C]
+    private final float lo, hi;
+
+    DepthwiseStep(String name, DepthwiseConv kernel, Layer.DepthwiseConv2D l, TensorSlot in, TensorSlot out,
+                  int h, int w, int oh, int ow) {
+        super(name, Kind.DEPTHWISE);
+        this.kernel = kernel;
+        this.in = in;
+        this.out = out;
+        this.h = h;
+        this.w = w;
+        this.c = l.channels();
+        this.kh = l.kh();
+        this.kw = l.kw();
+        this.stride = l.stride();
+        this.padTop = l.padding().padBefore(h, kh, stride);
+        this.padLeft = l.padding().padBefore(w, kw, stride);
+        this.oh = oh;
+        this.ow = ow;
+        this.packed = kernel.pack(l.weights(), kh, kw, c);
+        this.bias = l.bias();
+        this.lo = l.lo();
+        this.hi = l.hi();
+    }
+
+    @Override
+    public void run(Workspace ws, int n) {
+        float[] src = ws.slot(in.slot());
+        float[] dst = ws.slot(out.slot());
+        for (int i = 0; i < n; i++) {
+            kernel.run(src, in.offset(i), 0, h, w, c, kh, kw, stride, padTop, padLeft, packed, bias,
+                    dst, out.offset(i), 0, oh, ow, 0, oh, lo, hi);
+        }
+    }
+
+    @Override
+    public long macsPerImage() {
+        return (long) oh * ow * c * kh * kw;
+    }
+}

@@ -1,0 +1,168 @@
+package io.framewise.inference.plan;
+
+import io.framewise.inference.exec.Workspace;
+import io.framewise.inference.kernels.DepthwiseConv;
+import io.framewise.inference.kernels.Elementwise;
+import io.framewise.inference.kernels.PointwiseConv;
+import io.framewise.inference.model.Layer;
+
+/**
+ * MobileNetV2's inverted residual block (1×1 expand → 3×3 depthwise → 1×1 project → optional residual
+ * add) or MobileNetV1's depthwise separable block (no expand, no add), computed over tiles of output
+ * rows so the expanded tensor never goes to memory in full: for the early blocks (112×112×96,
+ * 56×56×144 expanded) it would not fit in L2, and writing then re-reading it is what the unfused path
+ * pays for.
+ *
+ * <p>Each tile expands only the input rows its depthwise window needs; the {@code kh - stride} rows
+ * shared with the previous tile are moved to the front of the tile buffer instead of being
+ * recomputed. The arithmetic per output element is exactly the unfused path's, so both paths agree
+ * bit for bit (tested).
+ */
+final class FusedBlockStep extends Step {
+
+    private final PointwiseConv pointwise;
+    private final DepthwiseConv depthwise;
+    private final Elementwise elementwise;
+    private final TensorSlot in;  // block input [H][W][Cin]
+    private final TensorSlot out; // block output [OH][OW][Cout]
+    private final int h, w, cin, cexp, cout, kh, kw, stride, padTop, padLeft, oh, ow;
+    private final int tileRows;   // output rows per tile
+    private final boolean expand;
+    private final float[] expandPacked; // null without expand
+    private final float[] expandBias;   // [Cexp]
+    private final float expandLo, expandHi;
+    private final float[] dwPacked;
+    private final float[] dwBias;       // [Cexp]
+    private final float dwLo, dwHi;
+    private final float[] projectPacked;
+    private final float[] projectBias;  // [Cout]
+    private final float projectLo, projectHi;
+    private final boolean residual;
+    private final float addLo, addHi;
+    private final long macs;
+
+    FusedBlockStep(String name, PointwiseConv pointwise, DepthwiseConv depthwise, Elementwise elementwise,
+                   TensorSlot in, TensorSlot out, int h, int w,
+                   Layer.Conv2D expandLayer, Layer.DepthwiseConv2D dw, Layer.Conv2D project, Layer.Add add,
+                   int oh, int ow, int tileRows) {
+        super(name, Step.Kind.FUSED_BLOCK);
+        this.pointwise = pointwise;
+        this.depthwise = depthwise;
+        this.elementwise = elementwise;
+        this.in = in;
+        this.out = out;
+        this.h = h;
+        this.w = w;
+        this.expand = expandLayer != null;
+        this.cin = expand ? expandLayer.cin() : dw.channels();
+        this.cexp = dw.channels();
+        this.cout = project.cout();
+        this.kh = dw.kh();
+        this.kw = dw.kw();
+        this.stride = dw.stride();
+        this.padTop = dw.padding().padBefore(h, kh, stride);
+        this.padLeft = dw.padding().padBefore(w, kw, stride);
+        this.oh = oh;
+        this.ow = ow;
+        this.tileRows = tileRows;
+        this.expandPacked = expand ? pointwise.pack(expandLayer.weights(), cin, cexp) : null;
+        this.expandBias = expand ? expandLayer.bias() : null;
+        this.expandLo = expand ? expandLayer.lo() : 0;
+        this.expandHi = expand ? expandLayer.hi() : 0;
+        this.dwPacked = depthwise.pack(dw.weights(), kh, kw, cexp);
+        this.dwBias = dw.bias();
+        this.dwLo = dw.lo();
+        this.dwHi = dw.hi();
+        this.projectPacked = pointwise.pack(project.weights(), cexp, cout);
+        this.projectBias = project.bias();
+        this.projectLo = project.lo();
+        this.projectHi = project.hi();
+        this.residual = add != null;
+        this.addLo = residual ? add.lo() : 0;
+        this.addHi = residual ? add.hi() : 0;
+        this.macs = (expand ? (long) h * w * cin * cexp : 0) + (long) oh * ow * cexp * kh * kw
+                + (long) oh * ow * cexp * cout;
+    }
+
+    /** Floats of the expanded-row tile buffer this step needs. */
+    static int expandTileFloats(int tileRows, int stride, int kh, int w, int cexp) {
+        return ((tileRows - 1) * stride + kh) * w * cexp;
+    }
+
+    int expandTileFloats() {
+        return expand ? expandTileFloats(tileRows, stride, kh, w, cexp) : 0;
+    }
+
+    int dwTileFloats() {
+        return tileRows * ow * cexp;
+    }
+
+    @Override
+    public void run(Workspace ws, int n) {
+        float[] src = ws.slot(in.slot());
+        float[] dst = ws.slot(out.slot());
+        float[] et = ws.expandTile(); // [rows][W][Cexp], row iy at (iy - row0) * rowFloats
+        float[] dt = ws.dwTile();     // [tileRows][OW][Cexp]
+        int rowFloats = w * cexp;
+        boolean profile = ws.profiling();
+        for (int i = 0; i < n; i++) {
+            int inOff = in.offset(i);
+            int outOff = out.offset(i);
+            int prevRow0 = 0;
+            int prevHi = 0; // rows [.., prevHi) of the image are valid in the tile at (iy - prevRow0)
+            for (int oy0 = 0; oy0 < oh; oy0 += tileRows) {
+                int oy1 = Math.min(oy0 + tileRows, oh);
+                long t0 = profile ? System.nanoTime() : 0;
+                float[] dwIn;
+                int dwInOff;
+                int dwRow0;
+                if (expand) {
+                    int row0 = oy0 * stride - padTop;
+                    int lo = Math.max(row0, 0);
+                    int hi = Math.min((oy1 - 1) * stride - padTop + kh, h);
+                    int from = lo;
+                    if (prevHi > lo) {
+                        // hot spot avoided: the kh - stride overlap rows move, they are not recomputed
+                        System.arraycopy(et, (lo - prevRow0) * rowFloats, et, (lo - row0) * rowFloats,
+                                (prevHi - lo) * rowFloats);
+                        from = prevHi;
+                    }
+                    if (hi > from) {
+                        pointwise.run(src, inOff + from * w * cin, (hi - from) * w, cin, expandPacked, expandBias,
+                                cexp, et, (from - row0) * rowFloats, expandLo, expandHi);
+                    }
+                    prevRow0 = row0;
+                    prevHi = hi;
+                    dwIn = et;
+                    dwInOff = 0;
+                    dwRow0 = row0;
+                } else {
+                    dwIn = src;
+                    dwInOff = inOff;
+                    dwRow0 = 0;
+                }
+                long t1 = profile ? System.nanoTime() : 0;
+                depthwise.run(dwIn, dwInOff, dwRow0, h, w, cexp, kh, kw, stride, padTop, padLeft, dwPacked, dwBias,
+                        dt, 0, oy0, oh, ow, oy0, oy1, dwLo, dwHi);
+                long t2 = profile ? System.nanoTime() : 0;
+                int pix = (oy1 - oy0) * ow;
+                int o = outOff + oy0 * ow * cout;
+                pointwise.run(dt, 0, pix, cexp, projectPacked, projectBias, cout, dst, o, projectLo, projectHi);
+                if (residual) {
+                    elementwise.add(dst, o, src, inOff + oy0 * w * cin, dst, o, pix * cout, addLo, addHi);
+                }
+                if (profile) {
+                    long t3 = System.nanoTime();
+                    ws.addTime(Kind.EXPAND, t1 - t0);
+                    ws.addTime(Kind.DEPTHWISE, t2 - t1);
+                    ws.addTime(Kind.PROJECT, t3 - t2);
+                }
+            }
+        }
+    }
+
+    @Override
+    public long macsPerImage() {
+        return macs;
+    }
+}

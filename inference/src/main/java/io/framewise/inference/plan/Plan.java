@@ -1,0 +1,32 @@
+package io.framewise.inference.plan;
+
+import io.framewise.inference.kernels.KernelSet;
+import io.framewise.inference.model.ModelGraph;
+
+import java.util.List;
+
+/**
+ * The executable form of a model: steps with their packed weights (immutable, shared by every thread
+ * and operator instance of a JVM) plus the sizes a per-thread workspace must have.
+ *
+ * @param slotFloats    per-image floats of each workspace slot
+ * @param input         where the input image goes ({@code [H][W][C]} floats per image)
+ * @param output        where the output vector ends up ({@code [classes]} per image)
+ * @param expandTile    floats of the fused blocks' expanded-row tile (0 when nothing is fused)
+ * @param dwTile        floats of the fused blocks' depthwise output tile
+ */
+public record Plan(ModelGraph graph, KernelSet kernels, PlanOptions options, List<Step> steps, int[] slotFloats,
+                   TensorSlot input, TensorSlot output, int expandTile, int dwTile) {
+
+    public long macsPerImage() {
+        long m = 0;
+        for (Step s : steps) {
+            m += s.macsPerImage();
+        }
+        return m;
+    }
+
+    public long fusedBlocks() {
+        return steps.stream().filter(s -> s.kind() == Step.Kind.FUSED_BLOCK).count();
+    }
+}

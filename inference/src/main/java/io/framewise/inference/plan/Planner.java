@@ -1,0 +1,311 @@
+package io.framewise.inference.plan;
+
+import io.framewise.inference.kernels.DepthwiseConv;
+import io.framewise.inference.kernels.KernelSet;
+import io.framewise.inference.model.Layer;
+import io.framewise.inference.model.ModelFormatException;
+import io.framewise.inference.model.ModelGraph;
+import io.framewise.inference.model.TensorInfo;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns a model's layer list into a {@link Plan}: recognises MobileNetV2's inverted residual block
+ * (1×1 expand → depthwise → 1×1 project → optional ADD) and MobileNetV1's depthwise separable block
+ * (depthwise → 1×1), decides per block between the fused row-tiled path and the unfused one, packs
+ * weights for the chosen kernels, and assigns every tensor a workspace slot by liveness.
+ */
+public final class Planner {
+
+    private final ModelGraph g;
+    private final KernelSet k;
+    private final PlanOptions opt;
+    private final int[] consumers;      // per tensor id
+    private final int[] alias;          // tensor id -> tensor whose memory it shares (itself if none)
+    private final List<Unit> units = new ArrayList<>();
+
+    /** A planned step before slots are known: which tensors it reads and writes. */
+    private record Unit(Layer[] layers, int[] inputs, int output, boolean fused) {
+    }
+
+    private Planner(ModelGraph g, KernelSet k, PlanOptions opt) {
+        this.g = g;
+        this.k = k;
+        this.opt = opt;
+        int nt = g.tensors().size();
+        this.consumers = new int[nt];
+        this.alias = new int[nt];
+        for (int t = 0; t < nt; t++) {
+            alias[t] = t;
+        }
+        for (Layer l : g.layers()) {
+            for (int t : inputsOf(l)) {
+                consumers[t]++;
+            }
+        }
+    }
+
+    public static Plan plan(ModelGraph graph, KernelSet kernels, PlanOptions options) {
+        return new Planner(graph, kernels, options).build();
+    }
+
+    private Plan build() {
+        group();
+        return assignAndBuild();
+    }
+
+    // ---- 1. group layers into units, recognising blocks ----
+
+    private void group() {
+        List<Layer> ls = g.layers();
+        int i = 0;
+        while (i < ls.size()) {
+            Layer l = ls.get(i);
+            if (l instanceof Layer.Reshape r) {
+                alias[r.output()] = root(r.input());
+                i++;
+                continue;
+            }
+            int used = tryBlock(ls, i);
+            if (used > 0) {
+                i += used;
+                continue;
+            }
+            units.add(new Unit(new Layer[] {l}, inputsOf(l), l.output(), false));
+            i++;
+        }
+    }
+
+    /** Recognises a block starting at {@code i}; returns how many layers it took (0 if none). */
+    private int tryBlock(List<Layer> ls, int i) {
+        Layer.Conv2D expand = null;
+        int j = i;
+        if (ls.get(j) instanceof Layer.Conv2D c && c.isPointwise() && j + 1 < ls.size()
+                && ls.get(j + 1) instanceof Layer.DepthwiseConv2D d && d.input() == c.output() && consumers[c.output()] == 1) {
+            expand = c;
+            j++;
+        }
+        if (!(ls.get(j) instanceof Layer.DepthwiseConv2D dw) || j + 1 >= ls.size()) {
+            return 0;
+        }
+        if (!(ls.get(j + 1) instanceof Layer.Conv2D project) || !project.isPointwise()
+                || project.input() != dw.output() || consumers[dw.output()] != 1) {
+            return 0;
+        }
+        int blockInput = expand != null ? expand.input() : dw.input();
+        Layer.Add add = null;
+        if (j + 2 < ls.size() && ls.get(j + 2) instanceof Layer.Add a && consumers[project.output()] == 1
+                && ((a.inputA() == project.output() && a.inputB() == blockInput)
+                || (a.inputB() == project.output() && a.inputA() == blockInput))) {
+            add = a;
+        }
+        int taken = (j - i) + 2 + (add != null ? 1 : 0);
+        int output = add != null ? add.output() : project.output();
+        boolean fuse = shouldFuse(dw);
+        if (fuse) {
+            units.add(new Unit(new Layer[] {expand, dw, project, add}, new int[] {blockInput}, output, true));
+        } else {
+            if (expand != null) {
+                units.add(new Unit(new Layer[] {expand}, new int[] {expand.input()}, expand.output(), false));
+            }
+            units.add(new Unit(new Layer[] {dw}, new int[] {dw.input()}, dw.output(), false));
+            units.add(new Unit(new Layer[] {project}, new int[] {project.input()}, project.output(), false));
+            if (add != null) {
+                units.add(new Unit(new Layer[] {add}, new int[] {add.inputA(), add.inputB()}, add.output(), false));
+            }
+        }
+        return taken;
+    }
+
+    private boolean shouldFuse(Layer.DepthwiseConv2D dw) {
+        return switch (opt.fusion()) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> (long) g.tensor(dw.input()).elements() * Float.BYTES > opt.fuseAboveBytes();
+        };
+    }
+
+    // ---- 2. slots by liveness, then steps ----
+
+    private Plan assignAndBuild() {
+        int nt = g.tensors().size();
+        int[] lastUse = new int[nt];
+        Arrays.fill(lastUse, -1);
+        for (int u = 0; u < units.size(); u++) {
+            for (int t : units.get(u).inputs()) {
+                lastUse[root(t)] = u;
+            }
+        }
+        int out = root(g.outputTensor());
+        lastUse[out] = Integer.MAX_VALUE;
+
+        int[] slotOf = new int[nt];
+        Arrays.fill(slotOf, -1);
+        List<Integer> slotSize = new ArrayList<>();
+        List<Boolean> slotBusy = new ArrayList<>();
+        int in = root(g.inputTensor());
+        slotOf[in] = take(slotSize, slotBusy, g.tensor(in).elements());
+
+        List<Step> steps = new ArrayList<>();
+        int expandTile = 0;
+        int dwTile = 0;
+        for (int u = 0; u < units.size(); u++) {
+            Unit unit = units.get(u);
+            int o = root(unit.output());
+            for (int t : unit.inputs()) {
+                if (slotOf[root(t)] < 0) {
+                    throw new ModelFormatException("tensor '" + g.tensor(t).name() + "' is read before any layer writes it");
+                }
+            }
+            slotOf[o] = take(slotSize, slotBusy, g.tensor(o).elements());
+            Step s = step(unit, u, slotOf);
+            if (s instanceof FusedBlockStep f) {
+                expandTile = Math.max(expandTile, f.expandTileFloats());
+                dwTile = Math.max(dwTile, f.dwTileFloats());
+            }
+            steps.add(s);
+            for (int t : unit.inputs()) {
+                int r = root(t);
+                if (lastUse[r] == u) {
+                    slotBusy.set(slotOf[r], false);
+                }
+            }
+        }
+        int[] sizes = slotSize.stream().mapToInt(Integer::intValue).toArray();
+        return new Plan(g, k, opt, List.copyOf(steps), sizes, slot(in, slotOf), slot(out, slotOf), expandTile, dwTile);
+    }
+
+    private static int take(List<Integer> size, List<Boolean> busy, int floats) {
+        for (int s = 0; s < busy.size(); s++) {
+            if (!busy.get(s)) {
+                busy.set(s, true);
+                size.set(s, Math.max(size.get(s), floats));
+                return s;
+            }
+        }
+        size.add(floats);
+        busy.add(true);
+        return size.size() - 1;
+    }
+
+    private TensorSlot slot(int t, int[] slotOf) {
+        int r = root(t);
+        return new TensorSlot(slotOf[r], g.tensor(r).elements());
+    }
+
+    private Step step(Unit unit, int index, int[] slotOf) {
+        Layer first = unit.layers()[0] != null ? unit.layers()[0] : unit.layers()[1];
+        TensorSlot out = slot(unit.output(), slotOf);
+        if (unit.fused()) {
+            Layer.Conv2D expand = (Layer.Conv2D) unit.layers()[0];
+            Layer.DepthwiseConv2D dw = (Layer.DepthwiseConv2D) unit.layers()[1];
+            Layer.Conv2D project = (Layer.Conv2D) unit.layers()[2];
+            Layer.Add add = (Layer.Add) unit.layers()[3];
+            TensorInfo ti = g.tensor(unit.inputs()[0]);
+            TensorInfo to = g.tensor(dw.output());
+            int tile = tileRows(dw, ti.width(), to.height(), to.width(), expand != null);
+            return new FusedBlockStep("block" + index + (expand == null ? " dw+pw" : " expand+dw+project")
+                    + (add != null ? "+add" : ""), k.pointwise(), depthwiseFor(dw), k.elementwise(),
+                    slot(unit.inputs()[0], slotOf), out, ti.height(), ti.width(), expand, dw, project, add,
+                    to.height(), to.width(), tile);
+        }
+        String name = index + " " + first.opName();
+        TensorInfo ti = g.tensor(unit.inputs()[0]);
+        TensorInfo to = g.tensor(unit.output());
+        TensorSlot in = slot(unit.inputs()[0], slotOf);
+        if (first instanceof Layer.Conv2D c) {
+            if (c.isPointwise()) {
+                Step.Kind kind = to.channels() > ti.channels() ? Step.Kind.EXPAND : Step.Kind.PROJECT;
+                if (to.height() == 1 && to.width() == 1) {
+                    kind = Step.Kind.HEAD;
+                }
+                return new PointwiseStep(name, kind, k.pointwise(), in, out, ti.height() * ti.width(), c.cin(), c.cout(),
+                        c.weights(), c.bias(), c.lo(), c.hi());
+            }
+            return new ConvStep(name, k.conv(), c, in, out, ti.height(), ti.width(), to.height(), to.width());
+        }
+        if (first instanceof Layer.DepthwiseConv2D d) {
+            return new DepthwiseStep(name, depthwiseFor(d), d, in, out, ti.height(), ti.width(), to.height(), to.width());
+        }
+        if (first instanceof Layer.Add a) {
+            return new AddStep(name, k.elementwise(), slot(a.inputA(), slotOf), slot(a.inputB(), slotOf), out,
+                    to.elements(), a.lo(), a.hi());
+        }
+        if (first instanceof Layer.Mean m) {
+            return PoolStep.global(name, k.elementwise(), in, out, ti.height(), ti.width(), ti.channels(), m.lo(), m.hi());
+        }
+        if (first instanceof Layer.AveragePool2D p) {
+            return new PoolStep(name, k.elementwise(), in, out, ti.height(), ti.width(), ti.channels(), p.fh(), p.fw(),
+                    p.stride(), p.padding().padBefore(ti.height(), p.fh(), p.stride()),
+                    p.padding().padBefore(ti.width(), p.fw(), p.stride()), to.height(), to.width(), p.lo(), p.hi());
+        }
+        if (first instanceof Layer.FullyConnected f) {
+            return new PointwiseStep(name, Step.Kind.HEAD, k.pointwise(), in, out, 1, f.cin(), f.cout(),
+                    f.weights(), f.bias(), f.lo(), f.hi());
+        }
+        if (first instanceof Layer.Softmax s) {
+            return new SoftmaxStep(name, k.elementwise(), in, out, to.channels(), s.beta());
+        }
+        if (first instanceof Layer.Pad p) {
+            return new PadStep(name, in, out, ti.height(), ti.width(), ti.channels(), p.top(), p.left(),
+                    to.height(), to.width());
+        }
+        throw new ModelFormatException("the planner cannot run layer " + first.opName());
+    }
+
+    private DepthwiseConv depthwiseFor(Layer.DepthwiseConv2D d) {
+        return d.kh() == 3 && d.kw() == 3 ? k.depthwise3x3() : k.depthwiseGeneric();
+    }
+
+    /** Output rows per tile: as many as keep the expanded-row tile within the budget, at least one. */
+    private int tileRows(Layer.DepthwiseConv2D dw, int w, int oh, int ow, boolean expand) {
+        long budget = opt.tileBytes() / Float.BYTES;
+        int best = 1;
+        for (int t = 1; t <= oh; t++) {
+            long floats = expand ? FusedBlockStep.expandTileFloats(t, dw.stride(), dw.kh(), w, dw.channels())
+                    : (long) t * ow * dw.channels();
+            if (floats > budget) {
+                break;
+            }
+            best = t;
+        }
+        return best;
+    }
+
+    private int root(int t) {
+        while (alias[t] != t) {
+            t = alias[t];
+        }
+        return t;
+    }
+
+    private static int[] inputsOf(Layer l) {
+        if (l instanceof Layer.Add a) {
+            return new int[] {a.inputA(), a.inputB()};
+        }
+        if (l instanceof Layer.Conv2D c) {
+            return new int[] {c.input()};
+        }
+        if (l instanceof Layer.DepthwiseConv2D d) {
+            return new int[] {d.input()};
+        }
+        if (l instanceof Layer.AveragePool2D p) {
+            return new int[] {p.input()};
+        }
+        if (l instanceof Layer.Mean m) {
+            return new int[] {m.input()};
+        }
+        if (l instanceof Layer.Pad p) {
+            return new int[] {p.input()};
+        }
+        if (l instanceof Layer.FullyConnected f) {
+            return new int[] {f.input()};
+        }
+        if (l instanceof Layer.Softmax s) {
+            return new int[] {s.input()};
+        }
+        return new int[] {((Layer.Reshape) l).input()};
+    }
+}

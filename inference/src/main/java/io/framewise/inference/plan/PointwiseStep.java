@@ -1,0 +1,50 @@
+package io.framewise.inference.plan;
+
+import io.framewise.inference.exec.Workspace;
+import io.framewise.inference.kernels.PointwiseConv;
+
+/**
+ * A 1×1 convolution or fully connected layer as one GEMM over all (image × pixel) rows of the batch:
+ * the images of a batch are contiguous in their slot, so the batch only makes the GEMM taller.
+ */
+final class PointwiseStep extends Step {
+
+    private final PointwiseConv kernel;
+    private final TensorSlot in;
+    private final TensorSlot out;
+    private final int pixels; // per image
+    private final int cin;
+    private final int cout;
+    private final float[] packed;
+    private final float[] bias; // [Cout]
+    private final float lo;
+    private final float hi;
+
+    PointwiseStep(String name, Kind kind, PointwiseConv kernel, TensorSlot in, TensorSlot out,
+                  int pixels, int cin, int cout, float[] weights, float[] bias, float lo, float hi) {
+        super(name, kind);
+        this.kernel = kernel;
+        this.in = in;
+        this.out = out;
+        this.pixels = pixels;
+        this.cin = cin;
+        this.cout = cout;
+        this.packed = kernel.pack(weights, cin, cout);
+        this.bias = bias;
+        this.lo = lo;
+        this.hi = hi;
+        if (in.imageStride() != pixels * cin || out.imageStride() != pixels * cout) {
+            throw new IllegalStateException(name + ": pointwise needs dense per-image tensors");
+        }
+    }
+
+    @Override
+    public void run(Workspace ws, int n) {
+        kernel.run(ws.slot(in.slot()), 0, n * pixels, cin, packed, bias, cout, ws.slot(out.slot()), 0, lo, hi);
+    }
+
+    @Override
+    public long macsPerImage() {
+        return (long) pixels * cin * cout;
+    }
+}

@@ -1,0 +1,12 @@
+package io.framewise.inference.plan;
+
+/**
+ * Where one tensor of the graph lives during execution: workspace slot {@code slot}, image {@code i}
+ * at float offset {@code i * imageStride}.
+ */
+public record TensorSlot(int slot, int imageStride) {
+
+    public int offset(int image) {
+        return image * imageStride;
+    }
+}
