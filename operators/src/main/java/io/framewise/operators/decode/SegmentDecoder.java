@@ -1,0 +1,142 @@
+package io.framewise.operators.decode;
+
+import io.framewise.operators.frames.Codec;
+import io.framewise.operators.frames.FrameRecordMeta;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+
+/**
+ * Self-contained video segments (H.264 / HEVC Annex-B, MPEG-TS, MP4, Matroska) through JavaCV's
+ * {@link FFmpegFrameGrabber} reading the record's bytes from memory (no temp files).
+ *
+ * <p>State kept between records: none. Every segment must start with a keyframe and carry its own
+ * parameter sets (SPS/PPS, or the container's codec config), so each record gets a fresh grabber
+ * and nothing leaks from a bad segment into the next. The cost is one demuxer+decoder open per
+ * segment (~1 ms), small against a 2 s segment's 25 frames.
+ *
+ * <p>The grabber runs in {@code RAW} image mode so it never allocates an RGB picture of the
+ * stream's declared size; the width/height the demuxer found are checked against
+ * {@link DecodeLimits} before the first frame is pulled, and {@code max_pixels} is handed to the
+ * codec so FFmpeg itself refuses larger pictures. Not thread-safe.
+ */
+final class SegmentDecoder {
+
+    private static final int AV_FRAME_FLAG_CORRUPT = 1;
+
+    private final DecodeLimits limits;
+    private final ModelPixels pixels;
+
+    SegmentDecoder(DecodeLimits limits, ModelPixels pixels) {
+        this.limits = limits;
+        this.pixels = pixels;
+    }
+
+    static String demuxerName(Codec codec) {
+        return switch (codec) {
+            case H264 -> "h264";
+            case HEVC -> "hevc";
+            case MPEGTS -> "mpegts";
+            case MP4 -> "mp4";
+            case MKV -> "matroska";
+            default -> throw new IllegalArgumentException(codec + " is not a segment codec");
+        };
+    }
+
+    List<DecodedFrame> decode(FrameRecordMeta meta, byte[] data) throws DecodeException {
+        Codec codec = meta.codec();
+        FFmpegFrameGrabber g = new FFmpegFrameGrabber(new ByteArrayInputStream(data), data.length);
+        g.setFormat(demuxerName(codec));
+        g.setImageMode(FrameGrabber.ImageMode.RAW);
+        g.setVideoOption("threads", "1"); // parallelism comes from Flink subtasks
+        g.setVideoOption("max_pixels", Long.toString(limits.maxPixels()));
+        if ((codec == Codec.H264 || codec == Codec.HEVC) && meta.fps().isPresent()) {
+            // Elementary streams carry no timestamps: the raw demuxer invents them from this rate (default 25).
+            g.setOption("framerate", String.format(Locale.ROOT, "%.6f", meta.fps().getAsDouble()));
+        }
+        try {
+            try {
+                g.start();
+            } catch (FrameGrabber.Exception | RuntimeException e) {
+                throw new DecodeException(ReasonCode.CORRUPT_SEGMENT, codec.wireName() + ": cannot open segment: "
+                        + e.getMessage());
+            }
+            if (!g.hasVideo()) {
+                throw new DecodeException(ReasonCode.NO_VIDEO, codec.wireName() + " segment has no video stream");
+            }
+            String violation = limits.sizeViolation(g.getImageWidth(), g.getImageHeight());
+            if (violation != null) {
+                throw new DecodeException(ReasonCode.DIMENSIONS_TOO_LARGE, codec.wireName() + " stream declares " + violation);
+            }
+            return frames(g, meta, data.length);
+        } finally {
+            try {
+                g.close();
+            } catch (FrameGrabber.Exception | RuntimeException e) {
+                // releasing a failed grabber: the result is already decided
+            }
+        }
+    }
+
+    private List<DecodedFrame> frames(FFmpegFrameGrabber g, FrameRecordMeta meta, int bytes) throws DecodeException {
+        Codec codec = meta.codec();
+        List<DecodedFrame> out = new ArrayList<>();
+        long firstTs = Long.MIN_VALUE;
+        int damaged = -1;
+        while (true) {
+            Frame f;
+            try {
+                f = g.grabImage();
+            } catch (FrameGrabber.Exception | RuntimeException e) {
+                throw new DecodeException(out.isEmpty() ? ReasonCode.CORRUPT_SEGMENT : ReasonCode.TRUNCATED,
+                        codec.wireName() + ": decoding failed after " + out.size() + " frame(s): " + e.getMessage());
+            }
+            if (f == null) {
+                break;
+            }
+            if (!(f.opaque instanceof AVFrame av)) {
+                throw new DecodeException(ReasonCode.DECODER_ERROR, "grabber returned no native frame in RAW mode");
+            }
+            if (out.isEmpty() && !f.keyFrame) {
+                throw new DecodeException(ReasonCode.NO_KEYFRAME, codec.wireName()
+                        + ": first decoded frame is not a keyframe (segment is not self-contained)");
+            }
+            if (out.size() >= limits.maxFramesPerSegment()) {
+                throw new DecodeException(ReasonCode.TOO_MANY_FRAMES, codec.wireName() + " segment has more than "
+                        + limits.maxFramesPerSegment() + " frames");
+            }
+            String violation = limits.sizeViolation(av.width(), av.height());
+            if (violation != null) {
+                throw new DecodeException(ReasonCode.DIMENSIONS_TOO_LARGE, codec.wireName() + " frame " + out.size()
+                        + " has " + violation);
+            }
+            if (damaged < 0 && (av.decode_error_flags() != 0 || (av.flags() & AV_FRAME_FLAG_CORRUPT) != 0)) {
+                damaged = out.size();
+            }
+            if (firstTs == Long.MIN_VALUE) {
+                firstTs = f.timestamp;
+            }
+            long offsetMs = Math.round((f.timestamp - firstTs) / 1000.0); // grabber timestamps are microseconds
+            byte[] rgb = pixels.toModelRgb(av);
+            out.add(new DecodedFrame(rgb, pixels.outWidth(), pixels.outHeight(), av.width(), av.height(),
+                    meta.captureTsMs() + offsetMs, out.size(), f.keyFrame));
+        }
+        if (out.isEmpty()) {
+            throw new DecodeException(ReasonCode.NO_VIDEO, codec.wireName() + " segment of " + bytes
+                    + " bytes decoded to no frame");
+        }
+        if (damaged >= 0) {
+            // FFmpeg conceals damage and keeps going; a concealed frame is not what the camera saw.
+            boolean atEnd = damaged == out.size() - 1;
+            throw new DecodeException(atEnd ? ReasonCode.TRUNCATED : ReasonCode.CORRUPT_SEGMENT, codec.wireName()
+                    + ": frame " + damaged + " of " + out.size() + " decoded with errors"
+                    + (atEnd ? " (segment cut short)" : ""));
+        }
+        return out;
+    }
+}
