@@ -1,0 +1,31 @@
+package io.framewise.inference.kernels.reference;
+
+import io.framewise.inference.kernels.PointwiseConv;
+
+/** Triple loop over pixels, output channels, input channels. Weights stay in TFLite's [Cout][Cin]. */
+public final class ReferencePointwiseConv implements PointwiseConv {
+
+    @Override
+    public float[] pack(float[] weights, int cin, int cout) {
+        if (weights.length != cin * cout) {
+            throw new IllegalArgumentException("weights " + weights.length + " != " + cout + "x" + cin);
+        }
+        return weights.clone();
+    }
+
+    @Override
+    public void run(float[] in, int inOff, int pixels, int cin, float[] packed, float[] bias, int cout,
+                    float[] out, int outOff, float lo, float hi) {
+        for (int p = 0; p < pixels; p++) {
+            int row = inOff + p * cin;
+            for (int co = 0; co < cout; co++) {
+                float acc = bias[co];
+                int w = co * cin;
+                for (int ci = 0; ci < cin; ci++) {
+                    acc = Math.fma(in[row + ci], packed[w + ci], acc);
+                }
+                out[outOff + p * cout + co] = Math.min(Math.max(acc, lo), hi);
+            }
+        }
+    }
+}

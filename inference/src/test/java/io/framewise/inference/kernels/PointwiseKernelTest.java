@@ -1,0 +1,84 @@
+package io.framewise.inference.kernels;
+
+import static io.framewise.inference.kernels.KernelAssertions.SENTINEL;
+import static io.framewise.inference.kernels.KernelAssertions.assertClose;
+import static io.framewise.inference.kernels.KernelAssertions.filled;
+import static io.framewise.inference.kernels.KernelAssertions.random;
+import static io.framewise.inference.kernels.KernelAssertions.species;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.function.Function;
+
+import io.framewise.inference.kernels.reference.ReferencePointwiseConv;
+import io.framewise.inference.kernels.simd.PointwiseGemm4x3V;
+import io.framewise.inference.kernels.simd.PointwiseGemm6x2V;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PointwiseKernelTest {
+
+    private static final int[] PIXELS = {1, 5, 7, 13};
+    private static final int[] CIN = {1, 17, 33, 96, 144};
+    private static final int[] COUT = {1, 17, 33, 1001};
+
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void gemm6x2MatchesReference(int bits) {
+        checkAllShapes(species(bits), PointwiseGemm6x2V::of);
+    }
+
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void gemm4x3MatchesReference(int bits) {
+        checkAllShapes(species(bits), PointwiseGemm4x3V::of);
+    }
+
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void mobileNetShapesMatchReference(int bits) {
+        // 144->24 (Cout not a multiple of 16) and 1280->1001 FC at batch 8, over several L2 panel blocks.
+        PointwiseConv v = PointwiseGemm6x2V.of(species(bits));
+        check(v, 49, 144, 24, 0f, 6f, "144->24");
+        check(v, 8, 1280, 1001, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, "fc");
+        check(v, 50, 960, 320, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, "960->320");
+    }
+
+    @Test
+    void constructorRejectsAForeignSpecies() {
+        VectorSpecies<Float> other = FloatVector.SPECIES_PREFERRED.vectorBitSize() == 128
+                ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+        assertThrows(IllegalArgumentException.class, () -> new PointwiseGemm6x2V(other));
+    }
+
+    private static void checkAllShapes(VectorSpecies<Float> s, Function<VectorSpecies<Float>, PointwiseConv> make) {
+        PointwiseConv v = make.apply(s);
+        int n = 0;
+        for (int pixels : PIXELS) {
+            for (int cin : CIN) {
+                for (int cout : COUT) {
+                    boolean clamp = (n++ & 1) == 0;
+                    check(v, pixels, cin, cout, clamp ? -0.5f : Float.NEGATIVE_INFINITY,
+                            clamp ? 0.75f : Float.POSITIVE_INFINITY, s.vectorBitSize() + " bits");
+                }
+            }
+        }
+    }
+
+    private static void check(PointwiseConv v, int pixels, int cin, int cout, float lo, float hi, String tag) {
+        long seed = pixels * 1_000_003L + cin * 1009L + cout;
+        int inOff = 3;
+        int outOff = 5;
+        float[] in = random(seed, inOff + pixels * cin + 2);
+        float[] w = random(seed + 1, cin * cout);
+        float[] bias = random(seed + 2, cout);
+        float[] expected = filled(outOff + pixels * cout + 7, SENTINEL);
+        float[] actual = expected.clone();
+        ReferencePointwiseConv ref = new ReferencePointwiseConv();
+        ref.run(in, inOff, pixels, cin, ref.pack(w, cin, cout), bias, cout, expected, outOff, lo, hi);
+        v.run(in, inOff, pixels, cin, v.pack(w, cin, cout), bias, cout, actual, outOff, lo, hi);
+        assertClose(expected, actual, tag + " pixels=" + pixels + " cin=" + cin + " cout=" + cout);
+    }
+}
