@@ -17,7 +17,9 @@ public final class Engine {
         var steps = plan.steps();
         if (!ws.profiling()) {
             for (int i = 0; i < steps.size(); i++) {
-                steps.get(i).run(ws, n);
+                Step s = steps.get(i);
+                s.run(ws, n);
+                s.snapOutput(ws, n);
             }
             return;
         }
@@ -25,6 +27,7 @@ public final class Engine {
             Step s = steps.get(i);
             long t0 = System.nanoTime();
             s.run(ws, n);
+            s.snapOutput(ws, n);
             long dt = System.nanoTime() - t0;
             ws.addStepTime(i, dt);
             if (s.kind() != Step.Kind.FUSED_BLOCK) { // fused blocks time their own phases

@@ -9,8 +9,15 @@ package io.framewise.inference.model;
  * @param lo     lower bound every value of this tensor can take (from the quantized range and fused activation;
  *               {@code -Infinity} when unbounded). Kernels clamp their output to [lo, hi].
  * @param hi     upper bound, {@code +Infinity} when unbounded
+ * @param grid   the quantization step of this tensor in the model file ({@code scale}), or 0 for a
+ *               float tensor. The logits before the final softmax are snapped to this grid, because
+ *               the model's softmax is defined on those quantized values (see {@code SoftmaxStep}).
  */
-public record TensorInfo(int id, String name, int[] shape, float lo, float hi) {
+public record TensorInfo(int id, String name, int[] shape, float lo, float hi, float grid) {
+
+    public TensorInfo(int id, String name, int[] shape, float lo, float hi) {
+        this(id, name, shape, lo, hi, 0f);
+    }
 
     /** Elements per image. */
     public int elements() {

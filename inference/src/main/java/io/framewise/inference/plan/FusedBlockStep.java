@@ -40,11 +40,12 @@ final class FusedBlockStep extends Step {
     private final boolean residual;
     private final float addLo, addHi;
     private final long macs;
+    private final float expandGrid, dwGrid, projectGrid, addGrid; // 0: no snapping
 
     FusedBlockStep(String name, PointwiseConv pointwise, DepthwiseConv depthwise, Elementwise elementwise,
                    TensorSlot in, TensorSlot out, int h, int w,
                    Layer.Conv2D expandLayer, Layer.DepthwiseConv2D dw, Layer.Conv2D project, Layer.Add add,
-                   int oh, int ow, int tileRows) {
+                   int oh, int ow, int tileRows, float[] grids) {
         super(name, Step.Kind.FUSED_BLOCK);
         this.pointwise = pointwise;
         this.depthwise = depthwise;
@@ -80,6 +81,10 @@ final class FusedBlockStep extends Step {
         this.residual = add != null;
         this.addLo = residual ? add.lo() : 0;
         this.addHi = residual ? add.hi() : 0;
+        this.expandGrid = grids[0];
+        this.dwGrid = grids[1];
+        this.projectGrid = grids[2];
+        this.addGrid = grids[3];
         this.macs = (expand ? (long) h * w * cin * cexp : 0) + (long) oh * ow * cexp * kh * kw
                 + (long) oh * ow * cexp * cout;
     }
@@ -130,6 +135,7 @@ final class FusedBlockStep extends Step {
                     if (hi > from) {
                         pointwise.run(src, inOff + from * w * cin, (hi - from) * w, cin, expandPacked, expandBias,
                                 cexp, et, (from - row0) * rowFloats, expandLo, expandHi);
+                        Snap.snap(et, (from - row0) * rowFloats, (hi - from) * rowFloats, expandGrid);
                     }
                     prevRow0 = row0;
                     prevHi = hi;
@@ -144,12 +150,15 @@ final class FusedBlockStep extends Step {
                 long t1 = profile ? System.nanoTime() : 0;
                 depthwise.run(dwIn, dwInOff, dwRow0, h, w, cexp, kh, kw, stride, padTop, padLeft, dwPacked, dwBias,
                         dt, 0, oy0, oh, ow, oy0, oy1, dwLo, dwHi);
+                Snap.snap(dt, 0, (oy1 - oy0) * ow * cexp, dwGrid);
                 long t2 = profile ? System.nanoTime() : 0;
                 int pix = (oy1 - oy0) * ow;
                 int o = outOff + oy0 * ow * cout;
                 pointwise.run(dt, 0, pix, cexp, projectPacked, projectBias, cout, dst, o, projectLo, projectHi);
+                Snap.snap(dst, o, pix * cout, projectGrid);
                 if (residual) {
                     elementwise.add(dst, o, src, inOff + oy0 * w * cin, dst, o, pix * cout, addLo, addHi);
+                    Snap.snap(dst, o, pix * cout, addGrid);
                 }
                 if (profile) {
                     long t3 = System.nanoTime();

@@ -11,17 +11,20 @@ import java.util.Locale;
  * @param fuseAboveBytes AUTO's threshold
  * @param tileBytes      budget for the expanded-row tile of a fused block; the tile should stay in L2
  *                       together with the block's weights
+ * @param snapActivations round every activation of a quantized model to its quantization grid, as the
+ *                       model defines them (closer to TFLite on low-margin images, a few % slower);
+ *                       off: activations keep full fp32 precision, only the final logits are snapped
  */
-public record PlanOptions(Fusion fusion, long fuseAboveBytes, long tileBytes) {
+public record PlanOptions(Fusion fusion, long fuseAboveBytes, long tileBytes, boolean snapActivations) {
 
     public enum Fusion { AUTO, ALWAYS, NEVER }
 
     /** Zen 4 has 1 MiB of L2 per core; the thresholds are set from `./framewise bench --blocks`. */
     public static PlanOptions defaults() {
-        return new PlanOptions(Fusion.AUTO, 1L << 20, 256L << 10);
+        return new PlanOptions(Fusion.AUTO, 1L << 20, 256L << 10, true);
     }
 
-    /** Defaults, overridden by {@code -Dframewise.fusion=auto|always|never} and {@code -Dframewise.fusion.tileBytes=N}. */
+    /** Defaults, overridden by {@code -Dframewise.fusion=auto|always|never}, {@code -Dframewise.fusion.tileBytes=N}, {@code -Dframewise.snapActivations=true|false}. */
     public static PlanOptions fromSystemProperties() {
         PlanOptions d = defaults();
         String f = System.getProperty("framewise.fusion");
@@ -35,10 +38,18 @@ public record PlanOptions(Fusion fusion, long fuseAboveBytes, long tileBytes) {
         }
         long tile = Long.getLong("framewise.fusion.tileBytes", d.tileBytes());
         long above = Long.getLong("framewise.fusion.aboveBytes", d.fuseAboveBytes());
-        return new PlanOptions(fusion, above, tile);
+        String snap = System.getProperty("framewise.snapActivations", Boolean.toString(d.snapActivations()));
+        if (!snap.equals("true") && !snap.equals("false")) {
+            throw new IllegalArgumentException("framewise.snapActivations must be true or false, got '" + snap + "'");
+        }
+        return new PlanOptions(fusion, above, tile, Boolean.parseBoolean(snap));
     }
 
     public PlanOptions withFusion(Fusion f) {
-        return new PlanOptions(f, fuseAboveBytes, tileBytes);
+        return new PlanOptions(f, fuseAboveBytes, tileBytes, snapActivations);
+    }
+
+    public PlanOptions withSnapActivations(boolean on) {
+        return new PlanOptions(fusion, fuseAboveBytes, tileBytes, on);
     }
 }

@@ -25,9 +25,10 @@ public final class Planner {
     private final int[] consumers;      // per tensor id
     private final int[] alias;          // tensor id -> tensor whose memory it shares (itself if none)
     private final List<Unit> units = new ArrayList<>();
+    private int blocks;
 
     /** A planned step before slots are known: which tensors it reads and writes. */
-    private record Unit(Layer[] layers, int[] inputs, int output, boolean fused) {
+    private record Unit(Layer[] layers, int[] inputs, int output, boolean fused, int block) {
     }
 
     private Planner(ModelGraph g, KernelSet k, PlanOptions opt) {
@@ -73,7 +74,7 @@ public final class Planner {
                 i += used;
                 continue;
             }
-            units.add(new Unit(new Layer[] {l}, inputsOf(l), l.output(), false));
+            units.add(new Unit(new Layer[] {l}, inputsOf(l), l.output(), false, -1));
             i++;
         }
     }
@@ -104,16 +105,17 @@ public final class Planner {
         int taken = (j - i) + 2 + (add != null ? 1 : 0);
         int output = add != null ? add.output() : project.output();
         boolean fuse = shouldFuse(dw);
+        int b = blocks++;
         if (fuse) {
-            units.add(new Unit(new Layer[] {expand, dw, project, add}, new int[] {blockInput}, output, true));
+            units.add(new Unit(new Layer[] {expand, dw, project, add}, new int[] {blockInput}, output, true, b));
         } else {
             if (expand != null) {
-                units.add(new Unit(new Layer[] {expand}, new int[] {expand.input()}, expand.output(), false));
+                units.add(new Unit(new Layer[] {expand}, new int[] {expand.input()}, expand.output(), false, b));
             }
-            units.add(new Unit(new Layer[] {dw}, new int[] {dw.input()}, dw.output(), false));
-            units.add(new Unit(new Layer[] {project}, new int[] {project.input()}, project.output(), false));
+            units.add(new Unit(new Layer[] {dw}, new int[] {dw.input()}, dw.output(), false, b));
+            units.add(new Unit(new Layer[] {project}, new int[] {project.input()}, project.output(), false, b));
             if (add != null) {
-                units.add(new Unit(new Layer[] {add}, new int[] {add.inputA(), add.inputB()}, add.output(), false));
+                units.add(new Unit(new Layer[] {add}, new int[] {add.inputA(), add.inputB()}, add.output(), false, b));
             }
         }
         return taken;
@@ -161,6 +163,9 @@ public final class Planner {
             }
             slotOf[o] = take(slotSize, slotBusy, g.tensor(o).elements());
             Step s = step(unit, u, slotOf);
+            if (opt.snapActivations() && !unit.fused() && !(s instanceof SoftmaxStep)) {
+                s.snapAfter(slot(o, slotOf), g.tensor(o).elements(), grid(o));
+            }
             if (s instanceof FusedBlockStep f) {
                 expandTile = Math.max(expandTile, f.expandTileFloats());
                 dwTile = Math.max(dwTile, f.dwTileFloats());
@@ -206,12 +211,16 @@ public final class Planner {
             TensorInfo ti = g.tensor(unit.inputs()[0]);
             TensorInfo to = g.tensor(dw.output());
             int tile = tileRows(dw, ti.width(), to.height(), to.width(), expand != null);
-            return new FusedBlockStep("block" + index + (expand == null ? " dw+pw" : " expand+dw+project")
-                    + (add != null ? "+add" : ""), k.pointwise(), depthwiseFor(dw), k.elementwise(),
+            float[] grids = opt.snapActivations()
+                    ? new float[] {expand == null ? 0 : grid(expand.output()), grid(dw.output()), grid(project.output()),
+                    add == null ? 0 : grid(add.output())}
+                    : new float[4];
+            return new FusedBlockStep(blockName(unit.block()) + (expand == null ? "dw+pw" : "expand+dw+project")
+                    + (add != null ? "+add" : "") + " fused", k.pointwise(), depthwiseFor(dw), k.elementwise(),
                     slot(unit.inputs()[0], slotOf), out, ti.height(), ti.width(), expand, dw, project, add,
-                    to.height(), to.width(), tile);
+                    to.height(), to.width(), tile, grids);
         }
-        String name = index + " " + first.opName();
+        String name = (unit.block() >= 0 ? blockName(unit.block()) : "L" + index + " ") + first.opName();
         TensorInfo ti = g.tensor(unit.inputs()[0]);
         TensorInfo to = g.tensor(unit.output());
         TensorSlot in = slot(unit.inputs()[0], slotOf);
@@ -246,13 +255,18 @@ public final class Planner {
                     f.weights(), f.bias(), f.lo(), f.hi());
         }
         if (first instanceof Layer.Softmax s) {
-            return new SoftmaxStep(name, k.elementwise(), in, out, to.channels(), s.beta());
+            return new SoftmaxStep(name, k.elementwise(), in, out, to.channels(), s.beta(), ti.grid());
         }
         if (first instanceof Layer.Pad p) {
             return new PadStep(name, in, out, ti.height(), ti.width(), ti.channels(), p.top(), p.left(),
                     to.height(), to.width());
         }
         throw new ModelFormatException("the planner cannot run layer " + first.opName());
+    }
+
+    /** Steps of the same recognised block share this prefix in both paths, so benchmarks can compare them. */
+    public static String blockName(int block) {
+        return "B" + block + " ";
     }
 
     private DepthwiseConv depthwiseFor(Layer.DepthwiseConv2D d) {
@@ -272,6 +286,10 @@ public final class Planner {
             best = t;
         }
         return best;
+    }
+
+    private float grid(int t) {
+        return g.tensor(t).grid();
     }
 
     private int root(int t) {

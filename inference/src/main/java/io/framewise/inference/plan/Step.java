@@ -14,6 +14,9 @@ public abstract class Step {
 
     private final String name;
     private final Kind kind;
+    private TensorSlot snapSlot; // null: no snapping after this step
+    private int snapElements;    // per image
+    private float snapGrid;
 
     protected Step(String name, Kind kind) {
         this.name = name;
@@ -26,6 +29,22 @@ public abstract class Step {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** Asks {@link #snapOutput} to round this step's output to {@code grid} (set once, by the planner). */
+    void snapAfter(TensorSlot out, int elements, float grid) {
+        if (grid > 0) {
+            this.snapSlot = out;
+            this.snapElements = elements;
+            this.snapGrid = grid;
+        }
+    }
+
+    /** Rounds the output of the last {@link #run} to its quantization grid, when the plan asks for it. */
+    public void snapOutput(Workspace ws, int n) {
+        if (snapSlot != null) {
+            Snap.snap(ws.slot(snapSlot.slot()), 0, n * snapElements, snapGrid);
+        }
     }
 
     /** Runs the step on the first {@code n} images held in the workspace's slots. */

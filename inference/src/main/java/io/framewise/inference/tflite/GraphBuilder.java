@@ -205,7 +205,8 @@ public final class GraphBuilder {
         }
         representableRange(index, where);
         int[] shape = perImageShape(index, where);
-        TensorInfo info = new TensorInfo(tensors.size(), data.tensor(index, where).name(), shape, lo, hi);
+        float grid = data.type(index) == TensorType.FLOAT32 ? 0f : activationQuant(index, where)[0];
+        TensorInfo info = new TensorInfo(tensors.size(), data.tensor(index, where).name(), shape, lo, hi, grid);
         activationElements += info.elements();
         if (activationElements > MAX_ACTIVATION_ELEMENTS) {
             throw new ModelFormatException(where + ": activations exceed " + MAX_ACTIVATION_ELEMENTS + " values per image");
