@@ -158,7 +158,13 @@ class TfliteModelLoaderTest {
         for (int i = 0; i < n; i++) {
             int c = channels == 1 ? 0 : (i / inner) % channels;
             int v = type == 3 ? Byte.toUnsignedInt(raw[i]) : raw[i];
-            out[i] = q.scale().data().get(c) * (v - q.zero_point().data().get(c));
+            // TfLiteFloatArray / TfLiteIntArray are {int size; T data[];}: read the flexible arrays by address.
+            float scale = new org.bytedeco.javacpp.FloatPointer(q.scale()).capacity(channels + 1).get(c + 1);
+            // TFLite keeps a single zero point when all per-channel ones are equal (they are 0 here).
+            int zpCount = q.zero_point().size();
+            int zeroPoint = new org.bytedeco.javacpp.IntPointer(q.zero_point()).capacity(zpCount + 1)
+                    .get(1 + (zpCount == 1 ? 0 : c));
+            out[i] = scale * (v - zeroPoint);
         }
         return out;
     }
