@@ -22,7 +22,7 @@ import java.nio.file.Path;
 public final class TflitePeer implements AutoCloseable {
 
     private final FlatBufferModel model;
-    private final BuiltinOpResolver resolver;
+    private final org.bytedeco.tensorflowlite.OpResolver resolver;
     private final Interpreter interpreter;
     private final int inputBytes;
     private final int outputCount;
@@ -34,6 +34,15 @@ public final class TflitePeer implements AutoCloseable {
     private final byte[] outputBytes;
 
     public TflitePeer(Path modelFile, int threads) {
+        this(modelFile, threads, true);
+    }
+
+    /**
+     * @param xnnpack true: TFLite's default delegate (XNNPACK); false: TFLite's own builtin integer
+     *                kernels, which round requantization differently (the spread between the two is
+     *                how far TFLite disagrees with itself)
+     */
+    public TflitePeer(Path modelFile, int threads, boolean xnnpack) {
         if (!Files.isRegularFile(modelFile)) {
             throw new IllegalArgumentException("no model file at " + modelFile);
         }
@@ -41,7 +50,8 @@ public final class TflitePeer implements AutoCloseable {
         if (model == null || model.isNull()) {
             throw new IllegalArgumentException("TFLite could not read " + modelFile);
         }
-        this.resolver = new BuiltinOpResolver();
+        this.resolver = xnnpack ? new BuiltinOpResolver()
+                : new org.bytedeco.tensorflowlite.BuiltinOpResolverWithoutDefaultDelegates();
         this.interpreter = new Interpreter((org.bytedeco.javacpp.Pointer) null);
         InterpreterBuilder builder = new InterpreterBuilder(model, resolver);
         builder.SetNumThreads(threads);

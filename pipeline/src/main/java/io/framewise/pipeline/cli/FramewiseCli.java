@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
         version = "framewise 0.1.0",
         description = "Streaming video analytics on Apache Flink with a pure-Java MobileNet core.",
         subcommands = {
+                ClassifyCommand.class,
+                SummaryCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class FramewiseCli implements Runnable {

@@ -1,0 +1,118 @@
+package io.framewise.inference.exec;
+
+import io.framewise.inference.SharedData;
+import io.framewise.inference.kernels.KernelSelection;
+import io.framewise.inference.model.ModelGraph;
+import io.framewise.inference.model.TfliteModelLoader;
+import io.framewise.inference.plan.PlanOptions;
+import io.framewise.inference.preprocess.ImageFiles;
+import io.framewise.inference.preprocess.ResizePlan;
+import io.framewise.inference.preprocess.RgbImage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Batching, threads, plans and kernels change how fast, never what: results must be bit-identical. */
+class ClassifierTest {
+
+    static ModelGraph graph;
+    static byte[] photos; // [6][224][224][3]
+    static int n;
+
+    @BeforeAll
+    static void load() throws Exception {
+        graph = TfliteModelLoader.load(SharedData.model("mobilenet_v2_1.0_224_quant.tflite"));
+        List<Path> files = PeerAgreementTest.photos();
+        n = files.size();
+        photos = new byte[n * 224 * 224 * 3];
+        for (int i = 0; i < n; i++) {
+            RgbImage img = ImageFiles.read(files.get(i));
+            ResizePlan.full(img.width(), img.height(), 224, 224).resize(img.pixels(), photos, i * 224 * 224 * 3);
+        }
+    }
+
+    static float[][] scores(CompiledModel m, int batch, int threads) {
+        float[][] out = new float[n][];
+        try (Classifier c = new Classifier(m, ClassifierOptions.defaults().withMaxBatch(batch).withThreads(threads)
+                .withScores(true))) {
+            int bytes = m.imageBytes();
+            for (int start = 0; start < n; start += batch) {
+                int k = Math.min(batch, n - start);
+                byte[] chunk = Arrays.copyOfRange(photos, start * bytes, (start + k) * bytes);
+                Classification[] r = c.classify(chunk, k);
+                for (int i = 0; i < k; i++) {
+                    out[start + i] = r[i].scores().clone();
+                }
+            }
+        }
+        return out;
+    }
+
+    static CompiledModel compile(PlanOptions.Fusion fusion) {
+        return CompiledModel.compile(graph, Integer::toString, KernelSelection.get(), PlanOptions.defaults().withFusion(fusion));
+    }
+
+    @Test
+    void batchThreadsAndRepeatsAreBitIdentical() {
+        CompiledModel m = compile(PlanOptions.Fusion.AUTO);
+        float[][] single = scores(m, 1, 1);
+        assertDeepEquals(single, scores(m, n, 1), "batch of " + n);
+        assertDeepEquals(single, scores(m, 4, 2), "batch 4, 2 threads");
+        assertDeepEquals(single, scores(m, n, 3), "batch " + n + ", 3 threads");
+        assertDeepEquals(single, scores(m, 1, 1), "second run");
+    }
+
+    @Test
+    void fusedAndUnfusedPlansAgreeBitForBit() {
+        CompiledModel fused = compile(PlanOptions.Fusion.ALWAYS);
+        CompiledModel unfused = compile(PlanOptions.Fusion.NEVER);
+        assertTrue(fused.plan().fusedBlocks() >= 17, "MobileNetV2 has 17 blocks; fused " + fused.plan().fusedBlocks());
+        assertEquals(0, unfused.plan().fusedBlocks());
+        assertDeepEquals(scores(unfused, 3, 1), scores(fused, 3, 1), "fused vs unfused");
+    }
+
+    @Test
+    void vectorAndReferenceKernelsAgree() {
+        CompiledModel ref = CompiledModel.compile(graph, Integer::toString, KernelSelection.reference(), PlanOptions.defaults());
+        float[][] a = scores(ref, 2, 1);
+        float[][] b = scores(compile(PlanOptions.Fusion.AUTO), 2, 1);
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < a[i].length; c++) {
+                assertEquals(a[i][c], b[i][c], 1e-4, "image " + i + " class " + c);
+            }
+        }
+    }
+
+    @Test
+    void classifyAllocatesNothingAfterWarmUp() {
+        CompiledModel m = compile(PlanOptions.Fusion.AUTO);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int threads : new int[] {1, 2}) {
+            try (Classifier c = new Classifier(m, ClassifierOptions.defaults().withMaxBatch(n).withThreads(threads))) {
+                for (int i = 0; i < 40; i++) {
+                    c.classify(photos, n);
+                }
+                long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+                for (int i = 0; i < 5; i++) {
+                    c.classify(photos, n);
+                }
+                long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+                assertEquals(0, allocated, "bytes allocated by 5 classify calls with " + threads + " threads");
+            }
+        }
+    }
+
+    static void assertDeepEquals(float[][] expected, float[][] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            assertArrayEquals(expected[i], actual[i], what + ": image " + i);
+        }
+    }
+}
