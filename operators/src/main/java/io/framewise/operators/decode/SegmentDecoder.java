@@ -55,6 +55,9 @@ final class SegmentDecoder {
         g.setImageMode(FrameGrabber.ImageMode.RAW);
         g.setVideoOption("threads", "1"); // parallelism comes from Flink subtasks
         g.setVideoOption("max_pixels", Long.toString(limits.maxPixels()));
+        // Without showall the H.264/HEVC decoders silently drop everything before the first keyframe,
+        // and a segment that does not start with one would look empty instead of NO_KEYFRAME.
+        g.setVideoOption("flags2", "+showall");
         if ((codec == Codec.H264 || codec == Codec.HEVC) && meta.fps().isPresent()) {
             // Elementary streams carry no timestamps: the raw demuxer invents them from this rate (default 25).
             g.setOption("framerate", String.format(Locale.ROOT, "%.6f", meta.fps().getAsDouble()));
@@ -68,6 +71,10 @@ final class SegmentDecoder {
             }
             if (!g.hasVideo()) {
                 throw new DecodeException(ReasonCode.NO_VIDEO, codec.wireName() + " segment has no video stream");
+            }
+            if (g.getImageWidth() <= 0 || g.getImageHeight() <= 0) {
+                throw new DecodeException(ReasonCode.CORRUPT_SEGMENT, codec.wireName()
+                        + ": the demuxer found no picture size (not " + codec.wireName() + " data?)");
             }
             String violation = limits.sizeViolation(g.getImageWidth(), g.getImageHeight());
             if (violation != null) {

@@ -1,0 +1,322 @@
+package io.framewise.operators.decode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.framewise.operators.frames.Codec;
+import io.framewise.operators.frames.FrameHeaders;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Table of malformed records (docs/bad-inputs.md lists the same table): each must fail with its
+ * reason code, and the same decoder must decode a good JPEG right after.
+ */
+class BadInputsTest {
+
+    private static FrameDecoder decoder;
+    private static byte[] goodJpeg;
+    private static byte[] goodPng;
+    private static byte[] goodBmp;
+    private static byte[] h264;     // Annex-B, 6 frames, keyframe every 3
+    private static byte[] h264Long; // Annex-B, 8 frames
+    private static byte[] goodTs;   // MPEG-TS, 8 frames
+
+    /** One row: what it is, the record, the expected reason. */
+    record Case(String name, Supplier<Headers> headers, Supplier<byte[]> value, ReasonCode expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    @BeforeAll
+    static void fixtures() throws Exception {
+        decoder = new FrameDecoder(224, 224, DecodeLimits.DEFAULTS.withMaxFramesPerSegment(6));
+        BufferedImage cat = MediaFixtures.readImage("cat.bmp");
+        goodJpeg = MediaFixtures.jpeg(cat, 0.9f);
+        goodPng = MediaFixtures.encode(cat, "png");
+        goodBmp = MediaFixtures.encode(cat, "bmp");
+        h264 = MediaFixtures.segment(MediaFixtures.CAR_VIDEO, "h264", 0, 6, 3);
+        h264Long = MediaFixtures.segment(MediaFixtures.CAR_VIDEO, "h264", 0, 8, 4);
+        goodTs = MediaFixtures.segment(MediaFixtures.CAR_VIDEO, "mpegts", 0, 5, 25);
+    }
+
+    @AfterAll
+    static void close() {
+        decoder.close();
+    }
+
+    static Headers headers(String codec) {
+        return headers(codec, "1", "1700000000000", "7");
+    }
+
+    static Headers headers(String codec, String version, String ts, String seq) {
+        RecordHeaders h = new RecordHeaders();
+        if (version != null) {
+            h.add(FrameHeaders.VERSION, version.getBytes(StandardCharsets.UTF_8));
+        }
+        if (codec != null) {
+            h.add(FrameHeaders.CODEC, codec.getBytes(StandardCharsets.UTF_8));
+        }
+        h.add(FrameHeaders.CAPTURE_TS, ts.getBytes(StandardCharsets.UTF_8));
+        h.add(FrameHeaders.SEQUENCE, seq.getBytes(StandardCharsets.UTF_8));
+        return h;
+    }
+
+    static Headers rawHeaders(int w, int h) {
+        Headers hs = headers(Codec.RAW_RGB24.wireName());
+        hs.add(FrameHeaders.WIDTH, Integer.toString(w).getBytes(StandardCharsets.UTF_8));
+        hs.add(FrameHeaders.HEIGHT, Integer.toString(h).getBytes(StandardCharsets.UTF_8));
+        return hs;
+    }
+
+    static Stream<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        c.add(new Case("zero bytes", () -> headers("jpeg"), () -> new byte[0], ReasonCode.EMPTY));
+        c.add(new Case("zero bytes, no codec header", () -> headers(null), () -> new byte[0], ReasonCode.EMPTY));
+        c.add(new Case("random bytes as jpeg", () -> headers("jpeg"), () -> random(4096, 1), ReasonCode.CORRUPT_IMAGE));
+        c.add(new Case("random bytes, no codec header", () -> headers(null), () -> random(4096, 2), ReasonCode.UNKNOWN_CODEC));
+        c.add(new Case("random bytes as mpegts", () -> headers("mpegts"), () -> random(8192, 3), ReasonCode.CORRUPT_SEGMENT));
+        c.add(new Case("jpeg truncated at 10%", () -> headers("jpeg"), () -> cut(goodJpeg, 0.10), ReasonCode.TRUNCATED));
+        c.add(new Case("jpeg truncated at 50%", () -> headers("jpeg"), () -> cut(goodJpeg, 0.50), ReasonCode.TRUNCATED));
+        c.add(new Case("jpeg truncated at 90%", () -> headers("jpeg"), () -> cut(goodJpeg, 0.90), ReasonCode.TRUNCATED));
+        c.add(new Case("jpeg with corrupted Huffman table", () -> headers("jpeg"), BadInputsTest::badHuffman,
+                ReasonCode.CORRUPT_IMAGE));
+        c.add(new Case("jpeg SOF declaring 0x0", () -> headers("jpeg"), () -> jpegSize(0, 0), ReasonCode.CORRUPT_IMAGE));
+        c.add(new Case("jpeg SOF declaring 60000x60000", () -> headers("jpeg"), () -> jpegSize(60000, 60000),
+                ReasonCode.DIMENSIONS_TOO_LARGE));
+        c.add(new Case("png header claiming 20000x20000", () -> headers("png"), () -> pngBomb(20000, 20000),
+                ReasonCode.DIMENSIONS_TOO_LARGE));
+        c.add(new Case("png header claiming 65535x65535", () -> headers("png"), () -> pngBomb(65535, 65535),
+                ReasonCode.DIMENSIONS_TOO_LARGE));
+        c.add(new Case("png header claiming 65535x65535, no codec header", () -> headers(null),
+                () -> pngBomb(65535, 65535), ReasonCode.DIMENSIONS_TOO_LARGE));
+        c.add(new Case("png truncated at 60%", () -> headers("png"), () -> cut(goodPng, 0.60), ReasonCode.TRUNCATED));
+        c.add(new Case("png with a flipped byte in IDAT (CRC)", () -> headers("png"), BadInputsTest::pngFlipped,
+                ReasonCode.CORRUPT_IMAGE));
+        c.add(new Case("bmp with lying header (4000x3000, data for the real size)", () -> headers("bmp"),
+                BadInputsTest::bmpLying, ReasonCode.TRUNCATED));
+        c.add(new Case("bmp header claiming 100000x100000", () -> headers("bmp"), BadInputsTest::bmpHuge,
+                ReasonCode.DIMENSIONS_TOO_LARGE));
+        c.add(new Case("png bytes labelled jpeg (wrong codec header)", () -> headers("jpeg"), () -> goodPng,
+                ReasonCode.CORRUPT_IMAGE));
+        c.add(new Case("jpeg bytes labelled h264 (wrong codec header)", () -> headers("h264"), () -> goodJpeg,
+                ReasonCode.CORRUPT_SEGMENT));
+        c.add(new Case("unknown codec name", () -> headers("webp"), () -> goodJpeg, ReasonCode.UNKNOWN_CODEC));
+        c.add(new Case("unknown version", () -> headers("jpeg", "2", "1", "1"), () -> goodJpeg,
+                ReasonCode.UNSUPPORTED_VERSION));
+        c.add(new Case("non-numeric timestamp", () -> headers("jpeg", "1", "yesterday", "1"), () -> goodJpeg,
+                ReasonCode.BAD_HEADER));
+        c.add(new Case("negative sequence number", () -> headers("jpeg", "1", "1", "-4"), () -> goodJpeg,
+                ReasonCode.BAD_HEADER));
+        c.add(new Case("raw-rgb24 with wrong length", () -> rawHeaders(64, 48), () -> new byte[64 * 48 * 3 - 1],
+                ReasonCode.DIMENSION_MISMATCH));
+        c.add(new Case("raw-rgb24 without width/height", () -> headers("raw-rgb24"), () -> new byte[12],
+                ReasonCode.BAD_HEADER));
+        c.add(new Case("raw-rgb24 claiming 9000x9000", () -> rawHeaders(9000, 9000), () -> new byte[300],
+                ReasonCode.DIMENSIONS_TOO_LARGE));
+        c.add(new Case("over the encoded size limit", () -> headers("jpeg"), () -> oversized(goodJpeg),
+                ReasonCode.TOO_LARGE));
+        c.add(new Case("h264 cut mid-NAL", () -> headers("h264"), () -> cutMidLastNal(h264), ReasonCode.TRUNCATED));
+        c.add(new Case("h264 segment without keyframe at start", () -> headers("h264"), () -> withoutFirstIdr(h264),
+                ReasonCode.NO_KEYFRAME));
+        c.add(new Case("segment with more frames than the limit (8 > 6)", () -> headers("h264"), () -> h264Long,
+                ReasonCode.TOO_MANY_FRAMES));
+        c.add(new Case("mpegts truncated to its first 2 packets", () -> headers("mpegts"),
+                () -> Arrays.copyOf(goodTs, 376), ReasonCode.CORRUPT_SEGMENT));
+        c.add(new Case("mpegts cut at 50%", () -> headers("mpegts"), () -> cut(goodTs, 0.5), ReasonCode.TRUNCATED));
+        return c.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void failsWithItsReasonAndDecoderStaysUsable(Case bad) {
+        DecodeResult res = decoder.decode(bad.headers().get(), bad.value().get());
+        assertEquals(bad.expected(), res.reasonOrNull(), () -> bad.name() + ": " + res);
+        assertTrue(!res.failure().message().isEmpty());
+
+        DecodeResult good = decoder.decode(headers("jpeg"), goodJpeg);
+        assertTrue(good.isOk(), () -> "good JPEG after '" + bad.name() + "': " + good);
+        assertEquals(1700000000000L, good.frames().get(0).ptsMs());
+    }
+
+    @Test
+    void goodInputsOfEveryStillKindDecode() {
+        for (byte[] v : List.of(goodJpeg, goodPng, goodBmp)) {
+            DecodeResult r = decoder.decode(headers(null), v); // sniffed codec
+            assertTrue(r.isOk(), r::toString);
+        }
+        assertTrue(decoder.decode(headers("mpegts"), goodTs).isOk());
+        DecodeResult h = decoder.decode(headers("h264"), h264);
+        assertTrue(h.isOk(), h::toString);
+        assertEquals(6, h.frames().size());
+    }
+
+    @Test
+    void heapStaysBoundedOverALoopOfBadInputs() {
+        List<Case> all = cases().toList();
+        Runtime rt = Runtime.getRuntime();
+        long before = usedAfterGc(rt);
+        for (int round = 0; round < 20; round++) {
+            for (Case bad : all) {
+                assertEquals(bad.expected(), decoder.decode(bad.headers().get(), bad.value().get()).reasonOrNull());
+            }
+        }
+        long grown = usedAfterGc(rt) - before;
+        assertTrue(grown < 32L << 20, "heap grew by " + (grown >> 20) + " MiB over " + 20 * all.size() + " bad records");
+        assertTrue(decoder.decode(headers("jpeg"), goodJpeg).isOk());
+    }
+
+    private static long usedAfterGc(Runtime rt) {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    // --- builders of bad inputs ---
+
+    static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        b[0] = 0x11; // no signature starts with 0x11
+        return b;
+    }
+
+    static byte[] cut(byte[] b, double fraction) {
+        return Arrays.copyOf(b, (int) (b.length * fraction));
+    }
+
+    static byte[] oversized(byte[] jpeg) {
+        return Arrays.copyOf(jpeg, (16 << 20) + 1); // a valid JPEG start, padded past 16 MiB
+    }
+
+    /** Makes the first DHT's table class 2 (only 0 = DC and 1 = AC exist). */
+    static byte[] badHuffman() {
+        byte[] b = goodJpeg.clone();
+        int p = markerOffset(b, 0xC4);
+        b[p + 4] = (byte) (0x20 | (b[p + 4] & 0x0F));
+        return b;
+    }
+
+    /** The good JPEG with its SOF0 patched to declare another size. */
+    static byte[] jpegSize(int w, int h) {
+        byte[] b = goodJpeg.clone();
+        int p = markerOffset(b, 0xC0);
+        b[p + 5] = (byte) (h >> 8);
+        b[p + 6] = (byte) h;
+        b[p + 7] = (byte) (w >> 8);
+        b[p + 8] = (byte) w;
+        return b;
+    }
+
+    /** Offset of the 0xFF of the first marker {@code m} in the header part of a JPEG. */
+    static int markerOffset(byte[] b, int m) {
+        int p = 2;
+        while (p + 4 < b.length) {
+            int marker = b[p + 1] & 0xFF;
+            if (marker == m) {
+                return p;
+            }
+            p += 2 + (((b[p + 2] & 0xFF) << 8) | (b[p + 3] & 0xFF));
+        }
+        throw new IllegalStateException("marker " + Integer.toHexString(m) + " not found");
+    }
+
+    /** A well-formed PNG (signature, IHDR, a tiny IDAT, IEND) whose IHDR declares w x h. */
+    static byte[] pngBomb(int w, int h) {
+        byte[] b = MediaFixtures.encode(new BufferedImage(8, 8, BufferedImage.TYPE_3BYTE_BGR), "png");
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.BIG_ENDIAN);
+        bb.putInt(16, w);
+        bb.putInt(20, h);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b, 12, 17); // chunk type + 13 data bytes
+        bb.putInt(29, (int) crc.getValue());
+        return b;
+    }
+
+    static byte[] pngFlipped() {
+        byte[] b = goodPng.clone();
+        b[b.length / 2] ^= 0x5A;
+        return b;
+    }
+
+    /** A real BMP whose info header claims 4000x3000: the pixel rows it promises are not there. */
+    static byte[] bmpLying() {
+        byte[] b = goodBmp.clone();
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        bb.putInt(18, 4000);
+        bb.putInt(22, 3000);
+        return b;
+    }
+
+    static byte[] bmpHuge() {
+        byte[] b = goodBmp.clone();
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        bb.putInt(18, 100000);
+        bb.putInt(22, 100000);
+        return b;
+    }
+
+    // --- Annex-B surgery ---
+
+    /** Start offsets of the NAL units (at their start code) of an Annex-B stream. */
+    static List<int[]> nals(byte[] b) {
+        List<int[]> out = new ArrayList<>(); // {startCodeOffset, headerOffset}
+        for (int i = 0; i + 3 < b.length; i++) {
+            if (b[i] == 0 && b[i + 1] == 0 && b[i + 2] == 1) {
+                int start = i > 0 && b[i - 1] == 0 ? i - 1 : i;
+                out.add(new int[] {start, i + 3});
+                i += 2;
+            }
+        }
+        return out;
+    }
+
+    static byte[] cutMidLastNal(byte[] b) {
+        List<int[]> n = nals(b);
+        int last = n.get(n.size() - 1)[1];
+        return Arrays.copyOf(b, last + (b.length - last) / 2);
+    }
+
+    /** Drops every NAL from the first IDR slice up to the next non-IDR slice; keeps SPS/PPS. */
+    static byte[] withoutFirstIdr(byte[] b) {
+        List<int[]> n = nals(b);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean seenIdr = false;
+        boolean dropping = true;
+        for (int k = 0; k < n.size(); k++) {
+            int start = n.get(k)[0];
+            int end = k + 1 < n.size() ? n.get(k + 1)[0] : b.length;
+            int type = b[n.get(k)[1]] & 0x1F;
+            if (type == 5) {
+                seenIdr = true;
+            }
+            if (seenIdr && type == 1) {
+                dropping = false;
+            }
+            boolean keep = type == 7 || type == 8 || !dropping && type != 5;
+            if (keep) {
+                out.write(b, start, end - start);
+            }
+        }
+        return out.toByteArray();
+    }
+}
