@@ -10,7 +10,8 @@ import java.nio.ByteBuffer;
  * <p>The recipe is the one {@code ../shared/reference/tflite-top5.json} was produced with, bit for bit:
  * {@code src = (dst + 0.5) * in / out - 0.5}; {@code x0 = floor(src)}, {@code x1 = x0 + 1}, both
  * clamped to [0, in - 1]; {@code w = src - floor(src)}; {@code v = lerp_y(lerp_x(...))} in double
- * precision; rounded as {@code floor(v + 0.5)}. No antialiasing.
+ * precision with {@code lerp(a, b, w) = a * (1 - w) + b * w}; rounded as {@code floor(v + 0.5)}. No
+ * antialiasing.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -173,7 +174,8 @@ public final class ResizePlan {
         }
     }
 
+    /** This form, not {@code a + (b - a) * w}: the two round differently and only this one matches the reference. */
     private static double lerp(double a, double b, double w) {
-        return a + (b - a) * w;
+        return a * (1 - w) + b * w;
     }
 }
