@@ -1,0 +1,72 @@
+package io.framewise.inference.kernels;
+
+import static io.framewise.inference.kernels.KernelAssertions.SENTINEL;
+import static io.framewise.inference.kernels.KernelAssertions.assertClose;
+import static io.framewise.inference.kernels.KernelAssertions.filled;
+import static io.framewise.inference.kernels.KernelAssertions.random;
+import static io.framewise.inference.kernels.KernelAssertions.species;
+
+import io.framewise.inference.kernels.reference.ReferenceConv2d;
+import io.framewise.inference.kernels.simd.ConvStrip4x2V;
+import io.framewise.inference.model.Padding;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConvKernelTest {
+
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void strip4x2MatchesReference(int bits) {
+        Conv2d v = ConvStrip4x2V.of(species(bits));
+        int[][] hws = {{1, 1}, {1, 9}, {9, 1}, {8, 8}, {7, 13}, {16, 17}};
+        int[][] kernels = {{3, 3}, {1, 1}, {2, 3}};
+        int[] cins = {1, 3, 17};
+        int[] couts = {1, 17, 32, 33};
+        for (int[] hw : hws) {
+            for (int[] k : kernels) {
+                for (int cin : cins) {
+                    for (int cout : couts) {
+                        for (int stride = 1; stride <= 2; stride++) {
+                            for (Padding pad : Padding.values()) {
+                                check(v, hw[0], hw[1], cin, cout, k[0], k[1], stride, pad);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void mobileNetStem(int bits) {
+        check(ConvStrip4x2V.of(species(bits)), 224, 224, 3, 32, 3, 3, 2, Padding.SAME);
+    }
+
+    private static void check(Conv2d v, int h, int w, int cin, int cout, int kh, int kw, int stride, Padding pad) {
+        int oh = pad.outputSize(h, kh, stride);
+        int ow = pad.outputSize(w, kw, stride);
+        if (oh <= 0 || ow <= 0) {
+            return;
+        }
+        int padTop = pad.padBefore(h, kh, stride);
+        int padLeft = pad.padBefore(w, kw, stride);
+        long seed = ((h * 31L + w) * 31 + cin) * 31 + cout + kh * 1000 + kw * 100 + stride * 10_000;
+        int inOff = 4;
+        float[] in = random(seed, inOff + h * w * cin + 3);
+        float[] weights = random(seed + 1, cout * kh * kw * cin);
+        float[] bias = random(seed + 2, cout);
+        float lo = (cout & 1) == 0 ? 0f : Float.NEGATIVE_INFINITY;
+        float hi = (cout & 1) == 0 ? 6f : Float.POSITIVE_INFINITY;
+        int outOff = 2;
+        float[] expected = filled(outOff + oh * ow * cout + 6, SENTINEL);
+        float[] actual = expected.clone();
+        ReferenceConv2d ref = new ReferenceConv2d();
+        ref.run(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, ref.pack(weights, cout, kh, kw, cin), bias, cout,
+                expected, outOff, oh, ow, lo, hi);
+        v.run(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, v.pack(weights, cout, kh, kw, cin), bias, cout,
+                actual, outOff, oh, ow, lo, hi);
+        assertClose(expected, actual, "h=" + h + " w=" + w + " cin=" + cin + " cout=" + cout + " k=" + kh + "x" + kw
+                + " s=" + stride + " " + pad);
+    }
+}

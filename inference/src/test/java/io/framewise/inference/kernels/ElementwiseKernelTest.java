@@ -1,0 +1,112 @@
+package io.framewise.inference.kernels;
+
+import static io.framewise.inference.kernels.KernelAssertions.SENTINEL;
+import static io.framewise.inference.kernels.KernelAssertions.assertClose;
+import static io.framewise.inference.kernels.KernelAssertions.filled;
+import static io.framewise.inference.kernels.KernelAssertions.random;
+import static io.framewise.inference.kernels.KernelAssertions.species;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.framewise.inference.kernels.reference.ReferenceElementwise;
+import io.framewise.inference.kernels.simd.ElementwiseV;
+import io.framewise.inference.model.Padding;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ElementwiseKernelTest {
+
+    private final Elementwise ref = new ReferenceElementwise();
+
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void addMatchesReferenceIncludingAliasing(int bits) {
+        Elementwise v = ElementwiseV.of(species(bits));
+        for (int len : new int[]{1, 5, 17, 33, 1001, 56 * 56 * 24}) {
+            float[] a = random(len, len + 3);
+            float[] b = random(len + 1, len + 5);
+            float[] expected = filled(len + 4, SENTINEL);
+            float[] actual = expected.clone();
+            ref.add(a, 3, b, 5, expected, 1, len, -0.5f, 0.5f);
+            v.add(a, 3, b, 5, actual, 1, len, -0.5f, 0.5f);
+            assertClose(expected, actual, "add len=" + len);
+            float[] aliased = a.clone();
+            v.add(aliased, 3, b, 5, aliased, 3, len, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+            float[] want = a.clone();
+            ref.add(want, 3, b, 5, want, 3, len, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+            assertClose(want, aliased, "aliased add len=" + len);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void globalAveragePoolMatchesReference(int bits) {
+        Elementwise v = ElementwiseV.of(species(bits));
+        for (int pixels : new int[]{1, 7, 49}) {
+            for (int c : new int[]{1, 17, 33, 1280}) {
+                float[] in = random(pixels * 7919L + c, 2 + pixels * c);
+                float[] expected = filled(c + 3, SENTINEL);
+                float[] actual = expected.clone();
+                ref.globalAveragePool(in, 2, pixels, c, expected, 1, -0.2f, 0.3f);
+                v.globalAveragePool(in, 2, pixels, c, actual, 1, -0.2f, 0.3f);
+                assertClose(expected, actual, "gap pixels=" + pixels + " c=" + c);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void averagePoolMatchesReference(int bits) {
+        Elementwise v = ElementwiseV.of(species(bits));
+        int[][] hw = {{1, 1}, {7, 7}, {5, 8}};
+        for (int[] s : hw) {
+            for (int c : new int[]{1, 17, 33}) {
+                for (int f : new int[]{2, 3, 7}) {
+                    for (int stride = 1; stride <= 2; stride++) {
+                        for (Padding pad : Padding.values()) {
+                            int oh = pad.outputSize(s[0], f, stride);
+                            int ow = pad.outputSize(s[1], f, stride);
+                            if (oh <= 0 || ow <= 0) {
+                                continue;
+                            }
+                            int pt = pad.padBefore(s[0], f, stride);
+                            int pl = pad.padBefore(s[1], f, stride);
+                            float[] in = random(s[0] * 1000L + s[1] * 10 + c + f, s[0] * s[1] * c);
+                            float[] expected = filled(oh * ow * c + 2, SENTINEL);
+                            float[] actual = expected.clone();
+                            ref.averagePool(in, 0, s[0], s[1], c, f, f, stride, pt, pl, expected, 0, oh, ow,
+                                    Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+                            v.averagePool(in, 0, s[0], s[1], c, f, f, stride, pt, pl, actual, 0, oh, ow,
+                                    Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+                            assertClose(expected, actual, "avgpool " + s[0] + "x" + s[1] + "x" + c + " f=" + f
+                                    + " s=" + stride + " " + pad);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void softmaxMatchesReferenceAndSumsToOne(int bits) {
+        Elementwise v = ElementwiseV.of(species(bits));
+        for (int n : new int[]{1, 17, 1001}) {
+            for (float beta : new float[]{1f, 0.5f}) {
+                float[] in = random(n * 13L, n + 1);
+                for (int i = 0; i < in.length; i++) {
+                    in[i] *= 20; // wide logits: exercises the max subtraction
+                }
+                float[] expected = new float[n];
+                float[] actual = new float[n];
+                ref.softmax(in, 1, n, beta, expected, 0);
+                v.softmax(in, 1, n, beta, actual, 0);
+                assertClose(expected, actual, "softmax n=" + n + " beta=" + beta);
+                double sum = 0;
+                for (float p : actual) {
+                    sum += p;
+                }
+                assertEquals(1.0, sum, 1e-5);
+            }
+        }
+    }
+}
