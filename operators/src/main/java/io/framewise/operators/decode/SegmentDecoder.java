@@ -92,6 +92,10 @@ final class SegmentDecoder {
 
     private List<DecodedFrame> frames(FFmpegFrameGrabber g, FrameRecordMeta meta, int bytes) throws DecodeException {
         Codec codec = meta.codec();
+        // Elementary streams carry no timestamps (the grabber reports 0 for every frame): frame
+        // times come from the record's fps header, else the rate the demuxer assumed.
+        boolean elementary = codec == Codec.H264 || codec == Codec.HEVC;
+        double fps = meta.fps().orElse(g.getFrameRate() > 0 ? g.getFrameRate() : 25.0);
         List<DecodedFrame> out = new ArrayList<>();
         long firstTs = Long.MIN_VALUE;
         int damaged = -1;
@@ -128,7 +132,8 @@ final class SegmentDecoder {
             if (firstTs == Long.MIN_VALUE) {
                 firstTs = f.timestamp;
             }
-            long offsetMs = Math.round((f.timestamp - firstTs) / 1000.0); // grabber timestamps are microseconds
+            long offsetMs = elementary ? Math.round(out.size() * 1000.0 / fps)
+                    : Math.round((f.timestamp - firstTs) / 1000.0); // grabber timestamps are microseconds
             byte[] rgb = pixels.toModelRgb(av);
             out.add(new DecodedFrame(rgb, pixels.outWidth(), pixels.outHeight(), av.width(), av.height(),
                     meta.captureTsMs() + offsetMs, out.size(), f.keyFrame));
