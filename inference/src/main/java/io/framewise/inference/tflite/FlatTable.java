@@ -118,8 +118,16 @@ public abstract class FlatTable extends Table {
         return follow(field(slot, 4)) + 4;
     }
 
-    protected final int[] intVector(int slot) {
+    /**
+     * A whole vector field, at most {@code maxLength} elements: callers bound every vector they
+     * materialize, so vectors shared by many tables cannot make loading quadratic.
+     */
+    protected final int[] intVector(int slot, int maxLength) {
         int n = vectorLength(slot, 4);
+        if (n > maxLength) {
+            throw new ModelFormatException(getClass().getSimpleName() + " field " + slot + ": " + n
+                    + " elements, at most " + maxLength + " expected");
+        }
         if (n == 0) {
             return new int[0];
         }
@@ -131,8 +139,16 @@ public abstract class FlatTable extends Table {
         return out;
     }
 
-    protected final float[] floatVector(int slot) {
+    /**
+     * A whole vector field, at most {@code maxLength} elements: callers bound every vector they
+     * materialize, so vectors shared by many tables cannot make loading quadratic.
+     */
+    protected final float[] floatVector(int slot, int maxLength) {
         int n = vectorLength(slot, 4);
+        if (n > maxLength) {
+            throw new ModelFormatException(getClass().getSimpleName() + " field " + slot + ": " + n
+                    + " elements, at most " + maxLength + " expected");
+        }
         if (n == 0) {
             return new float[0];
         }
@@ -144,8 +160,16 @@ public abstract class FlatTable extends Table {
         return out;
     }
 
-    protected final long[] longVector(int slot) {
+    /**
+     * A whole vector field, at most {@code maxLength} elements: callers bound every vector they
+     * materialize, so vectors shared by many tables cannot make loading quadratic.
+     */
+    protected final long[] longVector(int slot, int maxLength) {
         int n = vectorLength(slot, 8);
+        if (n > maxLength) {
+            throw new ModelFormatException(getClass().getSimpleName() + " field " + slot + ": " + n
+                    + " elements, at most " + maxLength + " expected");
+        }
         if (n == 0) {
             return new long[0];
         }

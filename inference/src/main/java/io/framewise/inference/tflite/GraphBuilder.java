@@ -131,8 +131,8 @@ public final class GraphBuilder {
     /** {scale, zeroPoint} of a per-tensor quantized activation. */
     float[] activationQuant(int index, String where) {
         QuantizationParameters q = data.tensor(index, where).quantization();
-        float[] scales = q == null ? new float[0] : q.scale();
-        long[] zps = q == null ? new long[0] : q.zeroPoint();
+        float[] scales = q == null ? new float[0] : q.scale(16);
+        long[] zps = q == null ? new long[0] : q.zeroPoint(16);
         if (scales.length != 1 || zps.length != 1 || q.detailsType() != 0) {
             throw new ModelFormatException(where + ": quantized activation " + data.name(index)
                     + " needs exactly one scale and zero point, has " + scales.length + " and " + zps.length);

@@ -11,8 +11,9 @@ public final class QuantizationParameters extends FlatTable {
         return t;
     }
 
-    public float[] scale() { return floatVector(2); }
-    public long[] zeroPoint() { return longVector(3); }
+    /** At most {@code maxLength} scales (one per channel). */
+    public float[] scale(int maxLength) { return floatVector(2, maxLength); }
+    public long[] zeroPoint(int maxLength) { return longVector(3, maxLength); }
     /** Non-zero when custom quantization details replace scale/zero_point (unsupported). */
     public byte detailsType() { return byteField(4, (byte) 0); }
     public int quantizedDimension() { return intField(6, 0); }

@@ -11,5 +11,5 @@ public final class ReshapeOptions extends FlatTable {
         return t;
     }
 
-    public int[] newShape() { return intVector(0); }
+    public int[] newShape() { return intVector(0, 16); }
 }

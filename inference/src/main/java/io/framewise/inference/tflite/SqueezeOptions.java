@@ -11,5 +11,5 @@ public final class SqueezeOptions extends FlatTable {
         return t;
     }
 
-    public int[] squeezeDims() { return intVector(0); }
+    public int[] squeezeDims() { return intVector(0, 16); }
 }

@@ -11,7 +11,8 @@ public final class Tensor extends FlatTable {
         return t;
     }
 
-    public int[] shape() { return intVector(0); }
+    /** At most 16 dimensions are read; the loader accepts rank 8 at most. */
+    public int[] shape() { return intVector(0, 16); }
     public byte type() { return byteField(1, (byte) 0); }
     /** Index into {@link Model#buffer}; 0 is the empty sentinel buffer (no constant data). */
     public long buffer() { return Integer.toUnsignedLong(intField(2, 0)); }

@@ -203,8 +203,9 @@ public final class TensorData {
             if (q.detailsType() != 0) {
                 throw new ModelFormatException(where + ": " + name(index) + " uses custom quantization details");
             }
-            scales = q.scale();
-            long[] zps = q.zeroPoint();
+            int maxChannels = java.util.Arrays.stream(shape).max().orElse(1);
+            scales = q.scale(maxChannels);
+            long[] zps = q.zeroPoint(maxChannels);
             int channels = scales.length;
             if (channels == 0 || zps.length != channels) {
                 throw new ModelFormatException(where + ": " + name(index) + " has " + channels + " scales and "
@@ -281,8 +282,8 @@ public final class TensorData {
                         + " output channels");
             }
             QuantizationParameters q = tensor(index, where).quantization();
-            float[] own = q == null ? new float[0] : q.scale();
-            long[] zps = q == null ? new long[0] : q.zeroPoint();
+            float[] own = q == null ? new float[0] : q.scale(cout);
+            long[] zps = q == null ? new long[0] : q.zeroPoint(cout);
             if (own.length != 0 && own.length != 1 && own.length != cout) {
                 throw new ModelFormatException(where + ": bias " + name(index) + " has " + own.length + " scales for "
                         + cout + " channels");
