@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 ClassifyCommand.class,
                 SummaryCommand.class,
                 BenchCommand.class,
+                io.framewise.pipeline.produce.ProduceCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class FramewiseCli implements Runnable {
