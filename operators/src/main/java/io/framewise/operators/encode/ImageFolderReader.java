@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -13,8 +14,12 @@ import java.util.stream.Stream;
  * Reads a folder of image files in name order and hands each file's bytes over unchanged. Nothing is
  * decoded here: a broken file must reach the job and become a dead letter there, not vanish in the
  * producer. The codec comes from the file extension; unknown extensions get none, and the job sniffs.
+ * Hidden files and plain-text companions (README, licence, manifest: .txt .md .json ...) are skipped.
  */
 public final class ImageFolderReader implements MediaReader {
+
+    private static final Set<String> TEXT_EXTENSIONS =
+            Set.of("txt", "md", "json", "csv", "xml", "yaml", "yml", "ini", "log", "html");
 
     private final List<Path> files;
     private final double fps;
@@ -29,6 +34,7 @@ public final class ImageFolderReader implements MediaReader {
         try (Stream<Path> s = Files.list(folder)) {
             files = s.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> !TEXT_EXTENSIONS.contains(extension(p)))
                     .sorted()
                     .collect(Collectors.toList());
         }
@@ -41,10 +47,7 @@ public final class ImageFolderReader implements MediaReader {
 
     /** The codec a file name's extension stands for, or null when the extension says nothing reliable. */
     public static Codec codecOf(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        int dot = name.lastIndexOf('.');
-        String ext = dot < 0 ? "" : name.substring(dot + 1);
-        switch (ext) {
+        switch (extension(file)) {
             case "jpg":
             case "jpeg":
             case "jpe":
@@ -57,6 +60,12 @@ public final class ImageFolderReader implements MediaReader {
             default:
                 return null;
         }
+    }
+
+    private static String extension(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1);
     }
 
     public List<Path> files() {

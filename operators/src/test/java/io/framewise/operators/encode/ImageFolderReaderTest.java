@@ -19,6 +19,7 @@ class ImageFolderReaderTest {
         Files.write(dir.resolve("c.jpg"), new byte[] {1, 2, 3}); // broken: must still be sent
         Files.copy(SharedData.image("hot_dog.jpg"), dir.resolve("d.frame")); // unknown extension
         Files.write(dir.resolve(".hidden"), new byte[] {9});
+        Files.write(dir.resolve("COPYRIGHT.txt"), new byte[] {'c'});
 
         try (ImageFolderReader r = new ImageFolderReader(dir, 4)) {
             MediaChunk a = r.next();
