@@ -86,10 +86,13 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
 
     /** Creates a topic that accepts records up to {@link #MAX_MESSAGE_BYTES}. */
     public void createTopic(String name, int partitions) throws Exception {
+        createTopic(name, partitions, Map.of("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES)));
+    }
+
+    /** Creates a topic with the given topic configs (e.g. a small max.message.bytes). */
+    public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)
-                    .configs(Map.of("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES)))))
-                    .all().get();
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
         }
     }
 

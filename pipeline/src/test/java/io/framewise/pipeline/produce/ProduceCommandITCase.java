@@ -260,6 +260,31 @@ class ProduceCommandITCase {
     }
 
     @Test
+    void aRecordTheBrokerRejectsStopsTheProducerNamingItsSequence() throws Exception {
+        String topic = EmbeddedKafka.uniqueTopic("small");
+        // The clip's JPEG frames are about 26 kB at quality 90: the very first one does not fit.
+        KAFKA.createTopic(topic, 1, java.util.Map.of("max.message.bytes", "20000"));
+        Run run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "big", CAR);
+        assertEquals(2, run.exit(), run.out());
+        String err = run.err().strip();
+        assertTrue(err.startsWith("framewise produce: record seq 0 (camera 'big', topic '" + topic
+                + "') was not delivered"), err);
+        assertFalse(err.contains("\n"), "one line: " + err);
+        assertFalse(run.out().contains("records/s"), "no success summary: " + run.out());
+    }
+
+    @Test
+    void aValueOverMaxRecordBytesIsRefusedBeforeSending() throws Exception {
+        String topic = topic();
+        Run run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "cap",
+                "--max-record-bytes", "10000", CAR);
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("record seq 0 is ") && run.err().contains("over --max-record-bytes 10000"),
+                run.err());
+        assertEquals(0, consume(topic, 0).size());
+    }
+
+    @Test
     void badOptionsAreRejectedBeforeAnythingIsSent() {
         Run run = produce("--bootstrap", KAFKA.bootstrapServers(), "--camera", "x", "--quality", "0", CAR);
         assertEquals(2, run.exit());
