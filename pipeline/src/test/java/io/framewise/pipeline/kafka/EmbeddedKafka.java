@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -132,6 +133,19 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
             }
         }
         return out;
+    }
+
+    /**
+     * Stops the broker, keeps it down for {@code down}, starts it again on the same port and data
+     * (the controller keeps running). For tests that clients ride out a broker restart.
+     */
+    public void restartBroker(Duration down) throws Exception {
+        BrokerServer broker = cluster.brokers().values().iterator().next();
+        broker.shutdown();
+        broker.awaitShutdown();
+        Thread.sleep(down.toMillis());
+        broker.startup();
+        cluster.waitForReadyBrokers();
     }
 
     @Override
