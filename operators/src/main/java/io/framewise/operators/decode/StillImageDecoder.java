@@ -102,7 +102,9 @@ final class StillImageDecoder implements AutoCloseable {
     static String errorText(int ret) {
         try (BytePointer buf = new BytePointer(128)) {
             avutil.av_strerror(ret, buf, 128);
-            return buf.getString() + " (" + ret + ")";
+            String text = buf.getString();
+            int nul = text.indexOf('\0'); // getString reads the whole 128-byte buffer
+            return (nul >= 0 ? text.substring(0, nul) : text) + " (" + ret + ")";
         }
     }
 

@@ -70,13 +70,28 @@ public final class VideoSource implements AutoCloseable {
             } catch (FrameGrabber.Exception ignored) {
                 // the open failure is the one worth reporting
             }
-            throw new IOException("cannot open video source '" + location + "': " + e.getMessage(), e);
+            throw new IOException("cannot open video source '" + location + "': " + withoutHints(e.getMessage()), e);
         }
         if (g.getVideoStream() < 0 || g.getImageWidth() <= 0) {
             close(g);
             throw new IOException("no video stream in '" + location + "'");
         }
         return new VideoSource(location, live, g);
+    }
+
+    /** JavaCV appends developer hints ("Has setFormat() been called?") that mean nothing to a user. */
+    static String withoutHints(String javacvMessage) {
+        if (javacvMessage == null) {
+            return "";
+        }
+        String m = javacvMessage;
+        for (String hint : new String[] {" (Has ", " (For more details"}) {
+            int i = m.indexOf(hint);
+            if (i >= 0) {
+                m = m.substring(0, i);
+            }
+        }
+        return m.trim();
     }
 
     public String location() {
