@@ -22,8 +22,8 @@ import org.bytedeco.javacv.FrameGrabber;
  *
  * <p>The grabber runs in {@code RAW} image mode so it never allocates an RGB picture of the
  * stream's declared size; the width/height the demuxer found are checked against
- * {@link DecodeLimits} before the first frame is pulled, and {@code max_pixels} is handed to the
- * codec so FFmpeg itself refuses larger pictures. Not thread-safe.
+ * {@link DecodeLimits} before the first frame is pulled, and every frame's size again after it is
+ * decoded (a mid-stream SPS may change it). Not thread-safe.
  */
 final class SegmentDecoder {
 
@@ -54,7 +54,8 @@ final class SegmentDecoder {
         g.setFormat(demuxerName(codec));
         g.setImageMode(FrameGrabber.ImageMode.RAW);
         g.setVideoOption("threads", "1"); // parallelism comes from Flink subtasks
-        g.setVideoOption("max_pixels", Long.toString(limits.maxPixels()));
+        // No "max_pixels" codec option here: avcodec_open2 then fails with a bare EINVAL that cannot be
+        // told apart from other open failures; the explicit check after start() reports it properly.
         // Without showall the H.264/HEVC decoders silently drop everything before the first keyframe,
         // and a segment that does not start with one would look empty instead of NO_KEYFRAME.
         g.setVideoOption("flags2", "+showall");

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -170,18 +171,39 @@ class BadInputsTest {
     }
 
     @Test
-    void heapStaysBoundedOverALoopOfBadInputs() {
+    void heapAndNativeMemoryStayBoundedOverALoopOfBadInputs() {
         List<Case> all = cases().toList();
         Runtime rt = Runtime.getRuntime();
+        for (Case bad : all) { // first round outside the measurement: contexts and caches get created
+            decoder.decode(bad.headers().get(), bad.value().get());
+        }
         long before = usedAfterGc(rt);
-        for (int round = 0; round < 20; round++) {
+        long rssBefore = Pointer.physicalBytes();
+        int rounds = 30;
+        for (int round = 0; round < rounds; round++) {
             for (Case bad : all) {
                 assertEquals(bad.expected(), decoder.decode(bad.headers().get(), bad.value().get()).reasonOrNull());
             }
+            assertTrue(decoder.decode(headers("mpegts"), goodTs).isOk());
         }
         long grown = usedAfterGc(rt) - before;
-        assertTrue(grown < 32L << 20, "heap grew by " + (grown >> 20) + " MiB over " + 20 * all.size() + " bad records");
+        long rssGrown = Pointer.physicalBytes() - rssBefore;
+        assertTrue(grown < 32L << 20, "heap grew by " + (grown >> 20) + " MiB over " + rounds * all.size() + " bad records");
+        // A leaked grabber or codec context per record would be ~1 MiB each: 1000+ records would show.
+        assertTrue(rssGrown < 128L << 20, "resident memory grew by " + (rssGrown >> 20) + " MiB over "
+                + rounds * all.size() + " bad records");
         assertTrue(decoder.decode(headers("jpeg"), goodJpeg).isOk());
+    }
+
+    @Test
+    void segmentOverThePixelLimitIsRejectedBeforeItsFramesAreDecoded() {
+        try (FrameDecoder small = new FrameDecoder(224, 224, DecodeLimits.DEFAULTS.withMaxSize(640, 480, 640L * 480))) {
+            DecodeResult r = small.decode(headers("mpegts"), goodTs); // 768x432 > 640 wide
+            assertEquals(ReasonCode.DIMENSIONS_TOO_LARGE, r.reasonOrNull(), r::toString);
+            DecodeResult j = small.decode(headers("jpeg"), MediaFixtures.jpeg(MediaFixtures.readImage("grace_hopper.bmp"), 0.9f));
+            assertEquals(ReasonCode.DIMENSIONS_TOO_LARGE, j.reasonOrNull(), j::toString); // 512x600 > 480 high
+            assertTrue(small.decode(headers("jpeg"), goodJpeg).isOk()); // cat is 512x341
+        }
     }
 
     private static long usedAfterGc(Runtime rt) {
