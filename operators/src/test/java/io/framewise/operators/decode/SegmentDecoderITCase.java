@@ -94,6 +94,24 @@ class SegmentDecoderITCase {
     }
 
     @Test
+    void jpegPerRecordFramesMatchTheirSourceFrames() throws Exception {
+        int first = 120;
+        List<byte[]> jpegs = MediaFixtures.jpegFrames(MediaFixtures.CAR_VIDEO, first, 25, 0.9f);
+        assertEquals(25, jpegs.size());
+        for (int i = 0; i < jpegs.size(); i++) {
+            DecodeResult r = decoder.decode(FrameRecordMeta.of(Codec.JPEG, CAPTURE_TS + i * 80L, first + i), jpegs.get(i));
+            assertTrue(r.isOk(), r::toString);
+            DecodedFrame f = r.frames().get(0);
+            assertEquals(768, f.sourceWidth());
+            assertEquals(CAPTURE_TS + i * 80L, f.ptsMs());
+            double own = ReferencePixelsTest.meanAbsDiff(sourceFrames.get(first + i), f.rgb());
+            double neighbour = ReferencePixelsTest.meanAbsDiff(sourceFrames.get(first + i + 12), f.rgb());
+            assertTrue(own < 3.0, "JPEG " + i + " differs from its source frame by " + own);
+            assertTrue(own < neighbour, "JPEG " + i + " is closer to frame +12 (" + neighbour + ") than to its own (" + own + ")");
+        }
+    }
+
+    @Test
     void labeledSlideshowComesOutInOrderWithTimestamps() throws Exception {
         List<String> labels = List.of("cat.bmp", "bird.bmp", "parrot.jpg", "dragonfly.bmp", "hot_dog.jpg", "grace_hopper.bmp");
         int hold = 5;
@@ -114,15 +132,21 @@ class SegmentDecoderITCase {
             DecodedFrame f = r.frames().get(i);
             int best = -1;
             double bestDiff = Double.MAX_VALUE;
+            double secondDiff = Double.MAX_VALUE;
             for (int k = 0; k < expected.size(); k++) {
                 double d = ReferencePixelsTest.meanAbsDiff(expected.get(k), f.rgb());
                 if (d < bestDiff) {
+                    secondDiff = bestDiff;
                     bestDiff = d;
                     best = k;
+                } else if (d < secondDiff) {
+                    secondDiff = d;
                 }
             }
             assertEquals(labels.get(i / hold), labels.get(best), "frame " + i + " (diff " + bestDiff + ")");
-            assertTrue(bestDiff < 12.0, "frame " + i + " is only loosely like " + labels.get(best) + ": " + bestDiff);
+            // Lossy re-encoding through a 448x336 video: not exact, but far nearer its photo than any other.
+            assertTrue(bestDiff < 0.5 * secondDiff, "frame " + i + " is only loosely like " + labels.get(best)
+                    + ": " + bestDiff + " vs next " + secondDiff);
             assertEquals(CAPTURE_TS + i * 80L, f.ptsMs(), "frame " + i);
         }
     }
