@@ -79,8 +79,8 @@ public final class ConvStrip4x2V implements Conv2d {
         int wo1 = second ? co1 : co; // past Cout: recompute the first vector instead of reading beyond the pad
         VectorMask<Float> m0 = S.indexInRange(co, cout);
         VectorMask<Float> m1 = S.indexInRange(co1, cout);
-        FloatVector b0 = FloatVector.fromArray(S, bias, co, m0);
-        FloatVector b1 = FloatVector.fromArray(S, bias, co1, m1);
+        FloatVector b0 = loadMasked(bias, co, m0);
+        FloatVector b1 = loadMasked(bias, co1, m1);
         FloatVector c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1;
         int px = stride * cin;
         int t = 0;
@@ -105,15 +105,15 @@ public final class ConvStrip4x2V implements Conv2d {
                 }
             }
         }
-        c00.max(l).min(u).intoArray(out, o + co, m0);
-        c10.max(l).min(u).intoArray(out, o + cout + co, m0);
-        c20.max(l).min(u).intoArray(out, o + 2 * cout + co, m0);
-        c30.max(l).min(u).intoArray(out, o + 3 * cout + co, m0);
+        storeMasked(c00.max(l).min(u), out, o + co, m0);
+        storeMasked(c10.max(l).min(u), out, o + cout + co, m0);
+        storeMasked(c20.max(l).min(u), out, o + 2 * cout + co, m0);
+        storeMasked(c30.max(l).min(u), out, o + 3 * cout + co, m0);
         if (second) {
-            c01.max(l).min(u).intoArray(out, o + co1, m1);
-            c11.max(l).min(u).intoArray(out, o + cout + co1, m1);
-            c21.max(l).min(u).intoArray(out, o + 2 * cout + co1, m1);
-            c31.max(l).min(u).intoArray(out, o + 3 * cout + co1, m1);
+            storeMasked(c01.max(l).min(u), out, o + co1, m1);
+            storeMasked(c11.max(l).min(u), out, o + cout + co1, m1);
+            storeMasked(c21.max(l).min(u), out, o + 2 * cout + co1, m1);
+            storeMasked(c31.max(l).min(u), out, o + 3 * cout + co1, m1);
         }
     }
 
@@ -122,7 +122,7 @@ public final class ConvStrip4x2V implements Conv2d {
                               int oy, int ox, FloatVector l, FloatVector u, float[] out, int o) {
         for (int co = 0; co < cout; co += VL) {
             VectorMask<Float> m = S.indexInRange(co, cout);
-            FloatVector acc = FloatVector.fromArray(S, bias, co, m);
+            FloatVector acc = loadMasked(bias, co, m);
             for (int ky = 0; ky < kh; ky++) {
                 int iy = oy * stride + ky - padTop;
                 if (iy < 0 || iy >= h) {
@@ -141,7 +141,36 @@ public final class ConvStrip4x2V implements Conv2d {
                     }
                 }
             }
-            acc.max(l).min(u).intoArray(out, o + co, m);
+            storeMasked(acc.max(l).min(u), out, o + co, m);
+        }
+    }
+
+    /**
+     * Masked load/store that never reach the JDK's out-of-range slow path: on JDK 17 it deoptimizes the
+     * caller into the interpreter (measured: FC 1280->1001 at batch 8 went from 0.15 ms to 3.8 ms).
+     */
+    private static FloatVector loadMasked(float[] a, int off, VectorMask<Float> m) {
+        if (off + VL <= a.length) {
+            return FloatVector.fromArray(S, a, off, m);
+        }
+        float[] t = new float[VL];
+        if (off < a.length) {
+            System.arraycopy(a, off, t, 0, Math.min(VL, a.length - off));
+        }
+        return FloatVector.fromArray(S, t, 0, m);
+    }
+
+    private static void storeMasked(FloatVector v, float[] a, int off, VectorMask<Float> m) {
+        if (off + VL <= a.length) {
+            v.intoArray(a, off, m);
+            return;
+        }
+        float[] t = new float[VL];
+        v.intoArray(t, 0);
+        for (int i = 0; i < VL; i++) {
+            if (m.laneIsSet(i)) {
+                a[off + i] = t[i];
+            }
         }
     }
 }

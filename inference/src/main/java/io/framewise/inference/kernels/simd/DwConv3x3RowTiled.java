@@ -82,7 +82,7 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
             for (int ch = 0; ch < c; ch += VL) {
                 boolean full = ch + VL <= c;
                 VectorMask<Float> m = S.indexInRange(ch, c);
-                FloatVector b = FloatVector.fromArray(S, bias, ch, m);
+                FloatVector b = loadMasked(bias, ch, m);
                 FloatVector w00 = FloatVector.fromArray(S, packed, ch);
                 FloatVector w01 = FloatVector.fromArray(S, packed, cPad + ch);
                 FloatVector w02 = FloatVector.fromArray(S, packed, 2 * cPad + ch);
@@ -221,7 +221,7 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
                 }
                 int wi = (ky * 3 + kx) * cPad + ch;
                 FloatVector x = full ? FloatVector.fromArray(S, r, ro + ix * c + ch)
-                        : FloatVector.fromArray(S, r, ro + ix * c + ch, m);
+                        : loadMasked(r, ro + ix * c + ch, m);
                 acc = x.fma(FloatVector.fromArray(S, packed, wi), acc);
             }
         }
@@ -229,7 +229,36 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
         if (full) {
             acc.intoArray(out, o);
         } else {
-            acc.intoArray(out, o, m);
+            storeMasked(acc, out, o, m);
+        }
+    }
+
+    /**
+     * Masked load/store that never reach the JDK's out-of-range slow path: on JDK 17 it deoptimizes the
+     * caller into the interpreter (measured: FC 1280->1001 at batch 8 went from 0.15 ms to 3.8 ms).
+     */
+    private static FloatVector loadMasked(float[] a, int off, VectorMask<Float> m) {
+        if (off + VL <= a.length) {
+            return FloatVector.fromArray(S, a, off, m);
+        }
+        float[] t = new float[VL];
+        if (off < a.length) {
+            System.arraycopy(a, off, t, 0, Math.min(VL, a.length - off));
+        }
+        return FloatVector.fromArray(S, t, 0, m);
+    }
+
+    private static void storeMasked(FloatVector v, float[] a, int off, VectorMask<Float> m) {
+        if (off + VL <= a.length) {
+            v.intoArray(a, off, m);
+            return;
+        }
+        float[] t = new float[VL];
+        v.intoArray(t, 0);
+        for (int i = 0; i < VL; i++) {
+            if (m.laneIsSet(i)) {
+                a[off + i] = t[i];
+            }
         }
     }
 }

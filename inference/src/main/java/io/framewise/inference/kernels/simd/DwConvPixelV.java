@@ -46,7 +46,7 @@ public final class DwConvPixelV implements DepthwiseConv {
                 for (int ch = 0; ch < c; ch += VL) {
                     boolean full = ch + VL <= c;
                     VectorMask<Float> m = S.indexInRange(ch, c);
-                    FloatVector acc = FloatVector.fromArray(S, bias, ch, m);
+                    FloatVector acc = loadMasked(bias, ch, m);
                     for (int ky = 0; ky < kh; ky++) {
                         int iy = oy * stride + ky - padTop;
                         if (iy < 0 || iy >= h) {
@@ -58,7 +58,7 @@ public final class DwConvPixelV implements DepthwiseConv {
                                 continue;
                             }
                             int i = inOff + ((iy - inRow0) * w + ix) * c + ch;
-                            FloatVector x = full ? FloatVector.fromArray(S, in, i) : FloatVector.fromArray(S, in, i, m);
+                            FloatVector x = full ? FloatVector.fromArray(S, in, i) : loadMasked(in, i, m);
                             acc = x.fma(FloatVector.fromArray(S, packed, (ky * kw + kx) * cPad + ch), acc);
                         }
                     }
@@ -66,9 +66,38 @@ public final class DwConvPixelV implements DepthwiseConv {
                     if (full) {
                         acc.intoArray(out, o + ch);
                     } else {
-                        acc.intoArray(out, o + ch, m);
+                        storeMasked(acc, out, o + ch, m);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Masked load/store that never reach the JDK's out-of-range slow path: on JDK 17 it deoptimizes the
+     * caller into the interpreter (measured: FC 1280->1001 at batch 8 went from 0.15 ms to 3.8 ms).
+     */
+    private static FloatVector loadMasked(float[] a, int off, VectorMask<Float> m) {
+        if (off + VL <= a.length) {
+            return FloatVector.fromArray(S, a, off, m);
+        }
+        float[] t = new float[VL];
+        if (off < a.length) {
+            System.arraycopy(a, off, t, 0, Math.min(VL, a.length - off));
+        }
+        return FloatVector.fromArray(S, t, 0, m);
+    }
+
+    private static void storeMasked(FloatVector v, float[] a, int off, VectorMask<Float> m) {
+        if (off + VL <= a.length) {
+            v.intoArray(a, off, m);
+            return;
+        }
+        float[] t = new float[VL];
+        v.intoArray(t, 0);
+        for (int i = 0; i < VL; i++) {
+            if (m.laneIsSet(i)) {
+                a[off + i] = t[i];
             }
         }
     }

@@ -51,7 +51,7 @@ public final class ElementwiseV implements Elementwise {
             for (int p = 0; p < pixels; p++) {
                 sum = sum.add(load(in, inOff + p * c + ch, m, ch + VL <= c));
             }
-            sum.div(n).max(l).min(u).intoArray(out, outOff + ch, m);
+            storeMasked(sum.div(n).max(l).min(u), out, outOff + ch, m);
         }
     }
 
@@ -77,7 +77,7 @@ public final class ElementwiseV implements Elementwise {
                         }
                     }
                     FloatVector mean = count == 0 ? FloatVector.zero(S) : sum.div((float) count);
-                    mean.max(l).min(u).intoArray(out, o + ch, m);
+                    storeMasked(mean.max(l).min(u), out, o + ch, m);
                 }
             }
         }
@@ -112,6 +112,35 @@ public final class ElementwiseV implements Elementwise {
     }
 
     private static FloatVector load(float[] a, int off, VectorMask<Float> m, boolean full) {
-        return full ? FloatVector.fromArray(S, a, off) : FloatVector.fromArray(S, a, off, m);
+        return full ? FloatVector.fromArray(S, a, off) : loadMasked(a, off, m);
+    }
+
+    /**
+     * Masked load/store that never reach the JDK's out-of-range slow path: on JDK 17 it deoptimizes the
+     * caller into the interpreter (measured: FC 1280->1001 at batch 8 went from 0.15 ms to 3.8 ms).
+     */
+    private static FloatVector loadMasked(float[] a, int off, VectorMask<Float> m) {
+        if (off + VL <= a.length) {
+            return FloatVector.fromArray(S, a, off, m);
+        }
+        float[] t = new float[VL];
+        if (off < a.length) {
+            System.arraycopy(a, off, t, 0, Math.min(VL, a.length - off));
+        }
+        return FloatVector.fromArray(S, t, 0, m);
+    }
+
+    private static void storeMasked(FloatVector v, float[] a, int off, VectorMask<Float> m) {
+        if (off + VL <= a.length) {
+            v.intoArray(a, off, m);
+            return;
+        }
+        float[] t = new float[VL];
+        v.intoArray(t, 0);
+        for (int i = 0; i < VL; i++) {
+            if (m.laneIsSet(i)) {
+                a[off + i] = t[i];
+            }
+        }
     }
 }

@@ -43,44 +43,34 @@ public final class PointwiseGemm4x3V implements PointwiseConv {
         int block = Math.max(NR, BLOCK_BYTES / panelBytes / NR * NR);
         for (int pb = 0; pb < panels; pb += block) {
             int pe = Math.min(panels, pb + block);
-            int p = 0;
-            for (; p + MR <= pixels; p += MR) {
+            for (int p = 0; p < pixels; p += MR) {
+                int rows = Math.min(MR, pixels - p);
                 int a = inOff + p * cin;
                 int o = outOff + p * cout;
                 int j = pb;
                 for (; j + NR <= pe; j += NR) {
-                    tile4x3(in, a, cin, packed, j * cin * VL, bias, j * VL, cout, out, o, lo, hi);
+                    tile4x3(in, a, rows, cin, packed, j * cin * VL, bias, j * VL, cout, out, o, lo, hi);
                 }
                 for (; j < pe; j++) {
-                    tile4x1(in, a, cin, packed, j * cin * VL, bias, j * VL, cout, out, o, lo, hi);
-                }
-            }
-            for (; p < pixels; p++) {
-                int a = inOff + p * cin;
-                int o = outOff + p * cout;
-                int j = pb;
-                for (; j + NR <= pe; j += NR) {
-                    tile1x3(in, a, cin, packed, j * cin * VL, bias, j * VL, cout, out, o, lo, hi);
-                }
-                for (; j < pe; j++) {
-                    tile1x1(in, a, cin, packed, j * cin * VL, bias, j * VL, cout, out, o, lo, hi);
+                    tile4x1(in, a, rows, cin, packed, j * cin * VL, bias, j * VL, cout, out, o, lo, hi);
                 }
             }
         }
     }
 
-    private static void tile4x3(float[] in, int a0, int cin, float[] w, int w0, float[] bias, int co, int cout,
+    private static void tile4x3(float[] in, int a0, int rows, int cin, float[] w, int w0, float[] bias, int co, int cout,
                                 float[] out, int o0, float lo, float hi) {
         int co1 = co + VL, co2 = co1 + VL;
         VectorMask<Float> m0 = S.indexInRange(co, cout);
         VectorMask<Float> m1 = S.indexInRange(co1, cout);
         VectorMask<Float> m2 = S.indexInRange(co2, cout);
-        FloatVector b0 = FloatVector.fromArray(S, bias, co, m0);
-        FloatVector b1 = FloatVector.fromArray(S, bias, co1, m1);
-        FloatVector b2 = FloatVector.fromArray(S, bias, co2, m2);
+        FloatVector b0 = loadMasked(bias, co, m0);
+        FloatVector b1 = loadMasked(bias, co1, m1);
+        FloatVector b2 = loadMasked(bias, co2, m2);
         FloatVector c00 = b0, c01 = b1, c02 = b2, c10 = b0, c11 = b1, c12 = b2;
         FloatVector c20 = b0, c21 = b1, c22 = b2, c30 = b0, c31 = b1, c32 = b2;
-        int a1 = a0 + cin, a2 = a1 + cin, a3 = a2 + cin;
+        int a1 = a0 + Math.min(1, rows - 1) * cin, a2 = a0 + Math.min(2, rows - 1) * cin;
+        int a3 = a0 + Math.min(3, rows - 1) * cin;
         int w1 = w0 + cin * VL, w2 = w1 + cin * VL;
         for (int k = 0; k < cin; k++) {
             FloatVector v0 = FloatVector.fromArray(S, w, w0 + k * VL);
@@ -105,41 +95,34 @@ public final class PointwiseGemm4x3V implements PointwiseConv {
         }
         FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
         int o1 = o0 + cout, o2 = o1 + cout, o3 = o2 + cout;
-        if (co2 + VL <= cout) {
-            c00.max(l).min(u).intoArray(out, o0 + co);
-            c01.max(l).min(u).intoArray(out, o0 + co1);
-            c02.max(l).min(u).intoArray(out, o0 + co2);
-            c10.max(l).min(u).intoArray(out, o1 + co);
-            c11.max(l).min(u).intoArray(out, o1 + co1);
-            c12.max(l).min(u).intoArray(out, o1 + co2);
-            c20.max(l).min(u).intoArray(out, o2 + co);
-            c21.max(l).min(u).intoArray(out, o2 + co1);
-            c22.max(l).min(u).intoArray(out, o2 + co2);
-            c30.max(l).min(u).intoArray(out, o3 + co);
-            c31.max(l).min(u).intoArray(out, o3 + co1);
-            c32.max(l).min(u).intoArray(out, o3 + co2);
-        } else {
-            c00.max(l).min(u).intoArray(out, o0 + co, m0);
-            c01.max(l).min(u).intoArray(out, o0 + co1, m1);
-            c02.max(l).min(u).intoArray(out, o0 + co2, m2);
-            c10.max(l).min(u).intoArray(out, o1 + co, m0);
-            c11.max(l).min(u).intoArray(out, o1 + co1, m1);
-            c12.max(l).min(u).intoArray(out, o1 + co2, m2);
-            c20.max(l).min(u).intoArray(out, o2 + co, m0);
-            c21.max(l).min(u).intoArray(out, o2 + co1, m1);
-            c22.max(l).min(u).intoArray(out, o2 + co2, m2);
-            c30.max(l).min(u).intoArray(out, o3 + co, m0);
-            c31.max(l).min(u).intoArray(out, o3 + co1, m1);
-            c32.max(l).min(u).intoArray(out, o3 + co2, m2);
+        boolean f0 = co + VL <= cout, f1 = co1 + VL <= cout, f2 = co2 + VL <= cout;
+        store(c00, l, u, out, o0 + co, m0, f0);
+        store(c01, l, u, out, o0 + co1, m1, f1);
+        store(c02, l, u, out, o0 + co2, m2, f2);
+        if (rows > 1) {
+            store(c10, l, u, out, o1 + co, m0, f0);
+            store(c11, l, u, out, o1 + co1, m1, f1);
+            store(c12, l, u, out, o1 + co2, m2, f2);
+        }
+        if (rows > 2) {
+            store(c20, l, u, out, o2 + co, m0, f0);
+            store(c21, l, u, out, o2 + co1, m1, f1);
+            store(c22, l, u, out, o2 + co2, m2, f2);
+        }
+        if (rows > 3) {
+            store(c30, l, u, out, o3 + co, m0, f0);
+            store(c31, l, u, out, o3 + co1, m1, f1);
+            store(c32, l, u, out, o3 + co2, m2, f2);
         }
     }
 
-    private static void tile4x1(float[] in, int a0, int cin, float[] w, int w0, float[] bias, int co, int cout,
+    private static void tile4x1(float[] in, int a0, int rows, int cin, float[] w, int w0, float[] bias, int co, int cout,
                                 float[] out, int o0, float lo, float hi) {
         VectorMask<Float> m = S.indexInRange(co, cout);
-        FloatVector b = FloatVector.fromArray(S, bias, co, m);
+        FloatVector b = loadMasked(bias, co, m);
         FloatVector c0 = b, c1 = b, c2 = b, c3 = b;
-        int a1 = a0 + cin, a2 = a1 + cin, a3 = a2 + cin;
+        int a1 = a0 + Math.min(1, rows - 1) * cin, a2 = a0 + Math.min(2, rows - 1) * cin;
+        int a3 = a0 + Math.min(3, rows - 1) * cin;
         for (int k = 0; k < cin; k++) {
             FloatVector v = FloatVector.fromArray(S, w, w0 + k * VL);
             c0 = FloatVector.broadcast(S, in[a0 + k]).fma(v, c0);
@@ -148,41 +131,55 @@ public final class PointwiseGemm4x3V implements PointwiseConv {
             c3 = FloatVector.broadcast(S, in[a3 + k]).fma(v, c3);
         }
         FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
-        c0.max(l).min(u).intoArray(out, o0 + co, m);
-        c1.max(l).min(u).intoArray(out, o0 + cout + co, m);
-        c2.max(l).min(u).intoArray(out, o0 + 2 * cout + co, m);
-        c3.max(l).min(u).intoArray(out, o0 + 3 * cout + co, m);
+        boolean f = co + VL <= cout;
+        store(c0, l, u, out, o0 + co, m, f);
+        if (rows > 1) {
+            store(c1, l, u, out, o0 + cout + co, m, f);
+        }
+        if (rows > 2) {
+            store(c2, l, u, out, o0 + 2 * cout + co, m, f);
+        }
+        if (rows > 3) {
+            store(c3, l, u, out, o0 + 3 * cout + co, m, f);
+        }
     }
 
-    private static void tile1x3(float[] in, int a0, int cin, float[] w, int w0, float[] bias, int co, int cout,
-                                float[] out, int o0, float lo, float hi) {
-        int co1 = co + VL, co2 = co1 + VL;
-        VectorMask<Float> m0 = S.indexInRange(co, cout);
-        VectorMask<Float> m1 = S.indexInRange(co1, cout);
-        VectorMask<Float> m2 = S.indexInRange(co2, cout);
-        FloatVector c0 = FloatVector.fromArray(S, bias, co, m0);
-        FloatVector c1 = FloatVector.fromArray(S, bias, co1, m1);
-        FloatVector c2 = FloatVector.fromArray(S, bias, co2, m2);
-        int w1 = w0 + cin * VL, w2 = w1 + cin * VL;
-        for (int k = 0; k < cin; k++) {
-            FloatVector x = FloatVector.broadcast(S, in[a0 + k]);
-            c0 = x.fma(FloatVector.fromArray(S, w, w0 + k * VL), c0);
-            c1 = x.fma(FloatVector.fromArray(S, w, w1 + k * VL), c1);
-            c2 = x.fma(FloatVector.fromArray(S, w, w2 + k * VL), c2);
+    private static void store(FloatVector acc, FloatVector l, FloatVector u, float[] out, int off,
+                              VectorMask<Float> m, boolean full) {
+        FloatVector v = acc.max(l).min(u);
+        if (full) {
+            v.intoArray(out, off);
+        } else {
+            storeMasked(v, out, off, m);
         }
-        FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
-        c0.max(l).min(u).intoArray(out, o0 + co, m0);
-        c1.max(l).min(u).intoArray(out, o0 + co1, m1);
-        c2.max(l).min(u).intoArray(out, o0 + co2, m2);
     }
 
-    private static void tile1x1(float[] in, int a0, int cin, float[] w, int w0, float[] bias, int co, int cout,
-                                float[] out, int o0, float lo, float hi) {
-        VectorMask<Float> m = S.indexInRange(co, cout);
-        FloatVector c = FloatVector.fromArray(S, bias, co, m);
-        for (int k = 0; k < cin; k++) {
-            c = FloatVector.broadcast(S, in[a0 + k]).fma(FloatVector.fromArray(S, w, w0 + k * VL), c);
+    /**
+     * Masked load/store that never reach the JDK's out-of-range slow path: on JDK 17 it deoptimizes the
+     * caller into the interpreter (measured: FC 1280->1001 at batch 8 went from 0.15 ms to 3.8 ms).
+     */
+    private static FloatVector loadMasked(float[] a, int off, VectorMask<Float> m) {
+        if (off + VL <= a.length) {
+            return FloatVector.fromArray(S, a, off, m);
         }
-        c.max(FloatVector.broadcast(S, lo)).min(FloatVector.broadcast(S, hi)).intoArray(out, o0 + co, m);
+        float[] t = new float[VL];
+        if (off < a.length) {
+            System.arraycopy(a, off, t, 0, Math.min(VL, a.length - off));
+        }
+        return FloatVector.fromArray(S, t, 0, m);
+    }
+
+    private static void storeMasked(FloatVector v, float[] a, int off, VectorMask<Float> m) {
+        if (off + VL <= a.length) {
+            v.intoArray(a, off, m);
+            return;
+        }
+        float[] t = new float[VL];
+        v.intoArray(t, 0);
+        for (int i = 0; i < VL; i++) {
+            if (m.laneIsSet(i)) {
+                a[off + i] = t[i];
+            }
+        }
     }
 }
