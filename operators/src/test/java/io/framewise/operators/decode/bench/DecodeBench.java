@@ -42,7 +42,11 @@ public final class DecodeBench {
                 segments.size(), tsBytes >> 10, jpegs.size(), jpegBytes >> 10);
 
         report("bare FFmpegFrameGrabber loop on the file (BGR, no resize)", rounds, 1, DecodeBench::bareGrabber);
-        report("bare FFmpegFrameGrabber loop on the file + ResizePlan 224", rounds, 1, DecodeBench::bareGrabberResized);
+        report("bare FFmpegFrameGrabber loop on the file + ResizePlan 224", rounds, 1, () -> bareGrabberResized(null));
+        report("same, decoder threads=1 (as FrameDecoder runs it)", rounds, 1, () -> bareGrabberResized("1"));
+        byte[] wholeFile = java.nio.file.Files.readAllBytes(MediaFixtures.carVideo());
+        report("FrameDecoder, whole file as one MP4 record -> 224x224", rounds, 1,
+                () -> decodeAll(Codec.MP4, List.of(wholeFile)));
         for (int threads : new int[] {1, 2}) {
             report("FrameDecoder, 2 s MPEG-TS segments -> 224x224", rounds, threads, () -> decodeAll(Codec.MPEGTS, segments));
             report("FrameDecoder, JPEG per record (reused MJPEG context) -> 224x224", rounds, threads,
@@ -91,10 +95,13 @@ public final class DecodeBench {
         return n;
     }
 
-    private static int bareGrabberResized() throws Exception {
+    private static int bareGrabberResized(String decoderThreads) throws Exception {
         int n = 0;
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(MediaFixtures.carVideo().toFile())) {
             g.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
+            if (decoderThreads != null) {
+                g.setVideoOption("threads", decoderThreads);
+            }
             g.start();
             ResizePlan plan = ResizePlan.full(g.getImageWidth(), g.getImageHeight(), MODEL, MODEL);
             Frame f;
