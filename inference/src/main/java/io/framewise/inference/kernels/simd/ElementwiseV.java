@@ -49,9 +49,16 @@ public final class ElementwiseV implements Elementwise {
             VectorMask<Float> m = S.indexInRange(ch, c);
             FloatVector sum = FloatVector.zero(S);
             for (int p = 0; p < pixels; p++) {
-                sum = sum.add(load(in, inOff + p * c + ch, m, ch + VL <= c));
+                int i = inOff + p * c + ch;
+                sum = sum.add(ch + VL <= c ? FloatVector.fromArray(S, in, i)
+                        : FloatVector.fromArray(S, fit(in, i), fitOff(in, i), m));
             }
-            storeMasked(sum.div(n).max(l).min(u), out, outOff + ch, m);
+            FloatVector mean = sum.div(n).max(l).min(u);
+            if (ch + VL <= c) {
+                mean.intoArray(out, outOff + ch);
+            } else {
+                storeMasked(mean, out, outOff + ch, m);
+            }
         }
     }
 
@@ -73,11 +80,18 @@ public final class ElementwiseV implements Elementwise {
                     FloatVector sum = FloatVector.zero(S);
                     for (int iy = y0; iy < y1; iy++) {
                         for (int ix = x0; ix < x1; ix++) {
-                            sum = sum.add(load(in, inOff + (iy * w + ix) * c + ch, m, full));
+                            int i = inOff + (iy * w + ix) * c + ch;
+                            sum = sum.add(full ? FloatVector.fromArray(S, in, i)
+                                    : FloatVector.fromArray(S, fit(in, i), fitOff(in, i), m));
                         }
                     }
                     FloatVector mean = count == 0 ? FloatVector.zero(S) : sum.div((float) count);
-                    storeMasked(mean.max(l).min(u), out, o + ch, m);
+                    mean = mean.max(l).min(u);
+                    if (full) {
+                        mean.intoArray(out, o + ch);
+                    } else {
+                        storeMasked(mean, out, o + ch, m);
+                    }
                 }
             }
         }
@@ -111,25 +125,13 @@ public final class ElementwiseV implements Elementwise {
         }
     }
 
-    private static FloatVector load(float[] a, int off, VectorMask<Float> m, boolean full) {
-        return full ? FloatVector.fromArray(S, a, off) : loadMasked(a, off, m);
-    }
 
     /**
-     * Masked load/store that never reach the JDK's out-of-range slow path: on JDK 17 it deoptimizes the
-     * caller into the interpreter (measured: FC 1280->1001 at batch 8 went from 0.15 ms to 3.8 ms).
+     * Masked accesses never reach the JDK's out-of-range slow path: on JDK 17 it deoptimizes the caller
+     * into the interpreter (measured: FC 1280->1001 at batch 8 went from 0.15 ms to 3.8 ms). Loads go
+     * through {@link #fit} (an array, not a vector: a vector returned by a call C2 did not inline loses
+     * its exact type and every op on it falls back to Java code). Stores are tail-only.
      */
-    private static FloatVector loadMasked(float[] a, int off, VectorMask<Float> m) {
-        if (off + VL <= a.length) {
-            return FloatVector.fromArray(S, a, off, m);
-        }
-        float[] t = new float[VL];
-        if (off < a.length) {
-            System.arraycopy(a, off, t, 0, Math.min(VL, a.length - off));
-        }
-        return FloatVector.fromArray(S, t, 0, m);
-    }
-
     private static void storeMasked(FloatVector v, float[] a, int off, VectorMask<Float> m) {
         if (off + VL <= a.length) {
             v.intoArray(a, off, m);
@@ -142,5 +144,21 @@ public final class ElementwiseV implements Elementwise {
                 a[off + i] = t[i];
             }
         }
+    }
+
+    /** {@code a} when a full vector at {@code off} is in bounds, else a zero-padded copy of the tail. */
+    private static float[] fit(float[] a, int off) {
+        if (off + VL <= a.length) {
+            return a;
+        }
+        float[] t = new float[VL];
+        if (off < a.length) {
+            System.arraycopy(a, off, t, 0, a.length - off);
+        }
+        return t;
+    }
+
+    private static int fitOff(float[] a, int off) {
+        return off + VL <= a.length ? off : 0;
     }
 }
