@@ -18,7 +18,7 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.out.print(ModelSummary.of(SharedModels.graph(model)).format());
+        System.out.println(ModelSummary.of(SharedModels.graph(model)).format());
         return 0;
     }
 }
