@@ -1,5 +1,6 @@
 package io.framewise.inference.exec;
 
+import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.plan.Plan;
 import io.framewise.inference.plan.Step;
 
@@ -26,10 +27,10 @@ public final class Workspace {
         int[] sizes = plan.slotFloats();
         this.slots = new float[sizes.length][];
         for (int s = 0; s < sizes.length; s++) {
-            slots[s] = new float[Math.multiplyExact(sizes[s], capacity)];
+            slots[s] = new float[Math.addExact(Math.multiplyExact(sizes[s], capacity), KernelSet.ARRAY_PAD)];
         }
-        this.expandTile = new float[plan.expandTile()];
-        this.dwTile = new float[plan.dwTile()];
+        this.expandTile = new float[plan.expandTile() + KernelSet.ARRAY_PAD];
+        this.dwTile = new float[plan.dwTile() + KernelSet.ARRAY_PAD];
         this.nanosByStep = new long[plan.steps().size()];
     }
 

@@ -9,4 +9,16 @@ package io.framewise.inference.kernels;
  */
 public record KernelSet(String name, Conv2d conv, PointwiseConv pointwise, DepthwiseConv depthwise3x3,
                         DepthwiseConv depthwiseGeneric, Elementwise elementwise) {
+
+    /**
+     * Floats of slack the planner leaves after the last element of every array it hands to kernels
+     * (workspace slots, tiles, biases): the widest vector (512 bits), so a tail vector never runs past
+     * an array end, which on JDK 17 would take a deoptimizing slow path or a copying fallback.
+     */
+    public static final int ARRAY_PAD = 16;
+
+    /** {@code a} copied with {@link #ARRAY_PAD} zeros of slack. */
+    public static float[] padded(float[] a) {
+        return java.util.Arrays.copyOf(a, a.length + ARRAY_PAD);
+    }
 }

@@ -1,6 +1,7 @@
 package io.framewise.inference.plan;
 
 import io.framewise.inference.exec.Workspace;
+import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.kernels.Conv2d;
 import io.framewise.inference.model.Layer;
 
@@ -32,7 +33,7 @@ final class ConvStep extends Step {
         this.oh = oh;
         this.ow = ow;
         this.packed = kernel.pack(l.weights(), cout, kh, kw, cin);
-        this.bias = l.bias();
+        this.bias = KernelSet.padded(l.bias());
         this.lo = l.lo();
         this.hi = l.hi();
     }

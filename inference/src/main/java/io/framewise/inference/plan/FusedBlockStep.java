@@ -3,6 +3,7 @@ package io.framewise.inference.plan;
 import io.framewise.inference.exec.Workspace;
 import io.framewise.inference.kernels.DepthwiseConv;
 import io.framewise.inference.kernels.Elementwise;
+import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.kernels.PointwiseConv;
 import io.framewise.inference.model.Layer;
 
@@ -67,15 +68,15 @@ final class FusedBlockStep extends Step {
         this.ow = ow;
         this.tileRows = tileRows;
         this.expandPacked = expand ? pointwise.pack(expandLayer.weights(), cin, cexp) : null;
-        this.expandBias = expand ? expandLayer.bias() : null;
+        this.expandBias = expand ? KernelSet.padded(expandLayer.bias()) : null;
         this.expandLo = expand ? expandLayer.lo() : 0;
         this.expandHi = expand ? expandLayer.hi() : 0;
         this.dwPacked = depthwise.pack(dw.weights(), kh, kw, cexp);
-        this.dwBias = dw.bias();
+        this.dwBias = KernelSet.padded(dw.bias());
         this.dwLo = dw.lo();
         this.dwHi = dw.hi();
         this.projectPacked = pointwise.pack(project.weights(), cexp, cout);
-        this.projectBias = project.bias();
+        this.projectBias = KernelSet.padded(project.bias());
         this.projectLo = project.lo();
         this.projectHi = project.hi();
         this.residual = add != null;

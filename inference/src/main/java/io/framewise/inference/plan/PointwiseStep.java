@@ -1,6 +1,7 @@
 package io.framewise.inference.plan;
 
 import io.framewise.inference.exec.Workspace;
+import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.kernels.PointwiseConv;
 
 /**
@@ -30,7 +31,7 @@ final class PointwiseStep extends Step {
         this.cin = cin;
         this.cout = cout;
         this.packed = kernel.pack(weights, cin, cout);
-        this.bias = bias;
+        this.bias = KernelSet.padded(bias);
         this.lo = lo;
         this.hi = hi;
         if (in.imageStride() != pixels * cin || out.imageStride() != pixels * cout) {

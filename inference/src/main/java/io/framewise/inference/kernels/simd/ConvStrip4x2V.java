@@ -79,8 +79,8 @@ public final class ConvStrip4x2V implements Conv2d {
         int wo1 = second ? co1 : co; // past Cout: recompute the first vector instead of reading beyond the pad
         VectorMask<Float> m0 = S.indexInRange(co, cout);
         VectorMask<Float> m1 = S.indexInRange(co1, cout);
-        FloatVector b0 = FloatVector.fromArray(S, fit(bias, co), fitOff(bias, co), m0);
-        FloatVector b1 = FloatVector.fromArray(S, fit(bias, co1), fitOff(bias, co1), m1);
+        FloatVector b0 = FloatVector.fromArray(S, TailAccess.fit(bias, co, VL), TailAccess.fitOff(bias, co, VL), m0);
+        FloatVector b1 = FloatVector.fromArray(S, TailAccess.fit(bias, co1, VL), TailAccess.fitOff(bias, co1, VL), m1);
         FloatVector c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1;
         int px = stride * cin;
         int t = 0;
@@ -133,7 +133,7 @@ public final class ConvStrip4x2V implements Conv2d {
                               int oy, int ox, FloatVector l, FloatVector u, float[] out, int o) {
         for (int co = 0; co < cout; co += VL) {
             VectorMask<Float> m = S.indexInRange(co, cout);
-            FloatVector acc = FloatVector.fromArray(S, fit(bias, co), fitOff(bias, co), m);
+            FloatVector acc = FloatVector.fromArray(S, TailAccess.fit(bias, co, VL), TailAccess.fitOff(bias, co, VL), m);
             for (int ky = 0; ky < kh; ky++) {
                 int iy = oy * stride + ky - padTop;
                 if (iy < 0 || iy >= h) {
@@ -156,39 +156,12 @@ public final class ConvStrip4x2V implements Conv2d {
         }
     }
 
-    /**
-     * Masked accesses never reach the JDK's out-of-range slow path: on JDK 17 it deoptimizes the caller
-     * into the interpreter (measured: FC 1280->1001 at batch 8 went from 0.15 ms to 3.8 ms). Loads go
-     * through {@link #fit} (an array, not a vector: a vector returned by a call C2 did not inline loses
-     * its exact type and every op on it falls back to Java code). Stores are tail-only.
-     */
+    /** A tail store; past the array end it goes through {@link TailAccess} (see there why). */
     private static void storeMasked(FloatVector v, float[] a, int off, VectorMask<Float> m) {
         if (off + VL <= a.length) {
             v.intoArray(a, off, m);
-            return;
+        } else {
+            TailAccess.store(v.toArray(), a, off, m.trueCount());
         }
-        float[] t = new float[VL];
-        v.intoArray(t, 0);
-        for (int i = 0; i < VL; i++) {
-            if (m.laneIsSet(i)) {
-                a[off + i] = t[i];
-            }
-        }
-    }
-
-    /** {@code a} when a full vector at {@code off} is in bounds, else a zero-padded copy of the tail. */
-    private static float[] fit(float[] a, int off) {
-        if (off + VL <= a.length) {
-            return a;
-        }
-        float[] t = new float[VL];
-        if (off < a.length) {
-            System.arraycopy(a, off, t, 0, a.length - off);
-        }
-        return t;
-    }
-
-    private static int fitOff(float[] a, int off) {
-        return off + VL <= a.length ? off : 0;
     }
 }

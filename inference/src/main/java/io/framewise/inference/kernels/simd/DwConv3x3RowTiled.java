@@ -82,7 +82,7 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
             for (int ch = 0; ch < c; ch += VL) {
                 boolean full = ch + VL <= c;
                 VectorMask<Float> m = S.indexInRange(ch, c);
-                FloatVector b = FloatVector.fromArray(S, fit(bias, ch), fitOff(bias, ch), m);
+                FloatVector b = FloatVector.fromArray(S, TailAccess.fit(bias, ch, VL), TailAccess.fitOff(bias, ch, VL), m);
                 FloatVector w00 = FloatVector.fromArray(S, packed, ch);
                 FloatVector w01 = FloatVector.fromArray(S, packed, cPad + ch);
                 FloatVector w02 = FloatVector.fromArray(S, packed, 2 * cPad + ch);
@@ -221,7 +221,7 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
                 }
                 int wi = (ky * 3 + kx) * cPad + ch;
                 FloatVector x = full ? FloatVector.fromArray(S, r, ro + ix * c + ch)
-                        : FloatVector.fromArray(S, fit(r, ro + ix * c + ch), fitOff(r, ro + ix * c + ch), m);
+                        : FloatVector.fromArray(S, TailAccess.fit(r, ro + ix * c + ch, VL), TailAccess.fitOff(r, ro + ix * c + ch, VL), m);
                 acc = x.fma(FloatVector.fromArray(S, packed, wi), acc);
             }
         }
@@ -233,39 +233,12 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
         }
     }
 
-    /**
-     * Masked accesses never reach the JDK's out-of-range slow path: on JDK 17 it deoptimizes the caller
-     * into the interpreter (measured: FC 1280->1001 at batch 8 went from 0.15 ms to 3.8 ms). Loads go
-     * through {@link #fit} (an array, not a vector: a vector returned by a call C2 did not inline loses
-     * its exact type and every op on it falls back to Java code). Stores are tail-only.
-     */
+    /** A tail store; past the array end it goes through {@link TailAccess} (see there why). */
     private static void storeMasked(FloatVector v, float[] a, int off, VectorMask<Float> m) {
         if (off + VL <= a.length) {
             v.intoArray(a, off, m);
-            return;
+        } else {
+            TailAccess.store(v.toArray(), a, off, m.trueCount());
         }
-        float[] t = new float[VL];
-        v.intoArray(t, 0);
-        for (int i = 0; i < VL; i++) {
-            if (m.laneIsSet(i)) {
-                a[off + i] = t[i];
-            }
-        }
-    }
-
-    /** {@code a} when a full vector at {@code off} is in bounds, else a zero-padded copy of the tail. */
-    private static float[] fit(float[] a, int off) {
-        if (off + VL <= a.length) {
-            return a;
-        }
-        float[] t = new float[VL];
-        if (off < a.length) {
-            System.arraycopy(a, off, t, 0, a.length - off);
-        }
-        return t;
-    }
-
-    private static int fitOff(float[] a, int off) {
-        return off + VL <= a.length ? off : 0;
     }
 }

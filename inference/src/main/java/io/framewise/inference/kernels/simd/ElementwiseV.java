@@ -51,7 +51,7 @@ public final class ElementwiseV implements Elementwise {
             for (int p = 0; p < pixels; p++) {
                 int i = inOff + p * c + ch;
                 sum = sum.add(ch + VL <= c ? FloatVector.fromArray(S, in, i)
-                        : FloatVector.fromArray(S, fit(in, i), fitOff(in, i), m));
+                        : FloatVector.fromArray(S, TailAccess.fit(in, i, VL), TailAccess.fitOff(in, i, VL), m));
             }
             FloatVector mean = sum.div(n).max(l).min(u);
             if (ch + VL <= c) {
@@ -82,7 +82,7 @@ public final class ElementwiseV implements Elementwise {
                         for (int ix = x0; ix < x1; ix++) {
                             int i = inOff + (iy * w + ix) * c + ch;
                             sum = sum.add(full ? FloatVector.fromArray(S, in, i)
-                                    : FloatVector.fromArray(S, fit(in, i), fitOff(in, i), m));
+                                    : FloatVector.fromArray(S, TailAccess.fit(in, i, VL), TailAccess.fitOff(in, i, VL), m));
                         }
                     }
                     FloatVector mean = count == 0 ? FloatVector.zero(S) : sum.div((float) count);
@@ -126,39 +126,12 @@ public final class ElementwiseV implements Elementwise {
     }
 
 
-    /**
-     * Masked accesses never reach the JDK's out-of-range slow path: on JDK 17 it deoptimizes the caller
-     * into the interpreter (measured: FC 1280->1001 at batch 8 went from 0.15 ms to 3.8 ms). Loads go
-     * through {@link #fit} (an array, not a vector: a vector returned by a call C2 did not inline loses
-     * its exact type and every op on it falls back to Java code). Stores are tail-only.
-     */
+    /** A tail store; past the array end it goes through {@link TailAccess} (see there why). */
     private static void storeMasked(FloatVector v, float[] a, int off, VectorMask<Float> m) {
         if (off + VL <= a.length) {
             v.intoArray(a, off, m);
-            return;
+        } else {
+            TailAccess.store(v.toArray(), a, off, m.trueCount());
         }
-        float[] t = new float[VL];
-        v.intoArray(t, 0);
-        for (int i = 0; i < VL; i++) {
-            if (m.laneIsSet(i)) {
-                a[off + i] = t[i];
-            }
-        }
-    }
-
-    /** {@code a} when a full vector at {@code off} is in bounds, else a zero-padded copy of the tail. */
-    private static float[] fit(float[] a, int off) {
-        if (off + VL <= a.length) {
-            return a;
-        }
-        float[] t = new float[VL];
-        if (off < a.length) {
-            System.arraycopy(a, off, t, 0, a.length - off);
-        }
-        return t;
-    }
-
-    private static int fitOff(float[] a, int off) {
-        return off + VL <= a.length ? off : 0;
     }
 }

@@ -64,9 +64,9 @@ public final class PointwiseGemm4x3V implements PointwiseConv {
         VectorMask<Float> m0 = S.indexInRange(co, cout);
         VectorMask<Float> m1 = S.indexInRange(co1, cout);
         VectorMask<Float> m2 = S.indexInRange(co2, cout);
-        FloatVector b0 = FloatVector.fromArray(S, fit(bias, co), fitOff(bias, co), m0);
-        FloatVector b1 = FloatVector.fromArray(S, fit(bias, co1), fitOff(bias, co1), m1);
-        FloatVector b2 = FloatVector.fromArray(S, fit(bias, co2), fitOff(bias, co2), m2);
+        FloatVector b0 = FloatVector.fromArray(S, TailAccess.fit(bias, co, VL), TailAccess.fitOff(bias, co, VL), m0);
+        FloatVector b1 = FloatVector.fromArray(S, TailAccess.fit(bias, co1, VL), TailAccess.fitOff(bias, co1, VL), m1);
+        FloatVector b2 = FloatVector.fromArray(S, TailAccess.fit(bias, co2, VL), TailAccess.fitOff(bias, co2, VL), m2);
         FloatVector c00 = b0, c01 = b1, c02 = b2, c10 = b0, c11 = b1, c12 = b2;
         FloatVector c20 = b0, c21 = b1, c22 = b2, c30 = b0, c31 = b1, c32 = b2;
         int a1 = a0 + Math.min(1, rows - 1) * cin, a2 = a0 + Math.min(2, rows - 1) * cin;
@@ -134,7 +134,7 @@ public final class PointwiseGemm4x3V implements PointwiseConv {
     private static void tile4x1(float[] in, int a0, int rows, int cin, float[] w, int w0, float[] bias, int co, int cout,
                                 float[] out, int o0, float lo, float hi) {
         VectorMask<Float> m = S.indexInRange(co, cout);
-        FloatVector b = FloatVector.fromArray(S, fit(bias, co), fitOff(bias, co), m);
+        FloatVector b = FloatVector.fromArray(S, TailAccess.fit(bias, co, VL), TailAccess.fitOff(bias, co, VL), m);
         FloatVector c0 = b, c1 = b, c2 = b, c3 = b;
         int a1 = a0 + Math.min(1, rows - 1) * cin, a2 = a0 + Math.min(2, rows - 1) * cin;
         int a3 = a0 + Math.min(3, rows - 1) * cin;
@@ -176,39 +176,12 @@ public final class PointwiseGemm4x3V implements PointwiseConv {
         }
     }
 
-    /**
-     * Masked accesses never reach the JDK's out-of-range slow path: on JDK 17 it deoptimizes the caller
-     * into the interpreter (measured: FC 1280->1001 at batch 8 went from 0.15 ms to 3.8 ms). Loads go
-     * through {@link #fit} (an array, not a vector: a vector returned by a call C2 did not inline loses
-     * its exact type and every op on it falls back to Java code). Stores are tail-only.
-     */
+    /** A tail store; past the array end it goes through {@link TailAccess} (see there why). */
     private static void storeMasked(FloatVector v, float[] a, int off, VectorMask<Float> m) {
         if (off + VL <= a.length) {
             v.intoArray(a, off, m);
-            return;
+        } else {
+            TailAccess.store(v.toArray(), a, off, m.trueCount());
         }
-        float[] t = new float[VL];
-        v.intoArray(t, 0);
-        for (int i = 0; i < VL; i++) {
-            if (m.laneIsSet(i)) {
-                a[off + i] = t[i];
-            }
-        }
-    }
-
-    /** {@code a} when a full vector at {@code off} is in bounds, else a zero-padded copy of the tail. */
-    private static float[] fit(float[] a, int off) {
-        if (off + VL <= a.length) {
-            return a;
-        }
-        float[] t = new float[VL];
-        if (off < a.length) {
-            System.arraycopy(a, off, t, 0, a.length - off);
-        }
-        return t;
-    }
-
-    private static int fitOff(float[] a, int off) {
-        return off + VL <= a.length ? off : 0;
     }
 }
