@@ -18,4 +18,12 @@ public interface Elementwise {
 
     /** Numerically stable softmax of {@code in[inOff..inOff+n)} scaled by beta, into {@code out}. */
     void softmax(float[] in, int inOff, int n, float beta, float[] out, int outOff);
+
+    /**
+     * Rounds {@code a[off..off+len)} to multiples of {@code grid} (round half to even:
+     * {@code rint(x * (1/grid)) * grid} in float; a zero result is +0), the quantization step of a tensor of a quantized
+     * model. Callers pass values already clamped to the tensor's quantized range, so
+     * {@code |x / grid| <= 2^16}.
+     */
+    void snap(float[] a, int off, int len, float grid);
 }

@@ -136,7 +136,7 @@ final class FusedBlockStep extends Step {
                     if (hi > from) {
                         pointwise.run(src, inOff + from * w * cin, (hi - from) * w, cin, expandPacked, expandBias,
                                 cexp, et, (from - row0) * rowFloats, expandLo, expandHi);
-                        Snap.snap(et, (from - row0) * rowFloats, (hi - from) * rowFloats, expandGrid);
+                        snap(et, (from - row0) * rowFloats, (hi - from) * rowFloats, expandGrid);
                     }
                     prevRow0 = row0;
                     prevHi = hi;
@@ -151,15 +151,15 @@ final class FusedBlockStep extends Step {
                 long t1 = profile ? System.nanoTime() : 0;
                 depthwise.run(dwIn, dwInOff, dwRow0, h, w, cexp, kh, kw, stride, padTop, padLeft, dwPacked, dwBias,
                         dt, 0, oy0, oh, ow, oy0, oy1, dwLo, dwHi);
-                Snap.snap(dt, 0, (oy1 - oy0) * ow * cexp, dwGrid);
+                snap(dt, 0, (oy1 - oy0) * ow * cexp, dwGrid);
                 long t2 = profile ? System.nanoTime() : 0;
                 int pix = (oy1 - oy0) * ow;
                 int o = outOff + oy0 * ow * cout;
                 pointwise.run(dt, 0, pix, cexp, projectPacked, projectBias, cout, dst, o, projectLo, projectHi);
-                Snap.snap(dst, o, pix * cout, projectGrid);
+                snap(dst, o, pix * cout, projectGrid);
                 if (residual) {
                     elementwise.add(dst, o, src, inOff + oy0 * w * cin, dst, o, pix * cout, addLo, addHi);
-                    Snap.snap(dst, o, pix * cout, addGrid);
+                    snap(dst, o, pix * cout, addGrid);
                 }
                 if (profile) {
                     long t3 = System.nanoTime();
@@ -168,6 +168,12 @@ final class FusedBlockStep extends Step {
                     ws.addTime(Kind.PROJECT, t3 - t2);
                 }
             }
+        }
+    }
+
+    private void snap(float[] a, int off, int len, float grid) {
+        if (grid > 0) {
+            elementwise.snap(a, off, len, grid);
         }
     }
 

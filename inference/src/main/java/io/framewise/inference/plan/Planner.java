@@ -164,7 +164,7 @@ public final class Planner {
             slotOf[o] = take(slotSize, slotBusy, g.tensor(o).elements());
             Step s = step(unit, u, slotOf);
             if (opt.snapActivations() && !unit.fused() && !(s instanceof SoftmaxStep)) {
-                s.snapAfter(slot(o, slotOf), g.tensor(o).elements(), grid(o));
+                s.snapAfter(k.elementwise(), slot(o, slotOf), g.tensor(o).elements(), grid(o));
             }
             if (s instanceof FusedBlockStep f) {
                 expandTile = Math.max(expandTile, f.expandTileFloats());

@@ -1,6 +1,7 @@
 package io.framewise.inference.plan;
 
 import io.framewise.inference.exec.Workspace;
+import io.framewise.inference.kernels.Elementwise;
 
 /**
  * One unit of the execution plan. Steps hold immutable packed weights and shapes (shared by all
@@ -17,6 +18,7 @@ public abstract class Step {
     private TensorSlot snapSlot; // null: no snapping after this step
     private int snapElements;    // per image
     private float snapGrid;
+    private Elementwise snapKernel;
 
     protected Step(String name, Kind kind) {
         this.name = name;
@@ -32,8 +34,9 @@ public abstract class Step {
     }
 
     /** Asks {@link #snapOutput} to round this step's output to {@code grid} (set once, by the planner). */
-    void snapAfter(TensorSlot out, int elements, float grid) {
+    void snapAfter(Elementwise kernel, TensorSlot out, int elements, float grid) {
         if (grid > 0) {
+            this.snapKernel = kernel;
             this.snapSlot = out;
             this.snapElements = elements;
             this.snapGrid = grid;
@@ -43,7 +46,7 @@ public abstract class Step {
     /** Rounds the output of the last {@link #run} to its quantization grid, when the plan asks for it. */
     public void snapOutput(Workspace ws, int n) {
         if (snapSlot != null) {
-            Snap.snap(ws.slot(snapSlot.slot()), 0, n * snapElements, snapGrid);
+            snapKernel.snap(ws.slot(snapSlot.slot()), 0, n * snapElements, snapGrid);
         }
     }
 

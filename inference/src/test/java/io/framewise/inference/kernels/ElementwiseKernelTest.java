@@ -109,4 +109,36 @@ class ElementwiseKernelTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void snapEqualsReferenceBitForBit(int bits) {
+        Elementwise v = ElementwiseV.of(species(bits));
+        java.util.Random r = new java.util.Random(bits);
+        for (float grid : new float[] {0.0235294f, 0.1f, 1f / 256, 0.3513f}) {
+            for (int len : new int[] {1, 7, 17, 33, 1001, 4096}) {
+                float[] a = new float[len + 3];
+                for (int i = 0; i < a.length; i++) {
+                    // values on and between grid points, incl. exact halves where rounding mode matters
+                    a[i] = switch (i % 4) {
+                        case 0 -> (r.nextInt(511) - 255) * grid;
+                        case 1 -> (r.nextInt(511) - 255 + 0.5f) * grid;
+                        default -> (r.nextFloat() * 510 - 255) * grid;
+                    };
+                }
+                a[0] = 3e7f * grid; // beyond the magic-number range: the scalar path
+                float[] expected = a.clone();
+                float[] actual = a.clone();
+                ref.snap(expected, 2, len, grid);
+                v.snap(actual, 2, len, grid);
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
+                            "grid " + grid + " len " + len + " index " + i + ": " + expected[i] + " vs " + actual[i]);
+                }
+                // a snapped value is a whole number of grid steps
+                float q = actual[2] / grid;
+                assertEquals(Math.rint(q), q, 1e-3, "snapped value " + actual[2] + " on grid " + grid);
+            }
+        }
+    }
 }

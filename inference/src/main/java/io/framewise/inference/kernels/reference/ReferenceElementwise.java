@@ -69,4 +69,12 @@ public final class ReferenceElementwise implements Elementwise {
             out[outOff + i] *= inv;
         }
     }
+
+    @Override
+    public void snap(float[] a, int off, int len, float grid) {
+        float inv = 1f / grid;
+        for (int i = off, end = off + len; i < end; i++) {
+            a[i] = (float) Math.rint(a[i] * inv) * grid + 0f; // + 0f: a rounded-away negative becomes +0, as in the vector twin
+        }
+    }
 }
