@@ -38,7 +38,7 @@ class PeerAgreementTest {
 
     static final double SCORE_TOLERANCE = 0.05;
     static final double AMBIGUOUS_MARGIN = 0.10;
-    /** Known gap, docs/inference.md: 0.055 on bird.bmp, where both TFLite backends agree; to investigate. */
+    /** docs/inference.md: 0.053 on dragonfly.bmp (a low-confidence image where TFLite's backends differ by 0.117). */
     static final double BIRD_SCORE_TOLERANCE = 0.06;
 
     @ParameterizedTest
