@@ -1,0 +1,172 @@
+package io.framewise.pipeline.config;
+
+import io.framewise.operators.decode.DecodeLimits;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The job's options, parsed and checked: every {@code framewise.*} key known, every value of the
+ * right type and in range, else an {@link IllegalArgumentException} naming the option. Built from
+ * the Flink configuration's {@code framewise.*} keys overlaid with command-line flags.
+ */
+public final class JobConfig {
+
+    private static final Set<String> KNOWN = JobOptions.ALL.stream().map(ConfigOption::key)
+            .collect(Collectors.toUnmodifiableSet());
+
+    private final Configuration conf;
+    private final Map<String, String> kafka;
+
+    private JobConfig(Configuration conf, Map<String, String> kafka) {
+        this.conf = conf;
+        this.kafka = kafka;
+    }
+
+    /** Defaults only. */
+    public static JobConfig defaults() {
+        return parse(Map.of());
+    }
+
+    /**
+     * @param settings {@code framewise.*} keys (other keys, e.g. Flink's own, are ignored) to string values
+     * @throws IllegalArgumentException naming the first unknown or invalid option
+     */
+    public static JobConfig parse(Map<String, String> settings) {
+        Map<String, String> own = new LinkedHashMap<>();
+        Map<String, String> kafka = new LinkedHashMap<>();
+        settings.forEach((k, v) -> {
+            if (!k.startsWith(JobOptions.PREFIX)) {
+                return;
+            }
+            if (k.startsWith(JobOptions.KAFKA_PREFIX)) {
+                String prop = k.substring(JobOptions.KAFKA_PREFIX.length());
+                if (prop.isBlank()) {
+                    throw new IllegalArgumentException("option " + k + " names no Kafka property");
+                }
+                kafka.put(prop, v);
+            } else if (KNOWN.contains(k)) {
+                own.put(k, v);
+            } else {
+                throw new IllegalArgumentException("unknown option " + k + " (--"
+                        + k.substring(JobOptions.PREFIX.length()) + "); known: see --help");
+            }
+        });
+        Configuration conf = Configuration.fromMap(own);
+        for (ConfigOption<?> o : JobOptions.ALL) {
+            try {
+                if (conf.get(o) == null) {
+                    throw new IllegalArgumentException("no value");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid value '" + own.get(o.key()) + "' for "
+                        + JobOptions.describe(o) + ": " + rootMessage(e), e);
+            }
+        }
+        JobConfig c = new JobConfig(conf, Collections.unmodifiableMap(kafka));
+        c.checkRanges();
+        return c;
+    }
+
+    private void checkRanges() {
+        require(JobOptions.BOOTSTRAP, s -> !s.isBlank(), "must not be blank");
+        require(JobOptions.INPUT_TOPIC, s -> !s.isBlank(), "must not be blank");
+        require(JobOptions.OUTPUT_TOPIC, s -> !s.isBlank(), "must not be blank");
+        require(JobOptions.DLQ_TOPIC, s -> !s.isBlank(), "must not be blank");
+        require(JobOptions.GROUP, s -> !s.isBlank(), "must not be blank");
+        require(JobOptions.MODEL, s -> !s.isBlank(), "must not be blank");
+        require(JobOptions.TRANSACTIONAL_ID_PREFIX, s -> !s.isBlank(), "must not be blank");
+        require(JobOptions.JOB_NAME, s -> !s.isBlank(), "must not be blank");
+        require(JobOptions.TOP_K, v -> v >= 1, "must be at least 1");
+        require(JobOptions.BATCH_SIZE, v -> v >= 1 && v <= 1024, "must be 1..1024");
+        require(JobOptions.BATCH_TIMEOUT_MS, v -> v >= 1, "must be at least 1");
+        require(JobOptions.INFERENCE_THREADS, v -> v >= 1 && v <= 256, "must be 1..256");
+        require(JobOptions.INFERENCE_INTERVAL, v -> v >= 1, "must be at least 1");
+        require(JobOptions.MAX_FPS, v -> v >= 0 && Double.isFinite(v), "must be 0 (off) or positive");
+        require(JobOptions.PARALLELISM, v -> v >= 1, "must be at least 1");
+        require(JobOptions.CHECKPOINT_INTERVAL_MS, v -> v >= 10, "must be at least 10");
+        require(JobOptions.TRANSACTION_TIMEOUT_MS,
+                v -> v >= 1000 && v <= JobOptions.BROKER_MAX_TRANSACTION_TIMEOUT_MS,
+                "must be 1000.." + JobOptions.BROKER_MAX_TRANSACTION_TIMEOUT_MS
+                        + " (the broker's default transaction.max.timeout.ms)");
+        require(JobOptions.RESTART_ATTEMPTS, v -> v >= 0, "must be 0 or more");
+        require(JobOptions.RESTART_DELAY_MS, v -> v >= 0, "must be 0 or more");
+        require(JobOptions.MAX_RECORD_BYTES, v -> v >= 1024, "must be at least 1024");
+        require(JobOptions.MAX_WIDTH, v -> v >= 1, "must be at least 1");
+        require(JobOptions.MAX_HEIGHT, v -> v >= 1, "must be at least 1");
+        require(JobOptions.MAX_PIXELS, v -> v >= 1, "must be at least 1");
+        require(JobOptions.MAX_FRAMES_PER_SEGMENT, v -> v >= 1, "must be at least 1");
+        if (get(JobOptions.DELIVERY_GUARANTEE) == JobOptions.Guarantee.EXACTLY_ONCE
+                && get(JobOptions.TRANSACTION_TIMEOUT_MS) <= get(JobOptions.CHECKPOINT_INTERVAL_MS)) {
+            throw new IllegalArgumentException(JobOptions.describe(JobOptions.TRANSACTION_TIMEOUT_MS)
+                    + " must be longer than " + JobOptions.describe(JobOptions.CHECKPOINT_INTERVAL_MS)
+                    + ": a transaction stays open from one checkpoint to the next");
+        }
+    }
+
+    private <T> void require(ConfigOption<T> o, Predicate<T> ok, String rule) {
+        T v = get(o);
+        if (!ok.test(v)) {
+            throw new IllegalArgumentException(JobOptions.describe(o) + " " + rule + ", got '" + v + "'");
+        }
+    }
+
+    public <T> T get(ConfigOption<T> option) {
+        return conf.get(option);
+    }
+
+    /** A copy with one option changed (re-checked). */
+    public <T> JobConfig with(ConfigOption<T> option, T value) {
+        Map<String, String> m = toMap();
+        m.put(option.key(), value.toString());
+        return parse(m);
+    }
+
+    /** Kafka client properties passed through to the source and both sinks. */
+    public Properties kafkaProperties() {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        return p;
+    }
+
+    public DecodeLimits decodeLimits() {
+        return new DecodeLimits(get(JobOptions.MAX_RECORD_BYTES), get(JobOptions.MAX_WIDTH),
+                get(JobOptions.MAX_HEIGHT), get(JobOptions.MAX_PIXELS), get(JobOptions.MAX_FRAMES_PER_SEGMENT));
+    }
+
+    /** Every option with its effective value, plus the Kafka pass-through keys. */
+    public Map<String, String> toMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (ConfigOption<?> o : JobOptions.ALL) {
+            m.put(o.key(), String.valueOf(conf.get(o)));
+        }
+        kafka.forEach((k, v) -> m.put(JobOptions.KAFKA_PREFIX + k, v));
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return toMap().entrySet().stream()
+                .map(e -> e.getKey() + "=" + (secret(e.getKey()) ? "***" : e.getValue()))
+                .collect(Collectors.joining(", ", "JobConfig{", "}"));
+    }
+
+    /** Kafka SASL/SSL secrets never reach logs. */
+    private static boolean secret(String key) {
+        return key.startsWith(JobOptions.KAFKA_PREFIX) && (key.contains("password") || key.contains("jaas"));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,82 @@
+package io.framewise.pipeline.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.description.HtmlFormatter;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Generates a command's flags from {@link JobOptions} (one flag per option, same description and
+ * default), so the command line and the Flink configuration can never drift apart. Use as
+ * {@code @Command(modelTransformer = JobFlags.class)}, then {@link #settings} after parsing.
+ */
+public final class JobFlags implements CommandLine.IModelTransformer {
+
+    static final String KAFKA_FLAG = "--kafka";
+
+    @Override
+    public CommandSpec transform(CommandSpec spec) {
+        HtmlFormatter text = new HtmlFormatter();
+        for (ConfigOption<?> o : JobOptions.ALL) {
+            Object dflt = o.hasDefaultValue() ? o.defaultValue() : null;
+            String shown = dflt == null || dflt.toString().isEmpty() ? "" : " (default: " + dflt + ")";
+            spec.addOption(OptionSpec.builder(JobOptions.flag(o))
+                    .paramLabel(label(o))
+                    .type(String.class)
+                    .arity("1")
+                    .description(text.format(o.description()) + shown)
+                    .build());
+        }
+        spec.addOption(OptionSpec.builder("-X", KAFKA_FLAG)
+                .paramLabel("PROP=VALUE")
+                .type(Map.class)
+                .auxiliaryTypes(String.class, String.class)
+                .description("Kafka client property for the source and both sinks (e.g."
+                        + " security.protocol=SASL_SSL); repeatable. Flink configuration: "
+                        + JobOptions.KAFKA_PREFIX + "<property>.")
+                .build());
+        return spec;
+    }
+
+    private static String label(ConfigOption<?> o) {
+        String k = o.key();
+        if (k.endsWith("-ms")) {
+            return "MS";
+        }
+        Object d = o.hasDefaultValue() ? o.defaultValue() : null;
+        if (d instanceof Enum<?> e) {
+            StringBuilder b = new StringBuilder();
+            for (Object c : e.getDeclaringClass().getEnumConstants()) {
+                b.append(b.length() == 0 ? "" : "|").append(c);
+            }
+            return b.toString();
+        }
+        return d instanceof Number ? "N" : "VALUE";
+    }
+
+    /**
+     * The flags the user gave, as {@code framewise.*} keys (Kafka properties as {@code framewise.kafka.*}).
+     */
+    public static Map<String, String> settings(CommandLine.ParseResult parsed) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (ConfigOption<?> o : JobOptions.ALL) {
+            String v = parsed.matchedOptionValue(JobOptions.flag(o), null);
+            if (v != null) {
+                out.put(o.key(), v);
+            }
+        }
+        Map<String, String> kafka = parsed.matchedOptionValue(KAFKA_FLAG, Map.of());
+        kafka.forEach((k, v) -> out.put(JobOptions.KAFKA_PREFIX + k, v));
+        return out;
+    }
+
+    /** Base settings (e.g. the Flink configuration's) overlaid with the flags the user gave. */
+    public static JobConfig resolve(Map<String, String> base, CommandLine.ParseResult parsed) {
+        Map<String, String> all = new LinkedHashMap<>(base);
+        all.putAll(settings(parsed));
+        return JobConfig.parse(all);
+    }
+}

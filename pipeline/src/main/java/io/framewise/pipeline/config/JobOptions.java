@@ -1,0 +1,185 @@
+package io.framewise.pipeline.config;
+
+import io.framewise.inference.exec.SharedModels;
+import io.framewise.operators.decode.DecodeLimits;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every option of the Framewise job, defined once: key, type, default and description.
+ *
+ * <p>Each option is a Flink {@link ConfigOption} under {@code framewise.*} (settable in the cluster's
+ * Flink configuration) and, with the prefix dropped, a command-line flag ({@code framewise.batch-size}
+ * is {@code --batch-size}). Kafka client properties pass through as {@code framewise.kafka.<property>}
+ * or {@code --kafka <property>=<value>} to the source and both sinks (SASL/SSL settings, for example).
+ * {@link JobConfig#parse} reads and validates them.
+ */
+public final class JobOptions {
+
+    /** Prefix of every option key in the Flink configuration. */
+    public static final String PREFIX = "framewise.";
+    /** Prefix of Kafka client properties passed through to the source and sinks. */
+    public static final String KAFKA_PREFIX = PREFIX + "kafka.";
+
+    /** Where the source starts when the job starts without a checkpoint or savepoint. */
+    public enum StartingOffsets {
+        EARLIEST, LATEST, COMMITTED;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Delivery guarantee of both sinks. */
+    public enum Guarantee {
+        EXACTLY_ONCE, AT_LEAST_ONCE;
+
+        // Flink parses enum options by comparing toString(), so "exactly-once" is the accepted spelling.
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** The broker's default transaction.max.timeout.ms; Flink's own default (1 h) is over it. */
+    public static final long BROKER_MAX_TRANSACTION_TIMEOUT_MS = 15 * 60_000L;
+
+    public static final ConfigOption<String> BOOTSTRAP = ConfigOptions.key(PREFIX + "bootstrap")
+            .stringType().defaultValue("localhost:9092")
+            .withDescription("Kafka bootstrap servers (host:port[,host:port...]).");
+
+    public static final ConfigOption<String> INPUT_TOPIC = ConfigOptions.key(PREFIX + "input-topic")
+            .stringType().defaultValue("frames")
+            .withDescription("Topic of frame records (key = camera id).");
+
+    public static final ConfigOption<String> OUTPUT_TOPIC = ConfigOptions.key(PREFIX + "output-topic")
+            .stringType().defaultValue("labels")
+            .withDescription("Topic of labeled events (JSON, key = camera id).");
+
+    public static final ConfigOption<String> DLQ_TOPIC = ConfigOptions.key(PREFIX + "dlq-topic")
+            .stringType().defaultValue("frames-dlq")
+            .withDescription("Dead-letter topic: original bytes and headers plus reason, message and source.");
+
+    public static final ConfigOption<String> GROUP = ConfigOptions.key(PREFIX + "group")
+            .stringType().defaultValue("framewise")
+            .withDescription("Consumer group id of the source (offsets are committed on checkpoints).");
+
+    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = ConfigOptions.key(PREFIX + "starting-offsets")
+            .enumType(StartingOffsets.class).defaultValue(StartingOffsets.COMMITTED)
+            .withDescription("earliest | latest | committed (the group's offsets; earliest where it has none)."
+                    + " Only for a fresh start: a restore continues from the checkpoint.");
+
+    public static final ConfigOption<String> MODEL = ConfigOptions.key(PREFIX + "model")
+            .stringType().defaultValue(SharedModels.DEFAULT_MODEL)
+            .withDescription("Model file, or a name under $FRAMEWISE_DATA/models or ../shared/models;"
+                    + " every TaskManager must see it.");
+
+    public static final ConfigOption<String> LABELS = ConfigOptions.key(PREFIX + "labels")
+            .stringType().defaultValue("")
+            .withDescription("Labels file or name (empty: the one that goes with the model).");
+
+    public static final ConfigOption<Integer> TOP_K = ConfigOptions.key(PREFIX + "top-k")
+            .intType().defaultValue(5)
+            .withDescription("Classes per event.");
+
+    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key(PREFIX + "batch-size")
+            .intType().defaultValue(8)
+            .withDescription("Frames per forward pass: a batch runs when this many frames wait.");
+
+    public static final ConfigOption<Long> BATCH_TIMEOUT_MS = ConfigOptions.key(PREFIX + "batch-timeout-ms")
+            .longType().defaultValue(40L)
+            .withDescription("A partial batch runs this many ms after its first frame arrived.");
+
+    public static final ConfigOption<Integer> INFERENCE_THREADS = ConfigOptions.key(PREFIX + "inference-threads")
+            .intType().defaultValue(1)
+            .withDescription("Threads per forward pass in each inference subtask.");
+
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key(PREFIX + "parallelism")
+            .intType().defaultValue(1)
+            .withDescription("Parallelism of every operator.");
+
+    public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS = ConfigOptions.key(PREFIX + "checkpoint-interval-ms")
+            .longType().defaultValue(2000L)
+            .withDescription("Checkpoint interval; with exactly-once, events become visible to read_committed"
+                    + " consumers when a checkpoint completes.");
+
+    public static final ConfigOption<Guarantee> DELIVERY_GUARANTEE = ConfigOptions.key(PREFIX + "delivery-guarantee")
+            .enumType(Guarantee.class).defaultValue(Guarantee.EXACTLY_ONCE)
+            .withDescription("exactly-once (Kafka transactions) | at-least-once.");
+
+    public static final ConfigOption<Long> TRANSACTION_TIMEOUT_MS = ConfigOptions.key(PREFIX + "transaction-timeout-ms")
+            .longType().defaultValue(10 * 60_000L)
+            .withDescription("Kafka transaction timeout of the exactly-once sinks; at most the broker's"
+                    + " transaction.max.timeout.ms (15 min by default).");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key(PREFIX + "transactional-id-prefix")
+            .stringType().defaultValue("framewise")
+            .withDescription("Prefix of the sinks' transactional ids; unique per job on a cluster.");
+
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key(PREFIX + "max-record-bytes")
+            .intType().defaultValue(DecodeLimits.DEFAULTS.maxEncodedBytes())
+            .withDescription("Largest frame record value accepted; larger ones are dead-lettered"
+                    + " (also sets the consumer's fetch sizes).");
+
+    public static final ConfigOption<Integer> MAX_WIDTH = ConfigOptions.key(PREFIX + "max-width")
+            .intType().defaultValue(DecodeLimits.DEFAULTS.maxWidth())
+            .withDescription("Widest picture accepted.");
+
+    public static final ConfigOption<Integer> MAX_HEIGHT = ConfigOptions.key(PREFIX + "max-height")
+            .intType().defaultValue(DecodeLimits.DEFAULTS.maxHeight())
+            .withDescription("Tallest picture accepted.");
+
+    public static final ConfigOption<Long> MAX_PIXELS = ConfigOptions.key(PREFIX + "max-pixels")
+            .longType().defaultValue(DecodeLimits.DEFAULTS.maxPixels())
+            .withDescription("Largest width*height accepted.");
+
+    public static final ConfigOption<Integer> MAX_FRAMES_PER_SEGMENT = ConfigOptions.key(PREFIX + "max-frames-per-segment")
+            .intType().defaultValue(DecodeLimits.DEFAULTS.maxFramesPerSegment())
+            .withDescription("Most frames one segment record may hold.");
+
+    public static final ConfigOption<Integer> INFERENCE_INTERVAL = ConfigOptions.key(PREFIX + "inference-interval")
+            .intType().defaultValue(1)
+            .withDescription("Run the model on every Nth frame of a camera; the others get an event with the"
+                    + " last result and inferred=false.");
+
+    public static final ConfigOption<Double> MAX_FPS = ConfigOptions.key(PREFIX + "max-fps")
+            .doubleType().defaultValue(0.0)
+            .withDescription("Run the model at most this often per camera (by capture time); 0 = no cap.");
+
+    public static final ConfigOption<Integer> RESTART_ATTEMPTS = ConfigOptions.key(PREFIX + "restart-attempts")
+            .intType().defaultValue(3)
+            .withDescription("Restarts after a failure before the job fails (bounded, so a broken job stops).");
+
+    public static final ConfigOption<Long> RESTART_DELAY_MS = ConfigOptions.key(PREFIX + "restart-delay-ms")
+            .longType().defaultValue(2000L)
+            .withDescription("Wait before each restart.");
+
+    public static final ConfigOption<String> JOB_NAME = ConfigOptions.key(PREFIX + "job-name")
+            .stringType().defaultValue("framewise")
+            .withDescription("Name of the Flink job.");
+
+    /** All options, in the order help lists them. */
+    public static final List<ConfigOption<?>> ALL = List.of(
+            BOOTSTRAP, INPUT_TOPIC, OUTPUT_TOPIC, DLQ_TOPIC, GROUP, STARTING_OFFSETS,
+            MODEL, LABELS, TOP_K, BATCH_SIZE, BATCH_TIMEOUT_MS, INFERENCE_THREADS,
+            INFERENCE_INTERVAL, MAX_FPS,
+            PARALLELISM, CHECKPOINT_INTERVAL_MS, DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT_MS,
+            TRANSACTIONAL_ID_PREFIX, RESTART_ATTEMPTS, RESTART_DELAY_MS, JOB_NAME,
+            MAX_RECORD_BYTES, MAX_WIDTH, MAX_HEIGHT, MAX_PIXELS, MAX_FRAMES_PER_SEGMENT);
+
+    private JobOptions() {
+    }
+
+    /** The command-line flag of an option: its key without {@code framewise.}, e.g. {@code --batch-size}. */
+    public static String flag(ConfigOption<?> option) {
+        return "--" + option.key().substring(PREFIX.length());
+    }
+
+    /** "--batch-size (framewise.batch-size)": how error messages name an option. */
+    public static String describe(ConfigOption<?> option) {
+        return flag(option) + " (" + option.key() + ")";
+    }
+}

@@ -1,0 +1,195 @@
+package io.framewise.pipeline.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+class JobConfigTest {
+
+    /** A valid value different from the default, for every option. */
+    private static final Map<ConfigOption<?>, String> SAMPLES = new LinkedHashMap<>();
+
+    static {
+        SAMPLES.put(JobOptions.BOOTSTRAP, "broker-1:9093,broker-2:9093");
+        SAMPLES.put(JobOptions.INPUT_TOPIC, "cams");
+        SAMPLES.put(JobOptions.OUTPUT_TOPIC, "cam-labels");
+        SAMPLES.put(JobOptions.DLQ_TOPIC, "cams-dead");
+        SAMPLES.put(JobOptions.GROUP, "g1");
+        SAMPLES.put(JobOptions.STARTING_OFFSETS, "latest");
+        SAMPLES.put(JobOptions.MODEL, "mobilenet_v1_0.25_128_quant.tflite");
+        SAMPLES.put(JobOptions.LABELS, "imagenet_labels.txt");
+        SAMPLES.put(JobOptions.TOP_K, "3");
+        SAMPLES.put(JobOptions.BATCH_SIZE, "16");
+        SAMPLES.put(JobOptions.BATCH_TIMEOUT_MS, "25");
+        SAMPLES.put(JobOptions.INFERENCE_THREADS, "2");
+        SAMPLES.put(JobOptions.INFERENCE_INTERVAL, "3");
+        SAMPLES.put(JobOptions.MAX_FPS, "7.5");
+        SAMPLES.put(JobOptions.PARALLELISM, "2");
+        SAMPLES.put(JobOptions.CHECKPOINT_INTERVAL_MS, "500");
+        SAMPLES.put(JobOptions.DELIVERY_GUARANTEE, "at-least-once");
+        SAMPLES.put(JobOptions.TRANSACTION_TIMEOUT_MS, "900000");
+        SAMPLES.put(JobOptions.TRANSACTIONAL_ID_PREFIX, "fw-test");
+        SAMPLES.put(JobOptions.RESTART_ATTEMPTS, "0");
+        SAMPLES.put(JobOptions.RESTART_DELAY_MS, "10");
+        SAMPLES.put(JobOptions.JOB_NAME, "labels-job");
+        SAMPLES.put(JobOptions.MAX_RECORD_BYTES, "2097152");
+        SAMPLES.put(JobOptions.MAX_WIDTH, "1920");
+        SAMPLES.put(JobOptions.MAX_HEIGHT, "1080");
+        SAMPLES.put(JobOptions.MAX_PIXELS, "2073600");
+        SAMPLES.put(JobOptions.MAX_FRAMES_PER_SEGMENT, "120");
+    }
+
+    @Command(name = "t", modelTransformer = JobFlags.class)
+    static final class Cmd implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
+    private static CommandLine.ParseResult parseFlags(String... args) {
+        return new CommandLine(new Cmd()).parseArgs(args);
+    }
+
+    @Test
+    void everyOptionHasASampleAndAUniqueFlag() {
+        assertEquals(new HashSet<>(JobOptions.ALL), SAMPLES.keySet());
+        Set<String> flags = new HashSet<>();
+        for (ConfigOption<?> o : JobOptions.ALL) {
+            assertTrue(flags.add(JobOptions.flag(o)), o.key());
+            assertTrue(o.hasDefaultValue(), o.key());
+        }
+    }
+
+    @Test
+    void everyOptionParsesAsFlinkConfiguration() {
+        Map<String, String> m = new LinkedHashMap<>();
+        SAMPLES.forEach((o, v) -> m.put(o.key(), v));
+        JobConfig c = JobConfig.parse(m);
+        for (ConfigOption<?> o : JobOptions.ALL) {
+            assertEquals(SAMPLES.get(o), String.valueOf(c.get(o)), o.key());
+            assertTrue(!String.valueOf(o.defaultValue()).equals(SAMPLES.get(o)), "sample equals default: " + o.key());
+        }
+        assertEquals(JobOptions.Guarantee.AT_LEAST_ONCE, c.get(JobOptions.DELIVERY_GUARANTEE));
+        assertEquals(JobOptions.StartingOffsets.LATEST, c.get(JobOptions.STARTING_OFFSETS));
+        assertEquals(7.5, c.get(JobOptions.MAX_FPS));
+        assertEquals(1920, c.decodeLimits().maxWidth());
+        assertEquals(2097152, c.decodeLimits().maxEncodedBytes());
+    }
+
+    @Test
+    void everyOptionParsesAsAFlag() {
+        String[] args = SAMPLES.entrySet().stream()
+                .flatMap(e -> java.util.stream.Stream.of(JobOptions.flag(e.getKey()), e.getValue()))
+                .toArray(String[]::new);
+        JobConfig c = JobFlags.resolve(Map.of(), parseFlags(args));
+        for (ConfigOption<?> o : JobOptions.ALL) {
+            assertEquals(SAMPLES.get(o), String.valueOf(c.get(o)), o.key());
+        }
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        JobConfig c = JobConfig.defaults();
+        assertEquals("frames", c.get(JobOptions.INPUT_TOPIC));
+        assertEquals("labels", c.get(JobOptions.OUTPUT_TOPIC));
+        assertEquals("frames-dlq", c.get(JobOptions.DLQ_TOPIC));
+        assertEquals(5, c.get(JobOptions.TOP_K));
+        assertEquals(8, c.get(JobOptions.BATCH_SIZE));
+        assertEquals(40L, c.get(JobOptions.BATCH_TIMEOUT_MS));
+        assertEquals(1, c.get(JobOptions.INFERENCE_THREADS));
+        assertEquals(1, c.get(JobOptions.INFERENCE_INTERVAL));
+        assertEquals(0.0, c.get(JobOptions.MAX_FPS));
+        assertEquals(JobOptions.Guarantee.EXACTLY_ONCE, c.get(JobOptions.DELIVERY_GUARANTEE));
+        assertTrue(c.get(JobOptions.TRANSACTION_TIMEOUT_MS) <= JobOptions.BROKER_MAX_TRANSACTION_TIMEOUT_MS);
+    }
+
+    @Test
+    void flagsWinOverTheFlinkConfiguration() {
+        JobConfig c = JobFlags.resolve(Map.of("framewise.batch-size", "4", "framewise.top-k", "2", "other.key", "x"),
+                parseFlags("--batch-size", "12"));
+        assertEquals(12, c.get(JobOptions.BATCH_SIZE));
+        assertEquals(2, c.get(JobOptions.TOP_K));
+    }
+
+    @Test
+    void kafkaPropertiesPassThroughFromBothSides() {
+        JobConfig c = JobFlags.resolve(Map.of("framewise.kafka.sasl.mechanism", "PLAIN"),
+                parseFlags("-X", "security.protocol=SASL_SSL", "--kafka", "ssl.truststore.location=/t.jks"));
+        assertEquals("SASL_SSL", c.kafkaProperties().getProperty("security.protocol"));
+        assertEquals("/t.jks", c.kafkaProperties().getProperty("ssl.truststore.location"));
+        assertEquals("PLAIN", c.kafkaProperties().getProperty("sasl.mechanism"));
+        assertEquals(3, c.kafkaProperties().size());
+    }
+
+    @Test
+    void unknownOptionsFailNamingTheOption() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.parse(Map.of("framewise.batch-sise", "8")));
+        assertTrue(e.getMessage().contains("framewise.batch-sise"), e.getMessage());
+        CommandLine cl = new CommandLine(new Cmd());
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        assertEquals(2, cl.execute("--batch-sise", "8"));
+        assertTrue(err.toString().contains("--batch-sise"), err.toString());
+    }
+
+    @Test
+    void invalidValuesFailNamingTheOption() {
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("framewise.batch-size", "0");
+        bad.put("framewise.delivery-guarantee", "twice");
+        bad.put("framewise.starting-offsets", "yesterday");
+        bad.put("framewise.transaction-timeout-ms", "3600000");
+        bad.put("framewise.max-fps", "-1");
+        bad.put("framewise.top-k", "0");
+        bad.put("framewise.bootstrap", " ");
+        bad.put("framewise.max-record-bytes", "12");
+        bad.put("framewise.inference-interval", "0");
+        bad.put("framewise.checkpoint-interval-ms", "1.5");
+        for (Map.Entry<String, String> b : bad.entrySet()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> JobConfig.parse(Map.of(b.getKey(), b.getValue())), b.toString());
+            assertTrue(e.getMessage().contains(b.getKey()), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.parse(Map.of("framewise.batch-size", "eight")));
+        assertTrue(e.getMessage().contains("--batch-size"), e.getMessage());
+    }
+
+    @Test
+    void transactionsMustOutliveTheCheckpointInterval() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.parse(Map.of("framewise.transaction-timeout-ms", "5000",
+                        "framewise.checkpoint-interval-ms", "6000")));
+        assertTrue(e.getMessage().contains("framewise.transaction-timeout-ms"), e.getMessage());
+        JobConfig.parse(Map.of("framewise.transaction-timeout-ms", "5000", "framewise.checkpoint-interval-ms", "6000",
+                "framewise.delivery-guarantee", "at-least-once"));
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        String usage = new CommandLine(new Cmd()).getUsageMessage();
+        for (ConfigOption<?> o : JobOptions.ALL) {
+            assertTrue(usage.contains(JobOptions.flag(o)), o.key());
+        }
+        assertTrue(usage.contains("(default: 8)"), usage);
+        assertTrue(usage.contains("--kafka"), usage);
+    }
+
+    @Test
+    void secretsAreMaskedInToString() {
+        JobConfig c = JobConfig.parse(Map.of("framewise.kafka.ssl.keystore.password", "hunter2"));
+        assertTrue(!c.toString().contains("hunter2"), c.toString());
+    }
+}
