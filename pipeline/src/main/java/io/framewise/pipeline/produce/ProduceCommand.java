@@ -141,7 +141,7 @@ public final class ProduceCommand implements java.util.concurrent.Callable<Integ
         }
     }
 
-    private ProduceLoop.Opener opener() {
+    ProduceLoop.Opener opener() {
         if (!VideoSource.isUrl(source) && Files.isDirectory(Path.of(source))) {
             if (format == Format.segment) {
                 throw param("--format segment needs a video source; an image folder is sent file by file");

@@ -1,5 +1,7 @@
 package io.framewise.pipeline.kafka;
 
+import io.framewise.pipeline.demo.EmbeddedBroker;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +10,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import kafka.server.BrokerServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,13 +17,13 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A single-node KRaft broker in the test JVM (Kafka's own test kit), for integration tests.
+ * A single-node KRaft broker in the test JVM ({@link EmbeddedBroker}) as a JUnit 5 extension, with
+ * consumer helpers for integration tests.
  *
  * <p>Use as a JUnit 5 extension ({@code @RegisterExtension static final EmbeddedKafka KAFKA = new
  * EmbeddedKafka();}: started once per test class) or as an {@link AutoCloseable} with {@link #start()}.
@@ -32,10 +31,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
-    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    public static final int MAX_MESSAGE_BYTES = EmbeddedBroker.MAX_MESSAGE_BYTES;
 
-    private final Map<String, String> brokerOverrides;
-    private KafkaClusterTestKit cluster;
+    private final EmbeddedBroker broker;
+    private boolean started;
 
     public EmbeddedKafka() {
         this(Map.of());
@@ -43,58 +42,28 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
 
     /** @param brokerOverrides broker settings on top of the single-node defaults */
     public EmbeddedKafka(Map<String, String> brokerOverrides) {
-        this.brokerOverrides = Map.copyOf(brokerOverrides);
+        this.broker = new EmbeddedBroker(brokerOverrides);
     }
 
     /** Formats storage and starts the broker; about 2 s in a fresh JVM. */
     public EmbeddedKafka start() throws Exception {
-        if (cluster != null) {
-            return this;
-        }
-        KafkaClusterTestKit.Builder b = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .build());
-        // Without the replication settings a single node cannot create the internal topics and consumers
-        // (group offsets) and transactions silently get nothing.
-        b.setConfigProp("offsets.topic.replication.factor", "1");
-        b.setConfigProp("transaction.state.log.replication.factor", "1");
-        b.setConfigProp("transaction.state.log.min.isr", "1");
-        b.setConfigProp("group.initial.rebalance.delay.ms", "0");
-        b.setConfigProp("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
-        b.setConfigProp("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
-        brokerOverrides.forEach(b::setConfigProp);
-        KafkaClusterTestKit c = b.build();
-        try {
-            c.format();
-            c.startup();
-            c.waitForReadyBrokers();
-        } catch (Exception e) {
-            c.close();
-            throw e;
-        }
-        cluster = c;
+        broker.start();
+        started = true;
         return this;
     }
 
     public String bootstrapServers() {
-        if (cluster == null) {
-            throw new IllegalStateException("broker not started");
-        }
-        return cluster.bootstrapServers();
+        return broker.bootstrapServers();
     }
 
     /** Creates a topic that accepts records up to {@link #MAX_MESSAGE_BYTES}. */
     public void createTopic(String name, int partitions) throws Exception {
-        createTopic(name, partitions, Map.of("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES)));
+        broker.createTopic(name, partitions);
     }
 
     /** Creates a topic with the given topic configs (e.g. a small max.message.bytes). */
     public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
-        }
+        broker.createTopic(name, partitions, configs);
     }
 
     /** A fresh topic name, so tests sharing one broker do not see each other's records. */
@@ -140,11 +109,12 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
      * (the controller keeps running). For tests that clients ride out a broker restart.
      */
     public void restartBroker(Duration down) throws Exception {
-        BrokerServer broker = cluster.brokers().values().iterator().next();
-        broker.shutdown();
-        broker.awaitShutdown();
+        KafkaClusterTestKit cluster = broker.cluster();
+        BrokerServer server = cluster.brokers().values().iterator().next();
+        server.shutdown();
+        server.awaitShutdown();
         Thread.sleep(down.toMillis());
-        broker.startup();
+        server.startup();
         cluster.waitForReadyBrokers();
     }
 
@@ -160,10 +130,9 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
 
     @Override
     public void close() throws Exception {
-        if (cluster != null) {
-            KafkaClusterTestKit c = cluster;
-            cluster = null;
-            c.close();
+        if (started) {
+            started = false;
+            broker.close();
         }
     }
 }

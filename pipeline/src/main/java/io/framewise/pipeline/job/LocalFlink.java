@@ -1,0 +1,79 @@
+package io.framewise.pipeline.job;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+
+/**
+ * A Flink MiniCluster in this JVM with its web UI on localhost: where {@code framewise job} (without
+ * {@code --remote}), the demo and the integration tests run the job. User classes are on the JVM's
+ * class path, so no job jar is shipped.
+ */
+public final class LocalFlink implements AutoCloseable {
+
+    private final MiniCluster cluster;
+
+    private LocalFlink(MiniCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    /**
+     * @param slots    task slots (the job's parallelism at most)
+     * @param webPorts REST/web UI port or range, e.g. "8081-8099"; "0" picks a free one
+     */
+    public static LocalFlink start(int slots, String webPorts) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_PORT, webPorts);
+        conf.set(RestOptions.ADDRESS, "localhost");
+        conf.set(RestOptions.BIND_ADDRESS, "localhost");
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        MiniCluster mc = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
+        mc.start();
+        return new LocalFlink(mc);
+    }
+
+    /** The web UI (and REST API), e.g. http://localhost:8081. */
+    public URI webUrl() throws Exception {
+        return cluster.getRestAddress().get(30, TimeUnit.SECONDS);
+    }
+
+    public JobID submit(StreamGraph graph) throws Exception {
+        return cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
+    }
+
+    public JobStatus status(JobID job) throws Exception {
+        return cluster.getJobStatus(job).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Completes when the job reached a terminal state (finished, failed, canceled). */
+    public CompletableFuture<JobResult> result(JobID job) {
+        return cluster.requestJobResult(job);
+    }
+
+    /** Cancels the job and waits until it stopped. */
+    public void cancel(JobID job, Duration timeout) throws Exception {
+        if (!status(job).isGloballyTerminalState()) {
+            cluster.cancelJob(job).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        result(job).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.closeAsync().get(60, TimeUnit.SECONDS);
+    }
+}
