@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 SummaryCommand.class,
                 BenchCommand.class,
                 io.framewise.pipeline.produce.ProduceCommand.class,
+                io.framewise.pipeline.consume.ConsumeCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class FramewiseCli implements Runnable {

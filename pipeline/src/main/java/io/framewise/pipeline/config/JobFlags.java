@@ -23,12 +23,16 @@ public final class JobFlags implements CommandLine.IModelTransformer {
         for (ConfigOption<?> o : JobOptions.ALL) {
             Object dflt = o.hasDefaultValue() ? o.defaultValue() : null;
             String shown = dflt == null || dflt.toString().isEmpty() ? "" : " (default: " + dflt + ")";
-            spec.addOption(OptionSpec.builder(JobOptions.flag(o))
+            OptionSpec.Builder b = OptionSpec.builder(JobOptions.flag(o))
                     .paramLabel(label(o))
                     .type(String.class)
                     .arity("1")
-                    .description(text.format(o.description()) + shown)
-                    .build());
+                    .description(text.format(o.description()) + shown);
+            if (dflt instanceof Boolean) {
+                // a bare boolean flag means true, as users expect; "--flag false" still works
+                b.paramLabel("true|false").arity("0..1").fallbackValue("true");
+            }
+            spec.addOption(b.build());
         }
         spec.addOption(OptionSpec.builder("-X", KAFKA_FLAG)
                 .paramLabel("PROP=VALUE")

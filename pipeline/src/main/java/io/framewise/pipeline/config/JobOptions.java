@@ -72,6 +72,11 @@ public final class JobOptions {
             .withDescription("earliest | latest | committed (the group's offsets; earliest where it has none)."
                     + " Only for a fresh start: a restore continues from the checkpoint.");
 
+    public static final ConfigOption<Boolean> STOP_AT_LATEST = ConfigOptions.key(PREFIX + "stop-at-latest")
+            .booleanType().defaultValue(false)
+            .withDescription("Stop once the input offsets that were latest at the start are processed"
+                    + " (reprocess a backlog, then finish; the last events commit with the final checkpoint).");
+
     public static final ConfigOption<String> MODEL = ConfigOptions.key(PREFIX + "model")
             .stringType().defaultValue(SharedModels.DEFAULT_MODEL)
             .withDescription("Model file, or a name under $FRAMEWISE_DATA/models or ../shared/models;"
@@ -163,7 +168,7 @@ public final class JobOptions {
 
     /** All options, in the order help lists them. */
     public static final List<ConfigOption<?>> ALL = List.of(
-            BOOTSTRAP, INPUT_TOPIC, OUTPUT_TOPIC, DLQ_TOPIC, GROUP, STARTING_OFFSETS,
+            BOOTSTRAP, INPUT_TOPIC, OUTPUT_TOPIC, DLQ_TOPIC, GROUP, STARTING_OFFSETS, STOP_AT_LATEST,
             MODEL, LABELS, TOP_K, BATCH_SIZE, BATCH_TIMEOUT_MS, INFERENCE_THREADS,
             INFERENCE_INTERVAL, MAX_FPS,
             PARALLELISM, CHECKPOINT_INTERVAL_MS, DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT_MS,

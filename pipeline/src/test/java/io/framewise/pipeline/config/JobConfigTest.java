@@ -27,6 +27,7 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.DLQ_TOPIC, "cams-dead");
         SAMPLES.put(JobOptions.GROUP, "g1");
         SAMPLES.put(JobOptions.STARTING_OFFSETS, "latest");
+        SAMPLES.put(JobOptions.STOP_AT_LATEST, "true");
         SAMPLES.put(JobOptions.MODEL, "mobilenet_v1_0.25_128_quant.tflite");
         SAMPLES.put(JobOptions.LABELS, "imagenet_labels.txt");
         SAMPLES.put(JobOptions.TOP_K, "3");
@@ -99,6 +100,14 @@ class JobConfigTest {
     }
 
     @Test
+    void aBareBooleanFlagMeansTrue() {
+        assertEquals(true, JobFlags.resolve(Map.of(), parseFlags("--stop-at-latest", "--top-k", "2"))
+                .get(JobOptions.STOP_AT_LATEST));
+        assertEquals(false, JobFlags.resolve(Map.of("framewise.stop-at-latest", "true"),
+                parseFlags("--stop-at-latest", "false")).get(JobOptions.STOP_AT_LATEST));
+    }
+
+    @Test
     void defaultsAreTheDocumentedOnes() {
         JobConfig c = JobConfig.defaults();
         assertEquals("frames", c.get(JobOptions.INPUT_TOPIC));
@@ -156,6 +165,7 @@ class JobConfigTest {
         bad.put("framewise.bootstrap", " ");
         bad.put("framewise.max-record-bytes", "12");
         bad.put("framewise.inference-interval", "0");
+        bad.put("framewise.stop-at-latest", "maybe");
         bad.put("framewise.checkpoint-interval-ms", "1.5");
         for (Map.Entry<String, String> b : bad.entrySet()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
