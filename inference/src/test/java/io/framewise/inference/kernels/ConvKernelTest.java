@@ -7,7 +7,7 @@ import static io.framewise.inference.kernels.KernelAssertions.random;
 import static io.framewise.inference.kernels.KernelAssertions.species;
 
 import io.framewise.inference.kernels.reference.ReferenceConv2d;
-import io.framewise.inference.kernels.simd.ConvStrip4x2V;
+import io.framewise.inference.kernels.simd.ConvStrip6x2V;
 import io.framewise.inference.model.Padding;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,8 +16,8 @@ class ConvKernelTest {
 
     @ParameterizedTest(name = "{0} bits")
     @ValueSource(ints = {128, 256, 512})
-    void strip4x2MatchesReference(int bits) {
-        Conv2d v = ConvStrip4x2V.of(species(bits));
+    void strip6x2MatchesReference(int bits) {
+        Conv2d v = ConvStrip6x2V.of(species(bits));
         int[][] hws = {{1, 1}, {1, 9}, {9, 1}, {8, 8}, {7, 13}, {16, 17}};
         int[][] kernels = {{3, 3}, {1, 1}, {2, 3}};
         int[] cins = {1, 3, 17};
@@ -40,7 +40,7 @@ class ConvKernelTest {
     @ParameterizedTest(name = "{0} bits")
     @ValueSource(ints = {128, 256, 512})
     void mobileNetStem(int bits) {
-        check(ConvStrip4x2V.of(species(bits)), 224, 224, 3, 32, 3, 3, 2, Padding.SAME);
+        check(ConvStrip6x2V.of(species(bits)), 224, 224, 3, 32, 3, 3, 2, Padding.SAME);
     }
 
     private static void check(Conv2d v, int h, int w, int cin, int cout, int kh, int kw, int stride, Padding pad) {

@@ -5,29 +5,51 @@ import java.lang.invoke.MethodHandles;
 import io.framewise.inference.kernels.Conv2d;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Regular convolution (the MobileNet stem: 3×3, stride 2, 3 → 32) vectorized over Cout: a register
- * tile of 4 adjacent output pixels × 2 vectors of output channels (8 FMA chains).
+ * Regular convolution (the MobileNet stem: 3×3, stride 2, 3 → 8..32) vectorized over Cout: a register
+ * tile of 6 adjacent output pixels × 2 vectors of output channels (12 FMA chains).
  *
  * <p>Weights are packed {@code [KH][KW][Cin][CoutPadded]} so every tap (ky, kx, ci) is a contiguous
- * row of output channels. Interior pixels (window fully inside the image) run the tile; pixels whose
- * window touches padding, and the last pixels of a row, run a bounds-checked single-pixel path.
+ * row of output channels; for one kernel row the (kx, ci) taps are also contiguous in the NHWC input,
+ * so the tap loop is two flat loops. Interior pixels (window fully inside the image) run the strip;
+ * pixels whose window touches padding run a bounds-checked single-pixel path that skips the padding
+ * taps like the reference does.
  *
- * <p>Hot spot: the tap loop of {@link #strip4x2}: 2 weight loads + 4 broadcasts per 8 FMAs.
+ * <p>Allocation-free by construction (JDK 17 boxes any vector C2 cannot keep in a register): no vector
+ * crosses a method boundary, and every store is a full unmasked store (JDK 17 does not intrinsify
+ * masked stores). Tails overlap instead of masking: the last strip of a row starts 6 pixels before the
+ * interior's end and the last channel vector at {@code cout - VL}, recomputing a few outputs with the
+ * same operations, hence the same values. Only Cout below one vector needs a blend store, which reads
+ * VL floats of {@code out} (in bounds with the planner's {@code ARRAY_PAD}; an unpadded caller's last
+ * pixels go through {@link TailAccess}, which allocates).
+ *
+ * <p>Hot spot: the tap loop of {@link #strip}: 2 weight loads + 6 broadcasts per 12 FMAs.
  */
-public final class ConvStrip4x2V implements Conv2d {
+public final class ConvStrip6x2V implements Conv2d {
 
     private static final VectorSpecies<Float> S = SpeciesSpecialization.bound(MethodHandles.lookup());
     private static final int VL = S.length();
+    private static final int STRIP = 6;
+    /** Lane indices 0..VL-1, compared against the Cout to form the blend mask when Cout is below VL. */
+    private static final float[] IOTA = iota(VL);
 
-    public ConvStrip4x2V(VectorSpecies<Float> species) {
-        SpeciesSpecialization.check(S, species, ConvStrip4x2V.class);
+    public ConvStrip6x2V(VectorSpecies<Float> species) {
+        SpeciesSpecialization.check(S, species, ConvStrip6x2V.class);
     }
 
     public static Conv2d of(VectorSpecies<Float> species) {
         return SpeciesSpecialization.instantiate(MethodHandles.lookup(), Conv2d.class, species);
+    }
+
+    private static float[] iota(int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
     }
 
     @Override
@@ -41,127 +63,169 @@ public final class ConvStrip4x2V implements Conv2d {
                     float[] packed, float[] bias, int cout,
                     float[] out, int outOff, int oh, int ow, float lo, float hi) {
         int coutPad = (cout + VL - 1) / VL * VL;
+        int vectors = coutPad / VL;
         int oxLo = Math.min(ow, (padLeft + stride - 1) / stride);
         int oxHi = w - kw + padLeft < 0 ? oxLo : Math.max(oxLo, Math.min(ow, (w - kw + padLeft) / stride + 1));
-        FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
+        boolean strips = oxHi - oxLo >= STRIP;
         for (int oy = 0; oy < oh; oy++) {
             int iy0 = oy * stride - padTop;
-            boolean rowInside = iy0 >= 0 && iy0 + kh <= h;
             int ob = outOff + oy * ow * cout;
-            int ox = 0;
-            if (rowInside) {
-                for (; ox < oxLo; ox++) {
-                    pixel(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, packed, coutPad, bias, cout,
-                            oy, ox, l, u, out, ob + ox * cout);
+            if (!strips || iy0 < 0 || iy0 + kh > h) {
+                for (int ox = 0; ox < ow; ox++) {
+                    edge(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, packed, coutPad, bias, cout,
+                            oy, ox, out, ob + ox * cout, lo, hi);
                 }
-                for (; ox + 4 <= oxHi; ox += 4) {
-                    int a = inOff + (iy0 * w + ox * stride - padLeft) * cin;
-                    int co = 0;
-                    for (; co < cout; co += 2 * VL) {
-                        strip4x2(in, a, w, cin, kh, kw, stride, packed, coutPad, bias, co, cout,
-                                l, u, out, ob + ox * cout);
-                    }
+                continue;
+            }
+            for (int ox = 0; ox < oxLo; ox++) {
+                edge(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, packed, coutPad, bias, cout,
+                        oy, ox, out, ob + ox * cout, lo, hi);
+            }
+            for (int x = oxLo; x < oxHi; x += STRIP) {
+                int ox = Math.min(x, oxHi - STRIP); // the last strip overlaps its neighbour
+                int a = inOff + (iy0 * w + ox * stride - padLeft) * cin;
+                for (int v = 0; v < vectors; v += 2) {
+                    int co0 = Math.min(v * VL, Math.max(0, cout - VL));
+                    int co1 = Math.min((v + 1) * VL, Math.max(0, cout - VL));
+                    strip(in, a, w, cin, kh, kw, stride, packed, coutPad, bias, co0, co1, cout,
+                            out, ob + ox * cout, lo, hi);
                 }
             }
-            for (; ox < ow; ox++) {
-                pixel(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, packed, coutPad, bias, cout,
-                        oy, ox, l, u, out, ob + ox * cout);
+            for (int ox = oxHi; ox < ow; ox++) {
+                edge(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, packed, coutPad, bias, cout,
+                        oy, ox, out, ob + ox * cout, lo, hi);
             }
         }
     }
 
-    /** 4 output pixels × channels [co, co + 2 VL); the second vector may be partly or wholly past Cout. */
-    private static void strip4x2(float[] in, int a, int w, int cin, int kh, int kw, int stride,
-                                 float[] packed, int coutPad, float[] bias, int co, int cout,
-                                 FloatVector l, FloatVector u, float[] out, int o) {
-        int co1 = co + VL;
-        boolean second = co1 < cout;
-        int wo1 = second ? co1 : co; // past Cout: recompute the first vector instead of reading beyond the pad
-        VectorMask<Float> m0 = S.indexInRange(co, cout);
-        VectorMask<Float> m1 = S.indexInRange(co1, cout);
-        FloatVector b0 = FloatVector.fromArray(S, TailAccess.fit(bias, co, VL), TailAccess.fitOff(bias, co, VL), m0);
-        FloatVector b1 = FloatVector.fromArray(S, TailAccess.fit(bias, co1, VL), TailAccess.fitOff(bias, co1, VL), m1);
-        FloatVector c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1;
+    /**
+     * 6 output pixels × channels {@code [co0, co0 + VL)} and {@code [co1, co1 + VL)} (equal when one
+     * vector is left). Both lie inside Cout unless Cout is below VL (then both are 0, blend stores).
+     */
+    private static void strip(float[] in, int a, int w, int cin, int kh, int kw, int stride,
+                              float[] packed, int coutPad, float[] bias, int co0, int co1, int cout,
+                              float[] out, int o, float lo, float hi) {
+        float[] b = TailAccess.fit(bias, co0, VL);
+        FloatVector b0 = FloatVector.fromArray(S, b, TailAccess.fitOff(bias, co0, VL));
+        FloatVector b1 = FloatVector.fromArray(S, b, TailAccess.fitOff(bias, co1, VL));
+        FloatVector c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1;
+        FloatVector c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1;
         int px = stride * cin;
-        int t = 0;
-        for (int ky = 0; ky < kh; ky++) {
-            for (int kx = 0; kx < kw; kx++) {
-                int i = a + (ky * w + kx) * cin;
-                for (int ci = 0; ci < cin; ci++, t++) {
-                    FloatVector v0 = FloatVector.fromArray(S, packed, t * coutPad + co);
-                    FloatVector v1 = FloatVector.fromArray(S, packed, t * coutPad + wo1);
-                    FloatVector x = FloatVector.broadcast(S, in[i + ci]);
-                    c00 = x.fma(v0, c00);
-                    c01 = x.fma(v1, c01);
-                    x = FloatVector.broadcast(S, in[i + px + ci]);
-                    c10 = x.fma(v0, c10);
-                    c11 = x.fma(v1, c11);
-                    x = FloatVector.broadcast(S, in[i + 2 * px + ci]);
-                    c20 = x.fma(v0, c20);
-                    c21 = x.fma(v1, c21);
-                    x = FloatVector.broadcast(S, in[i + 3 * px + ci]);
-                    c30 = x.fma(v0, c30);
-                    c31 = x.fma(v1, c31);
-                }
+        int row = kw * cin; // (kx, ci) taps of one kernel row: contiguous in the input and in the packing
+        int rowSkip = (w - kw) * cin;
+        int taps = kh * row;
+        // One flat loop over taps (a nested ky loop made C2 17 box the accumulators).
+        for (int t = 0, i = a, j = 0; t < taps; t++, i++) {
+            if (j == row) {
+                j = 0;
+                i += rowSkip;
             }
+            j++;
+            int wt = t * coutPad;
+            FloatVector v0 = FloatVector.fromArray(S, packed, wt + co0);
+            FloatVector v1 = FloatVector.fromArray(S, packed, wt + co1);
+            FloatVector x = FloatVector.broadcast(S, in[i]);
+            c00 = x.fma(v0, c00);
+            c01 = x.fma(v1, c01);
+            x = FloatVector.broadcast(S, in[i + px]);
+            c10 = x.fma(v0, c10);
+            c11 = x.fma(v1, c11);
+            x = FloatVector.broadcast(S, in[i + 2 * px]);
+            c20 = x.fma(v0, c20);
+            c21 = x.fma(v1, c21);
+            x = FloatVector.broadcast(S, in[i + 3 * px]);
+            c30 = x.fma(v0, c30);
+            c31 = x.fma(v1, c31);
+            x = FloatVector.broadcast(S, in[i + 4 * px]);
+            c40 = x.fma(v0, c40);
+            c41 = x.fma(v1, c41);
+            x = FloatVector.broadcast(S, in[i + 5 * px]);
+            c50 = x.fma(v0, c50);
+            c51 = x.fma(v1, c51);
         }
-        if (co1 + VL <= cout) {
-            c00.max(l).min(u).intoArray(out, o + co);
-            c10.max(l).min(u).intoArray(out, o + cout + co);
-            c20.max(l).min(u).intoArray(out, o + 2 * cout + co);
-            c30.max(l).min(u).intoArray(out, o + 3 * cout + co);
+        FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
+        c00 = c00.max(l).min(u);
+        c10 = c10.max(l).min(u);
+        c20 = c20.max(l).min(u);
+        c30 = c30.max(l).min(u);
+        c40 = c40.max(l).min(u);
+        c50 = c50.max(l).min(u);
+        int o1 = o + cout, o2 = o1 + cout, o3 = o2 + cout, o4 = o3 + cout, o5 = o4 + cout;
+        if (cout >= VL) {
+            // co1 first: when it equals co0 (one vector left) the second set is the same values.
             c01.max(l).min(u).intoArray(out, o + co1);
-            c11.max(l).min(u).intoArray(out, o + cout + co1);
-            c21.max(l).min(u).intoArray(out, o + 2 * cout + co1);
-            c31.max(l).min(u).intoArray(out, o + 3 * cout + co1);
-            return;
-        }
-        storeMasked(c00.max(l).min(u), out, o + co, m0);
-        storeMasked(c10.max(l).min(u), out, o + cout + co, m0);
-        storeMasked(c20.max(l).min(u), out, o + 2 * cout + co, m0);
-        storeMasked(c30.max(l).min(u), out, o + 3 * cout + co, m0);
-        if (second) {
-            storeMasked(c01.max(l).min(u), out, o + co1, m1);
-            storeMasked(c11.max(l).min(u), out, o + cout + co1, m1);
-            storeMasked(c21.max(l).min(u), out, o + 2 * cout + co1, m1);
-            storeMasked(c31.max(l).min(u), out, o + 3 * cout + co1, m1);
+            c11.max(l).min(u).intoArray(out, o1 + co1);
+            c21.max(l).min(u).intoArray(out, o2 + co1);
+            c31.max(l).min(u).intoArray(out, o3 + co1);
+            c41.max(l).min(u).intoArray(out, o4 + co1);
+            c51.max(l).min(u).intoArray(out, o5 + co1);
+            c00.intoArray(out, o + co0);
+            c10.intoArray(out, o1 + co0);
+            c20.intoArray(out, o2 + co0);
+            c30.intoArray(out, o3 + co0);
+            c40.intoArray(out, o4 + co0);
+            c50.intoArray(out, o5 + co0);
+        } else if (o5 + VL <= out.length) {
+            VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) cout);
+            FloatVector.fromArray(S, out, o).blend(c00, m).intoArray(out, o);
+            FloatVector.fromArray(S, out, o1).blend(c10, m).intoArray(out, o1);
+            FloatVector.fromArray(S, out, o2).blend(c20, m).intoArray(out, o2);
+            FloatVector.fromArray(S, out, o3).blend(c30, m).intoArray(out, o3);
+            FloatVector.fromArray(S, out, o4).blend(c40, m).intoArray(out, o4);
+            FloatVector.fromArray(S, out, o5).blend(c50, m).intoArray(out, o5);
+        } else {
+            TailAccess.store(c00.toArray(), out, o, cout);
+            TailAccess.store(c10.toArray(), out, o1, cout);
+            TailAccess.store(c20.toArray(), out, o2, cout);
+            TailAccess.store(c30.toArray(), out, o3, cout);
+            TailAccess.store(c40.toArray(), out, o4, cout);
+            TailAccess.store(c50.toArray(), out, o5, cout);
         }
     }
 
+    /** One pixel whose window may touch padding: every channel vector (the last one overlapping). */
+    private static void edge(float[] in, int inOff, int h, int w, int cin, int kh, int kw, int stride,
+                             int padTop, int padLeft, float[] packed, int coutPad, float[] bias, int cout,
+                             int oy, int ox, float[] out, int o, float lo, float hi) {
+        for (int c = 0; c < cout; c += VL) {
+            pixel(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, packed, coutPad, bias,
+                    Math.min(c, Math.max(0, cout - VL)), cout, oy, ox, out, o, lo, hi);
+        }
+    }
+
+    /**
+     * One output pixel, channels {@code [co, co + VL)}; taps on padding contribute a real zero
+     * ({@code fma(0, w, acc) == acc}), which keeps the accumulator a single loop-carried value: a
+     * conditional FMA, or an enclosing channel loop, made C2 17 box it.
+     */
     private static void pixel(float[] in, int inOff, int h, int w, int cin, int kh, int kw, int stride,
-                              int padTop, int padLeft, float[] packed, int coutPad, float[] bias, int cout,
-                              int oy, int ox, FloatVector l, FloatVector u, float[] out, int o) {
-        for (int co = 0; co < cout; co += VL) {
-            VectorMask<Float> m = S.indexInRange(co, cout);
-            FloatVector acc = FloatVector.fromArray(S, TailAccess.fit(bias, co, VL), TailAccess.fitOff(bias, co, VL), m);
-            for (int ky = 0; ky < kh; ky++) {
-                int iy = oy * stride + ky - padTop;
-                if (iy < 0 || iy >= h) {
-                    continue;
-                }
-                for (int kx = 0; kx < kw; kx++) {
-                    int ix = ox * stride + kx - padLeft;
-                    if (ix < 0 || ix >= w) {
-                        continue;
-                    }
-                    int i = inOff + (iy * w + ix) * cin;
-                    int t = (ky * kw + kx) * cin;
-                    for (int ci = 0; ci < cin; ci++) {
-                        acc = FloatVector.broadcast(S, in[i + ci])
-                                .fma(FloatVector.fromArray(S, packed, (t + ci) * coutPad + co), acc);
-                    }
+                              int padTop, int padLeft, float[] packed, int coutPad, float[] bias, int co, int cout,
+                              int oy, int ox, float[] out, int o, float lo, float hi) {
+        FloatVector acc = FloatVector.fromArray(S, TailAccess.fit(bias, co, VL), TailAccess.fitOff(bias, co, VL));
+        int taps = kh * kw * cin;
+        int iy = oy * stride - padTop, ix0 = ox * stride - padLeft, ix = ix0;
+        for (int t = 0, kx = 0, ci = 0; t < taps; t++) {
+            boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+            float x = inside ? in[inOff + (iy * w + ix) * cin + ci] : 0f;
+            acc = FloatVector.broadcast(S, x).fma(FloatVector.fromArray(S, packed, t * coutPad + co), acc);
+            if (++ci == cin) {
+                ci = 0;
+                ix++;
+                if (++kx == kw) {
+                    kx = 0;
+                    ix = ix0;
+                    iy++;
                 }
             }
-            storeMasked(acc.max(l).min(u), out, o + co, m);
         }
-    }
-
-    /** A tail store; past the array end it goes through {@link TailAccess} (see there why). */
-    private static void storeMasked(FloatVector v, float[] a, int off, VectorMask<Float> m) {
-        if (off + VL <= a.length) {
-            v.intoArray(a, off, m);
+        acc = acc.max(FloatVector.broadcast(S, lo)).min(FloatVector.broadcast(S, hi));
+        if (cout >= VL) {
+            acc.intoArray(out, o + co);
+        } else if (o + VL <= out.length) {
+            VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) cout);
+            FloatVector.fromArray(S, out, o).blend(acc, m).intoArray(out, o);
         } else {
-            TailAccess.store(v.toArray(), a, off, m.trueCount());
+            TailAccess.store(acc.toArray(), out, o, cout);
         }
     }
 }

@@ -6,20 +6,34 @@ public final class PanelPacking {
     private PanelPacking() {
     }
 
-    /** Pointwise/FC {@code [Cout][Cin]} to panels {@code [ceil(Cout/vl)][Cin][vl]}, zero-padded. */
-    public static float[] pointwise(float[] weights, int cin, int cout, int vl) {
+    /**
+     * Pointwise/FC {@code [Cout][Cin]} to panels {@code [ceil(Cout/vl)][Cin][vl]} where panel j holds
+     * channels {@code [panelStart(j), panelStart(j) + vl)}: when Cout is not a multiple of vl (and at
+     * least vl) the last panel is shifted back to end at Cout, overlapping its neighbour, so every panel
+     * is stored with a full, unmasked vector store (JDK 17 does not intrinsify masked stores: they box).
+     * Cout below vl gives one zero-padded panel.
+     */
+    public static float[] pointwiseOverlapped(float[] weights, int cin, int cout, int vl) {
         if (weights.length != cin * cout) {
             throw new IllegalArgumentException("weights " + weights.length + " != " + cout + "x" + cin);
         }
         int panels = (cout + vl - 1) / vl;
         float[] p = new float[panels * cin * vl]; // [panels][Cin][VL]
-        for (int co = 0; co < cout; co++) {
-            int base = (co / vl) * cin * vl + co % vl;
+        for (int j = 0; j < panels; j++) {
+            int start = panelStart(j, cout, vl);
+            int lanes = Math.min(vl, cout - start);
             for (int ci = 0; ci < cin; ci++) {
-                p[base + ci * vl] = weights[co * cin + ci];
+                for (int l = 0; l < lanes; l++) {
+                    p[(j * cin + ci) * vl + l] = weights[(start + l) * cin + ci];
+                }
             }
         }
         return p;
+    }
+
+    /** First output channel of panel {@code j} in {@link #pointwiseOverlapped}. */
+    public static int panelStart(int j, int cout, int vl) {
+        return cout < vl ? j * vl : Math.min(j * vl, cout - vl);
     }
 
     /** Conv {@code [Cout][KH][KW][Cin]} to {@code [KH][KW][Cin][CoutPadded]} (Cout padded to a multiple of vl). */

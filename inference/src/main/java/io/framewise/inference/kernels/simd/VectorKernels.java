@@ -28,7 +28,7 @@ public final class VectorKernels {
     /** GEMM tiling: 6x2 measured faster than 4x3 on the MobileNetV2 shapes (docs/benchmarks.md). */
     public static KernelSet create(VectorSpecies<Float> species) {
         return new KernelSet("vector-" + species.vectorBitSize(),
-                ConvStrip4x2V.of(species),
+                ConvStrip6x2V.of(species),
                 PointwiseGemm6x2V.of(species),
                 DwConv3x3RowTiled.of(species),
                 DwConvPixelV.of(species),

@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.framewise.inference.kernels.Conv2d;
 import io.framewise.inference.kernels.reference.ReferenceConv2d;
-import io.framewise.inference.kernels.simd.ConvStrip4x2V;
+import io.framewise.inference.kernels.simd.ConvStrip6x2V;
 import io.framewise.inference.model.Padding;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -30,7 +30,7 @@ public class StemBenchmark {
     private static final int CIN = 3;
     private static final int COUT = 32;
 
-    @Param({"strip4x2-512", "reference"})
+    @Param({"strip6x2-512", "reference"})
     public String kernel;
 
     private Conv2d conv;
@@ -45,7 +45,7 @@ public class StemBenchmark {
     @Setup
     public void setup() {
         conv = kernel.equals("reference") ? new ReferenceConv2d()
-                : ConvStrip4x2V.of(VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(kernel.split("-")[1]))));
+                : ConvStrip6x2V.of(VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(kernel.split("-")[1]))));
         oh = Padding.SAME.outputSize(H, 3, 2);
         pad = Padding.SAME.padBefore(H, 3, 2);
         SplittableRandom r = new SplittableRandom(3);
