@@ -1,0 +1,58 @@
+package io.framewise.operators.records;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A record the job could not turn into events, with the original bytes for replay.
+ *
+ * @param key      original key bytes (may be null)
+ * @param value    original value bytes (may be null)
+ * @param headers  original headers in arrival order
+ * @param reason   a decode {@code ReasonCode} name, or {@link #MISSING_KEY} / {@link #MODEL_REJECTED}
+ * @param message  human-readable detail
+ * @param camera   camera id, null when the key was not one
+ * @param atMs     when it was dead-lettered, epoch milliseconds
+ */
+public record DeadLetter(byte[] key, byte[] value, Map<String, byte[]> headers, String reason, String message,
+                         String topic, int partition, long offset, String camera, long atMs) {
+
+    /** The key is missing, empty, not UTF-8 or too long to be a camera id. */
+    public static final String MISSING_KEY = "MISSING_KEY";
+    /** A decoded frame the model cannot take (its pixels do not match the model input). */
+    public static final String MODEL_REJECTED = "MODEL_REJECTED";
+
+    public DeadLetter {
+        headers = headers == null ? Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        Objects.requireNonNull(reason, "reason");
+        message = message == null ? "" : message;
+    }
+
+    /** A dead letter for a record as read, keeping its key, value and headers. */
+    public static DeadLetter of(FrameRecord r, String reason, String message, long atMs) {
+        return new DeadLetter(r.key(), r.value(), r.headers(), reason, message, r.topic(), r.partition(), r.offset(),
+                r.camera(), atMs);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DeadLetter d && Arrays.equals(key, d.key) && Arrays.equals(value, d.value)
+                && RecordHeaderMaps.equal(headers, d.headers) && reason.equals(d.reason) && message.equals(d.message)
+                && Objects.equals(topic, d.topic) && partition == d.partition && offset == d.offset
+                && Objects.equals(camera, d.camera) && atMs == d.atMs;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(reason, topic, partition, offset, camera);
+    }
+
+    @Override
+    public String toString() {
+        return "DeadLetter[" + reason + " " + topic + "-" + partition + "@" + offset + " camera=" + camera + ": "
+                + message + "]";
+    }
+}

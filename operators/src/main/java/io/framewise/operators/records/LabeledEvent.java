@@ -1,0 +1,50 @@
+package io.framewise.operators.records;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The output event of one frame (JSON form: {@link LabeledEventJson}, schema in
+ * {@code docs/labeled-event.schema.json}).
+ *
+ * @param model        model file name
+ * @param modelSha256  SHA-256 of the model file, hex
+ * @param top          the top-k classes, best first
+ * @param inferred     true when the model ran on this frame; false when it carries the camera's last result
+ * @param batchId      the inference batch that produced the result ({@code <subtask>-<n>})
+ * @param batchSize    frames in that batch
+ */
+public record LabeledEvent(String camera, long sequence, int indexInSegment, long captureTsMs, long ptsMs,
+                           String topic, int partition, long offset, String model, String modelSha256, List<Top> top,
+                           boolean inferred, String batchId, int batchSize, Latency latency) {
+
+    public LabeledEvent {
+        Objects.requireNonNull(camera, "camera");
+        top = List.copyOf(top);
+        Objects.requireNonNull(latency, "latency");
+    }
+
+    /** Unique per frame and stable across replays: the idempotency key for consumers. */
+    public String eventId() {
+        return eventId(topic, partition, offset, indexInSegment);
+    }
+
+    public static String eventId(String topic, int partition, long offset, int indexInSegment) {
+        return topic + "-" + partition + "-" + offset + "-" + indexInSegment;
+    }
+
+    /** One of the top-k classes. */
+    public record Top(int index, String label, float score) {
+    }
+
+    /**
+     * Latencies in milliseconds.
+     *
+     * @param decodeMs     decode time of the frame (the record's decode time over its frame count)
+     * @param queueMs      from decoded to the start of its inference batch
+     * @param inferenceMs  the batch's inference time (0 for frames not inferred)
+     * @param endToEndMs   from capture ({@code captureTsMs}) to the event's creation
+     */
+    public record Latency(double decodeMs, double queueMs, double inferenceMs, double endToEndMs) {
+    }
+}
