@@ -1,0 +1,195 @@
+package io.framewise.pipeline.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the labels and dead-letter topics as a downstream consumer would (read_committed) and keeps
+ * the demo's figures: distinct events by event id, duplicates, dead letters by reason, end-to-end
+ * latencies, top-1 labels per camera.
+ */
+final class LabelsMonitor implements AutoCloseable {
+
+    /** Called for each new event (its JSON tree and raw text) or dead letter (null, description). */
+    interface Listener extends BiConsumer<JsonNode, String> {
+    }
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String labelsTopic;
+    private final Listener listener;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Thread thread;
+    private volatile boolean stop;
+    private volatile Throwable failure;
+
+    private final Set<String> eventIds = new HashSet<>();
+    private final Map<String, Map<String, Integer>> labelsByCamera = new TreeMap<>();
+    private final Map<String, Integer> deadByReason = new TreeMap<>();
+    private long[] latencies = new long[1024];
+    private int latencyCount;
+    private long duplicates;
+    private long deadLetters;
+    private long firstEventNanos;
+    private long lastEventNanos;
+
+    LabelsMonitor(String bootstrap, String labelsTopic, String dlqTopic, Listener listener) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "framewise-demo-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(EmbeddedBroker.MAX_MESSAGE_BYTES));
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(2 * EmbeddedBroker.MAX_MESSAGE_BYTES));
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.labelsTopic = labelsTopic;
+        this.listener = listener;
+        consumer.subscribe(List.of(labelsTopic, dlqTopic));
+        this.thread = new Thread(this::loop, "framewise-demo-monitor");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        try {
+            while (!stop) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (r.topic().equals(labelsTopic)) {
+                        onEvent(r);
+                    } else {
+                        onDeadLetter(r);
+                    }
+                }
+            }
+        } catch (WakeupException stopped) {
+            // close()
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void onEvent(ConsumerRecord<byte[], byte[]> r) throws IOException {
+        String text = new String(r.value(), StandardCharsets.UTF_8);
+        JsonNode e = json.readTree(text);
+        String id = e.path("eventId").asText();
+        boolean fresh;
+        synchronized (this) {
+            fresh = eventIds.add(id);
+            if (!fresh) {
+                duplicates++;
+            } else {
+                long now = System.nanoTime();
+                if (firstEventNanos == 0) {
+                    firstEventNanos = now;
+                }
+                lastEventNanos = now;
+                if (latencyCount == latencies.length) {
+                    latencies = Arrays.copyOf(latencies, latencyCount * 2);
+                }
+                latencies[latencyCount++] = e.path("latency").path("endToEndMs").asLong();
+                labelsByCamera.computeIfAbsent(e.path("camera").asText("?"), c -> new TreeMap<>())
+                        .merge(e.path("top").path(0).path("label").asText("?"), 1, Integer::sum);
+            }
+        }
+        if (fresh) {
+            listener.accept(e, text);
+        }
+    }
+
+    private void onDeadLetter(ConsumerRecord<byte[], byte[]> r) {
+        String reason = header(r, "fw-dlq-reason");
+        synchronized (this) {
+            deadLetters++;
+            deadByReason.merge(reason, 1, Integer::sum);
+        }
+        String camera = r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8);
+        listener.accept(null, "dead letter: camera " + camera + ", reason " + reason + ": "
+                + header(r, "fw-dlq-message"));
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    void checkHealthy() {
+        Throwable t = failure;
+        if (t != null) {
+            throw new IllegalStateException("reading the labels topic failed: " + t.getMessage(), t);
+        }
+    }
+
+    synchronized long events() {
+        return eventIds.size();
+    }
+
+    synchronized long duplicates() {
+        return duplicates;
+    }
+
+    synchronized long deadLetters() {
+        return deadLetters;
+    }
+
+    synchronized Map<String, Integer> deadByReason() {
+        return new TreeMap<>(deadByReason);
+    }
+
+    /** Seconds from the first to the last event seen. */
+    synchronized double eventSeconds() {
+        return firstEventNanos == 0 ? 0 : (lastEventNanos - firstEventNanos) / 1e9;
+    }
+
+    synchronized long lastEventNanos() {
+        return lastEventNanos;
+    }
+
+    /** The q-quantile (0..1) of end-to-end latency in ms (nearest rank), -1 without events. */
+    synchronized long latencyQuantile(double q) {
+        if (latencyCount == 0) {
+            return -1;
+        }
+        long[] s = Arrays.copyOf(latencies, latencyCount);
+        Arrays.sort(s);
+        int rank = (int) Math.ceil(q * s.length);
+        return s[Math.max(0, Math.min(s.length - 1, rank - 1))];
+    }
+
+    /** Top-1 label counts per camera, most frequent first, at most {@code n} per camera. */
+    synchronized Map<String, List<Map.Entry<String, Integer>>> topLabels(int n) {
+        Map<String, List<Map.Entry<String, Integer>>> out = new TreeMap<>();
+        labelsByCamera.forEach((cam, counts) -> out.put(cam, counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(n)
+                .map(en -> Map.entry(en.getKey(), en.getValue()))
+                .toList()));
+        return out;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop = true;
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}
