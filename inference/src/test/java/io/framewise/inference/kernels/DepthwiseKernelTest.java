@@ -84,10 +84,18 @@ class DepthwiseKernelTest {
 
     /**
      * Runs output rows [oy0, oy1) from an input window holding exactly the rows they need, framed by
-     * NaN rows: reading outside the window turns the result into NaN and fails the comparison.
+     * NaN rows: reading outside the window turns the result into NaN and fails the comparison. Runs
+     * twice: with arrays cut to size (the kernels' copying fallback for a channel tail) and with
+     * {@link KernelSet#ARRAY_PAD} of slack as the planner allocates them (the tail read in place).
      */
     private static void check(DepthwiseConv v, int h, int w, int c, int kh, int kw, int stride, Padding pad,
                               int oy0, int oy1) {
+        check(v, h, w, c, kh, kw, stride, pad, oy0, oy1, false);
+        check(v, h, w, c, kh, kw, stride, pad, oy0, oy1, true);
+    }
+
+    private static void check(DepthwiseConv v, int h, int w, int c, int kh, int kw, int stride, Padding pad,
+                              int oy0, int oy1, boolean padded) {
         int oh = pad.outputSize(h, kh, stride);
         int ow = pad.outputSize(w, kw, stride);
         int padTop = pad.padBefore(h, kh, stride);
@@ -108,18 +116,20 @@ class DepthwiseKernelTest {
         int inRow1 = Math.min(h, (oy1 - 1) * stride - padTop + kh);
         int rowLen = w * c;
         int inOff = 2 + rowLen; // one NaN row (plus 2) before the window
-        float[] window = filled(inOff + (inRow1 - inRow0 + 1) * rowLen, Float.NaN);
+        int slack = padded ? KernelSet.ARRAY_PAD : 0;
+        float[] window = filled(inOff + (inRow1 - inRow0 + 1) * rowLen + slack, Float.NaN);
         System.arraycopy(image, inRow0 * rowLen, window, inOff, (inRow1 - inRow0) * rowLen);
 
         int outOff = 3;
         int outLen = (oy1 - oy0) * ow * c;
         float[] actual = filled(outOff + outLen + 5, SENTINEL);
-        v.run(window, inOff, inRow0, h, w, c, kh, kw, stride, padTop, padLeft, v.pack(weights, kh, kw, c), bias,
+        v.run(window, inOff, inRow0, h, w, c, kh, kw, stride, padTop, padLeft, v.pack(weights, kh, kw, c),
+                padded ? KernelSet.padded(bias) : bias,
                 actual, outOff, oy0, oh, ow, oy0, oy1, lo, hi);
 
         float[] expected = filled(actual.length, SENTINEL);
         System.arraycopy(full, oy0 * ow * c, expected, outOff, outLen);
         assertClose(expected, actual, "h=" + h + " w=" + w + " c=" + c + " k=" + kh + "x" + kw + " s=" + stride
-                + " " + pad + " rows [" + oy0 + "," + oy1 + ") window " + Arrays.toString(new int[]{inRow0, inRow1}));
+                + " " + pad + (padded ? " padded" : "") + " rows [" + oy0 + "," + oy1 + ") window " + Arrays.toString(new int[]{inRow0, inRow1}));
     }
 }

@@ -129,7 +129,12 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
                     int o1 = (r1 == in ? inOff + (iy + 1 - inRow0) * rowLen : 0) + ch;
                     int o2 = (r2 == in ? inOff + (iy + 2 - inRow0) * rowLen : 0) + ch;
                     int ob = outOff + (oy - outRow0) * outRowLen + ch;
-                    if (stride == 1) {
+                    if (ow < 4) {
+                        for (int ox = 0; ox < ow; ox++) {
+                            pixel(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, ox * stride - padLeft,
+                                    packed, cPad, bias, lo, hi, out, ob + ox * c, tail);
+                        }
+                    } else if (stride == 1) {
                         rowS1(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, padLeft, ow, oxLo, oxHi,
                                 packed, cPad, bias, lo, hi, out, ob, tail);
                     } else {
@@ -141,7 +146,10 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
         }
     }
 
-    /** One output row of one channel vector, stride 1; offsets {@code o*} point at column 0, channel {@code ch}. */
+    /**
+     * One output row (at least 4 pixels) of one channel vector, stride 1; offsets {@code o*} point at
+     * column 0, channel {@code ch}. Border columns go through {@link #edgeS1}.
+     */
     private static void rowS1(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                               int w, int c, int ch, int lanes, int padLeft, int ow, int oxLo, int oxHi,
                               float[] packed, int cPad, float[] bias, float lo, float hi,
@@ -159,8 +167,10 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
         int ox = 0;
-        for (; ox < oxLo; ox++) {
-            pixel(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, (ox * 1 - padLeft), packed, cPad, bias, lo, hi, out, ob + ox * c, tail);
+        for (; ox < oxLo; ox += 4) {
+            int x = Math.min(ox, ow - 4);
+            edgeS1(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, x - padLeft, packed, cPad, bias, lo, hi,
+                    out, ob + x * c, tail);
         }
         int ix = (ox - padLeft) * c;
         for (; ox + 4 <= oxHi; ox += 4, ix += 4 * c) {
@@ -215,27 +225,12 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
                 }
             }
         }
-        for (; ox < oxHi; ox++, ix += c) {
-            int i0 = o0 + ix, i1 = o1 + ix, i2 = o2 + ix;
-            FloatVector a = FloatVector.fromArray(S, r0, i0).fma(w00, b);
-            a = FloatVector.fromArray(S, r0, i0 + c).fma(w01, a);
-            a = FloatVector.fromArray(S, r0, i0 + 2 * c).fma(w02, a);
-            a = FloatVector.fromArray(S, r1, i1).fma(w10, a);
-            a = FloatVector.fromArray(S, r1, i1 + c).fma(w11, a);
-            a = FloatVector.fromArray(S, r1, i1 + 2 * c).fma(w12, a);
-            a = FloatVector.fromArray(S, r2, i2).fma(w20, a);
-            a = FloatVector.fromArray(S, r2, i2 + c).fma(w21, a);
-            a = FloatVector.fromArray(S, r2, i2 + 2 * c).fma(w22, a).max(l).min(u);
-            int o = ob + ox * c;
-            if (lanes == VL) {
-                a.intoArray(out, o);
-            } else {
-                a.intoArray(tail, 0);
-                System.arraycopy(tail, 0, out, o, lanes);
-            }
-        }
-        for (; ox < ow; ox++) {
-            pixel(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, (ox * 1 - padLeft), packed, cPad, bias, lo, hi, out, ob + ox * c, tail);
+        // Leftovers and the right border: one more strip ending at the last column (it may recompute,
+        // identically, pixels the loop above already wrote).
+        if (ox < ow) {
+            int x = ow - 4;
+            edgeS1(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, x - padLeft, packed, cPad, bias, lo, hi,
+                    out, ob + x * c, tail);
         }
     }
 
@@ -257,8 +252,10 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
         int ox = 0;
-        for (; ox < oxLo; ox++) {
-            pixel(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, (ox * 2 - padLeft), packed, cPad, bias, lo, hi, out, ob + ox * c, tail);
+        for (; ox < oxLo; ox += 4) {
+            int x = Math.min(ox, ow - 4);
+            edgeS2(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, 2 * x - padLeft, packed, cPad, bias, lo, hi,
+                    out, ob + x * c, tail);
         }
         int ix = (2 * ox - padLeft) * c;
         for (; ox + 4 <= oxHi; ox += 4, ix += 8 * c) {
@@ -322,27 +319,194 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
                 }
             }
         }
-        for (; ox < oxHi; ox++, ix += 2 * c) {
-            int i0 = o0 + ix, i1 = o1 + ix, i2 = o2 + ix;
-            FloatVector a = FloatVector.fromArray(S, r0, i0).fma(w00, b);
-            a = FloatVector.fromArray(S, r0, i0 + c).fma(w01, a);
-            a = FloatVector.fromArray(S, r0, i0 + 2 * c).fma(w02, a);
-            a = FloatVector.fromArray(S, r1, i1).fma(w10, a);
-            a = FloatVector.fromArray(S, r1, i1 + c).fma(w11, a);
-            a = FloatVector.fromArray(S, r1, i1 + 2 * c).fma(w12, a);
-            a = FloatVector.fromArray(S, r2, i2).fma(w20, a);
-            a = FloatVector.fromArray(S, r2, i2 + c).fma(w21, a);
-            a = FloatVector.fromArray(S, r2, i2 + 2 * c).fma(w22, a).max(l).min(u);
-            int o = ob + ox * c;
-            if (lanes == VL) {
-                a.intoArray(out, o);
-            } else {
-                a.intoArray(tail, 0);
-                System.arraycopy(tail, 0, out, o, lanes);
+        // Leftovers and the right border: one more strip ending at the last column (it may recompute,
+        // identically, pixels the loop above already wrote).
+        if (ox < ow) {
+            int x = ow - 4;
+            edgeS2(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, 2 * x - padLeft, packed, cPad, bias, lo, hi,
+                    out, ob + x * c, tail);
+        }
+    }
+
+    /**
+     * Four pixels, stride 1, whose input columns start at {@code col} and may cross the left or right
+     * border: a column outside [0, w) reads the zero row (an array select, not a branch around vector
+     * code). Loads its own taps so no vector crosses the call; runs at most twice per row.
+     */
+    private static void edgeS1(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
+                               int w, int c, int ch, int lanes, int col,
+                               float[] packed, int cPad, float[] bias, float lo, float hi,
+                               float[] out, int o, float[] tail) {
+        FloatVector b = FloatVector.fromArray(S, bias, ch);
+        FloatVector w00 = FloatVector.fromArray(S, packed, ch);
+        FloatVector w01 = FloatVector.fromArray(S, packed, cPad + ch);
+        FloatVector w02 = FloatVector.fromArray(S, packed, 2 * cPad + ch);
+        FloatVector w10 = FloatVector.fromArray(S, packed, 3 * cPad + ch);
+        FloatVector w11 = FloatVector.fromArray(S, packed, 4 * cPad + ch);
+        FloatVector w12 = FloatVector.fromArray(S, packed, 5 * cPad + ch);
+        FloatVector w20 = FloatVector.fromArray(S, packed, 6 * cPad + ch);
+        FloatVector w21 = FloatVector.fromArray(S, packed, 7 * cPad + ch);
+        FloatVector w22 = FloatVector.fromArray(S, packed, 8 * cPad + ch);
+        boolean k0 = col >= 0 && col < w;
+        boolean k1 = col + 1 >= 0 && col + 1 < w;
+        boolean k2 = col + 2 >= 0 && col + 2 < w;
+        boolean k3 = col + 3 >= 0 && col + 3 < w;
+        boolean k4 = col + 4 >= 0 && col + 4 < w;
+        boolean k5 = col + 5 >= 0 && col + 5 < w;
+        int base = col * c;
+        FloatVector x00 = FloatVector.fromArray(S, k0 ? r0 : zero, k0 ? o0 + base : ch);
+        FloatVector x01 = FloatVector.fromArray(S, k1 ? r0 : zero, k1 ? o0 + base + c : ch);
+        FloatVector x02 = FloatVector.fromArray(S, k2 ? r0 : zero, k2 ? o0 + base + 2 * c : ch);
+        FloatVector x03 = FloatVector.fromArray(S, k3 ? r0 : zero, k3 ? o0 + base + 3 * c : ch);
+        FloatVector x04 = FloatVector.fromArray(S, k4 ? r0 : zero, k4 ? o0 + base + 4 * c : ch);
+        FloatVector x05 = FloatVector.fromArray(S, k5 ? r0 : zero, k5 ? o0 + base + 5 * c : ch);
+        FloatVector x10 = FloatVector.fromArray(S, k0 ? r1 : zero, k0 ? o1 + base : ch);
+        FloatVector x11 = FloatVector.fromArray(S, k1 ? r1 : zero, k1 ? o1 + base + c : ch);
+        FloatVector x12 = FloatVector.fromArray(S, k2 ? r1 : zero, k2 ? o1 + base + 2 * c : ch);
+        FloatVector x13 = FloatVector.fromArray(S, k3 ? r1 : zero, k3 ? o1 + base + 3 * c : ch);
+        FloatVector x14 = FloatVector.fromArray(S, k4 ? r1 : zero, k4 ? o1 + base + 4 * c : ch);
+        FloatVector x15 = FloatVector.fromArray(S, k5 ? r1 : zero, k5 ? o1 + base + 5 * c : ch);
+        FloatVector x20 = FloatVector.fromArray(S, k0 ? r2 : zero, k0 ? o2 + base : ch);
+        FloatVector x21 = FloatVector.fromArray(S, k1 ? r2 : zero, k1 ? o2 + base + c : ch);
+        FloatVector x22 = FloatVector.fromArray(S, k2 ? r2 : zero, k2 ? o2 + base + 2 * c : ch);
+        FloatVector x23 = FloatVector.fromArray(S, k3 ? r2 : zero, k3 ? o2 + base + 3 * c : ch);
+        FloatVector x24 = FloatVector.fromArray(S, k4 ? r2 : zero, k4 ? o2 + base + 4 * c : ch);
+        FloatVector x25 = FloatVector.fromArray(S, k5 ? r2 : zero, k5 ? o2 + base + 5 * c : ch);
+        FloatVector a0 = b;
+        a0 = x02.fma(w02, x01.fma(w01, x00.fma(w00, a0)));
+        a0 = x12.fma(w12, x11.fma(w11, x10.fma(w10, a0)));
+        a0 = x22.fma(w22, x21.fma(w21, x20.fma(w20, a0)));
+        FloatVector a1 = b;
+        a1 = x03.fma(w02, x02.fma(w01, x01.fma(w00, a1)));
+        a1 = x13.fma(w12, x12.fma(w11, x11.fma(w10, a1)));
+        a1 = x23.fma(w22, x22.fma(w21, x21.fma(w20, a1)));
+        FloatVector a2 = b;
+        a2 = x04.fma(w02, x03.fma(w01, x02.fma(w00, a2)));
+        a2 = x14.fma(w12, x13.fma(w11, x12.fma(w10, a2)));
+        a2 = x24.fma(w22, x23.fma(w21, x22.fma(w20, a2)));
+        FloatVector a3 = b;
+        a3 = x05.fma(w02, x04.fma(w01, x03.fma(w00, a3)));
+        a3 = x15.fma(w12, x14.fma(w11, x13.fma(w10, a3)));
+        a3 = x25.fma(w22, x24.fma(w21, x23.fma(w20, a3)));
+        FloatVector l = FloatVector.broadcast(S, lo);
+        FloatVector u = FloatVector.broadcast(S, hi);
+        a0 = a0.max(l).min(u);
+        a1 = a1.max(l).min(u);
+        a2 = a2.max(l).min(u);
+        a3 = a3.max(l).min(u);
+        if (lanes == VL) {
+            a0.intoArray(out, o);
+            a1.intoArray(out, o + c);
+            a2.intoArray(out, o + 2 * c);
+            a3.intoArray(out, o + 3 * c);
+        } else {
+            a0.intoArray(tail, 0);
+            a1.intoArray(tail, VL);
+            a2.intoArray(tail, 2 * VL);
+            a3.intoArray(tail, 3 * VL);
+            for (int j = 0; j < lanes; j++) {
+                out[o + j] = tail[j];
+                out[o + c + j] = tail[VL + j];
+                out[o + 2 * c + j] = tail[2 * VL + j];
+                out[o + 3 * c + j] = tail[3 * VL + j];
             }
         }
-        for (; ox < ow; ox++) {
-            pixel(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, (ox * 2 - padLeft), packed, cPad, bias, lo, hi, out, ob + ox * c, tail);
+    }
+
+    /**
+     * Four pixels, stride 2, whose input columns start at {@code col} and may cross the left or right
+     * border: a column outside [0, w) reads the zero row (an array select, not a branch around vector
+     * code). Loads its own taps so no vector crosses the call; runs at most twice per row.
+     */
+    private static void edgeS2(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
+                               int w, int c, int ch, int lanes, int col,
+                               float[] packed, int cPad, float[] bias, float lo, float hi,
+                               float[] out, int o, float[] tail) {
+        FloatVector b = FloatVector.fromArray(S, bias, ch);
+        FloatVector w00 = FloatVector.fromArray(S, packed, ch);
+        FloatVector w01 = FloatVector.fromArray(S, packed, cPad + ch);
+        FloatVector w02 = FloatVector.fromArray(S, packed, 2 * cPad + ch);
+        FloatVector w10 = FloatVector.fromArray(S, packed, 3 * cPad + ch);
+        FloatVector w11 = FloatVector.fromArray(S, packed, 4 * cPad + ch);
+        FloatVector w12 = FloatVector.fromArray(S, packed, 5 * cPad + ch);
+        FloatVector w20 = FloatVector.fromArray(S, packed, 6 * cPad + ch);
+        FloatVector w21 = FloatVector.fromArray(S, packed, 7 * cPad + ch);
+        FloatVector w22 = FloatVector.fromArray(S, packed, 8 * cPad + ch);
+        boolean k0 = col >= 0 && col < w;
+        boolean k1 = col + 1 >= 0 && col + 1 < w;
+        boolean k2 = col + 2 >= 0 && col + 2 < w;
+        boolean k3 = col + 3 >= 0 && col + 3 < w;
+        boolean k4 = col + 4 >= 0 && col + 4 < w;
+        boolean k5 = col + 5 >= 0 && col + 5 < w;
+        boolean k6 = col + 6 >= 0 && col + 6 < w;
+        boolean k7 = col + 7 >= 0 && col + 7 < w;
+        boolean k8 = col + 8 >= 0 && col + 8 < w;
+        int base = col * c;
+        FloatVector x00 = FloatVector.fromArray(S, k0 ? r0 : zero, k0 ? o0 + base : ch);
+        FloatVector x01 = FloatVector.fromArray(S, k1 ? r0 : zero, k1 ? o0 + base + c : ch);
+        FloatVector x02 = FloatVector.fromArray(S, k2 ? r0 : zero, k2 ? o0 + base + 2 * c : ch);
+        FloatVector x03 = FloatVector.fromArray(S, k3 ? r0 : zero, k3 ? o0 + base + 3 * c : ch);
+        FloatVector x04 = FloatVector.fromArray(S, k4 ? r0 : zero, k4 ? o0 + base + 4 * c : ch);
+        FloatVector x05 = FloatVector.fromArray(S, k5 ? r0 : zero, k5 ? o0 + base + 5 * c : ch);
+        FloatVector x06 = FloatVector.fromArray(S, k6 ? r0 : zero, k6 ? o0 + base + 6 * c : ch);
+        FloatVector x07 = FloatVector.fromArray(S, k7 ? r0 : zero, k7 ? o0 + base + 7 * c : ch);
+        FloatVector x08 = FloatVector.fromArray(S, k8 ? r0 : zero, k8 ? o0 + base + 8 * c : ch);
+        FloatVector x10 = FloatVector.fromArray(S, k0 ? r1 : zero, k0 ? o1 + base : ch);
+        FloatVector x11 = FloatVector.fromArray(S, k1 ? r1 : zero, k1 ? o1 + base + c : ch);
+        FloatVector x12 = FloatVector.fromArray(S, k2 ? r1 : zero, k2 ? o1 + base + 2 * c : ch);
+        FloatVector x13 = FloatVector.fromArray(S, k3 ? r1 : zero, k3 ? o1 + base + 3 * c : ch);
+        FloatVector x14 = FloatVector.fromArray(S, k4 ? r1 : zero, k4 ? o1 + base + 4 * c : ch);
+        FloatVector x15 = FloatVector.fromArray(S, k5 ? r1 : zero, k5 ? o1 + base + 5 * c : ch);
+        FloatVector x16 = FloatVector.fromArray(S, k6 ? r1 : zero, k6 ? o1 + base + 6 * c : ch);
+        FloatVector x17 = FloatVector.fromArray(S, k7 ? r1 : zero, k7 ? o1 + base + 7 * c : ch);
+        FloatVector x18 = FloatVector.fromArray(S, k8 ? r1 : zero, k8 ? o1 + base + 8 * c : ch);
+        FloatVector x20 = FloatVector.fromArray(S, k0 ? r2 : zero, k0 ? o2 + base : ch);
+        FloatVector x21 = FloatVector.fromArray(S, k1 ? r2 : zero, k1 ? o2 + base + c : ch);
+        FloatVector x22 = FloatVector.fromArray(S, k2 ? r2 : zero, k2 ? o2 + base + 2 * c : ch);
+        FloatVector x23 = FloatVector.fromArray(S, k3 ? r2 : zero, k3 ? o2 + base + 3 * c : ch);
+        FloatVector x24 = FloatVector.fromArray(S, k4 ? r2 : zero, k4 ? o2 + base + 4 * c : ch);
+        FloatVector x25 = FloatVector.fromArray(S, k5 ? r2 : zero, k5 ? o2 + base + 5 * c : ch);
+        FloatVector x26 = FloatVector.fromArray(S, k6 ? r2 : zero, k6 ? o2 + base + 6 * c : ch);
+        FloatVector x27 = FloatVector.fromArray(S, k7 ? r2 : zero, k7 ? o2 + base + 7 * c : ch);
+        FloatVector x28 = FloatVector.fromArray(S, k8 ? r2 : zero, k8 ? o2 + base + 8 * c : ch);
+        FloatVector a0 = b;
+        a0 = x02.fma(w02, x01.fma(w01, x00.fma(w00, a0)));
+        a0 = x12.fma(w12, x11.fma(w11, x10.fma(w10, a0)));
+        a0 = x22.fma(w22, x21.fma(w21, x20.fma(w20, a0)));
+        FloatVector a1 = b;
+        a1 = x04.fma(w02, x03.fma(w01, x02.fma(w00, a1)));
+        a1 = x14.fma(w12, x13.fma(w11, x12.fma(w10, a1)));
+        a1 = x24.fma(w22, x23.fma(w21, x22.fma(w20, a1)));
+        FloatVector a2 = b;
+        a2 = x06.fma(w02, x05.fma(w01, x04.fma(w00, a2)));
+        a2 = x16.fma(w12, x15.fma(w11, x14.fma(w10, a2)));
+        a2 = x26.fma(w22, x25.fma(w21, x24.fma(w20, a2)));
+        FloatVector a3 = b;
+        a3 = x08.fma(w02, x07.fma(w01, x06.fma(w00, a3)));
+        a3 = x18.fma(w12, x17.fma(w11, x16.fma(w10, a3)));
+        a3 = x28.fma(w22, x27.fma(w21, x26.fma(w20, a3)));
+        FloatVector l = FloatVector.broadcast(S, lo);
+        FloatVector u = FloatVector.broadcast(S, hi);
+        a0 = a0.max(l).min(u);
+        a1 = a1.max(l).min(u);
+        a2 = a2.max(l).min(u);
+        a3 = a3.max(l).min(u);
+        if (lanes == VL) {
+            a0.intoArray(out, o);
+            a1.intoArray(out, o + c);
+            a2.intoArray(out, o + 2 * c);
+            a3.intoArray(out, o + 3 * c);
+        } else {
+            a0.intoArray(tail, 0);
+            a1.intoArray(tail, VL);
+            a2.intoArray(tail, 2 * VL);
+            a3.intoArray(tail, 3 * VL);
+            for (int j = 0; j < lanes; j++) {
+                out[o + j] = tail[j];
+                out[o + c + j] = tail[VL + j];
+                out[o + 2 * c + j] = tail[2 * VL + j];
+                out[o + 3 * c + j] = tail[3 * VL + j];
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.framewise.inference.kernels.DepthwiseConv;
+import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.kernels.reference.ReferenceDepthwiseConv;
 import io.framewise.inference.kernels.simd.DwConv3x3RowTiled;
 import io.framewise.inference.kernels.simd.DwConvPixelV;
@@ -67,10 +68,11 @@ public class DepthwiseBenchmark {
             dw = k[0].equals("rowtiled") ? DwConv3x3RowTiled.of(sp) : DwConvPixelV.of(sp);
         }
         SplittableRandom r = new SplittableRandom(7);
-        in = PointwiseBenchmark.randoms(r, h * w * c);
+        // Padded like the planner's arrays, so channel tails take the kernels' inference path.
+        in = KernelSet.padded(PointwiseBenchmark.randoms(r, h * w * c));
         packed = dw.pack(PointwiseBenchmark.randoms(r, 9 * c), 3, 3, c);
-        bias = PointwiseBenchmark.randoms(r, c);
-        out = new float[oh * ow * c];
+        bias = KernelSet.padded(PointwiseBenchmark.randoms(r, c));
+        out = new float[oh * ow * c + KernelSet.ARRAY_PAD];
         gflopPerCall = 2.0 * 9 * oh * ow * c / 1e9;
     }
 
