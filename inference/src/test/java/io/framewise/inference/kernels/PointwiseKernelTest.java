@@ -7,6 +7,7 @@ import static io.framewise.inference.kernels.KernelAssertions.random;
 import static io.framewise.inference.kernels.KernelAssertions.species;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import java.util.function.Function;
 
 import io.framewise.inference.kernels.reference.ReferencePointwiseConv;
@@ -46,6 +47,19 @@ class PointwiseKernelTest {
         check(v, 50, 960, 320, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, "960->320");
     }
 
+    /** Arrays padded as the planner does: Cout below one vector takes the blend-store path, which must leave the slack alone. */
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void plannerPaddedArrays(int bits) {
+        for (Function<VectorSpecies<Float>, PointwiseConv> make
+                : List.<Function<VectorSpecies<Float>, PointwiseConv>>of(PointwiseGemm6x2V::of, PointwiseGemm4x3V::of)) {
+            PointwiseConv v = make.apply(species(bits));
+            for (int[] shape : new int[][]{{13, 33, 5}, {7, 16, 3}, {3137, 24, 144}, {50, 144, 24}, {8, 1280, 1001}}) {
+                check(v, shape[0], shape[1], shape[2], 0f, 6f, "padded", KernelSet.ARRAY_PAD);
+            }
+        }
+    }
+
     @Test
     void constructorRejectsAForeignSpecies() {
         VectorSpecies<Float> other = FloatVector.SPECIES_PREFERRED.vectorBitSize() == 128
@@ -68,13 +82,18 @@ class PointwiseKernelTest {
     }
 
     private static void check(PointwiseConv v, int pixels, int cin, int cout, float lo, float hi, String tag) {
+        check(v, pixels, cin, cout, lo, hi, tag, 7);
+    }
+
+    private static void check(PointwiseConv v, int pixels, int cin, int cout, float lo, float hi, String tag,
+                              int slack) {
         long seed = pixels * 1_000_003L + cin * 1009L + cout;
         int inOff = 3;
         int outOff = 5;
-        float[] in = random(seed, inOff + pixels * cin + 2);
+        float[] in = random(seed, inOff + pixels * cin + slack);
         float[] w = random(seed + 1, cin * cout);
-        float[] bias = random(seed + 2, cout);
-        float[] expected = filled(outOff + pixels * cout + 7, SENTINEL);
+        float[] bias = java.util.Arrays.copyOf(random(seed + 2, cout), cout + slack);
+        float[] expected = filled(outOff + pixels * cout + slack, SENTINEL);
         float[] actual = expected.clone();
         ReferencePointwiseConv ref = new ReferencePointwiseConv();
         ref.run(in, inOff, pixels, cin, ref.pack(w, cin, cout), bias, cout, expected, outOff, lo, hi);

@@ -3,6 +3,7 @@ package io.framewise.inference.kernels.bench;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.kernels.PointwiseConv;
 import io.framewise.inference.kernels.reference.ReferencePointwiseConv;
 import io.framewise.inference.kernels.simd.PointwiseGemm4x3V;
@@ -53,10 +54,10 @@ public class PointwiseBenchmark {
         cout = Integer.parseInt(s[2]);
         conv = create(kernel);
         SplittableRandom r = new SplittableRandom(42);
-        in = randoms(r, pixels * cin);
+        in = KernelSet.padded(randoms(r, pixels * cin)); // padded as the planner does
         packed = conv.pack(randoms(r, cin * cout), cin, cout);
-        bias = randoms(r, cout);
-        out = new float[pixels * cout];
+        bias = KernelSet.padded(randoms(r, cout));
+        out = new float[pixels * cout + KernelSet.ARRAY_PAD];
         gflopPerCall = 2.0 * pixels * cin * cout / 1e9;
     }
 

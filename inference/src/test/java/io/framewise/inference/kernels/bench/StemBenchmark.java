@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.framewise.inference.kernels.Conv2d;
+import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.kernels.reference.ReferenceConv2d;
 import io.framewise.inference.kernels.simd.ConvStrip6x2V;
 import io.framewise.inference.model.Padding;
@@ -19,16 +20,20 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** MobileNetV2's stem: 224×224×3 → 112×112×32, 3×3 stride 2 SAME. */
+/**
+ * MobileNet stems, 3×3 stride 2 SAME, {@code size:cout}: V2 1.0/224 (224×224×3 → 112×112×32) and the
+ * V1 0.25/128, 0.5/160 inputs (8 and 16 output channels).
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
 public class StemBenchmark {
 
-    private static final int H = 224;
     private static final int CIN = 3;
-    private static final int COUT = 32;
+
+    @Param({"224:32", "128:8", "160:16"})
+    public String shape;
 
     @Param({"strip6x2-512", "reference"})
     public String kernel;
@@ -38,6 +43,8 @@ public class StemBenchmark {
     private float[] packed;
     private float[] bias;
     private float[] out;
+    private int h;
+    private int cout;
     private int oh;
     private int pad;
     private double gflopPerCall;
@@ -46,19 +53,21 @@ public class StemBenchmark {
     public void setup() {
         conv = kernel.equals("reference") ? new ReferenceConv2d()
                 : ConvStrip6x2V.of(VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(kernel.split("-")[1]))));
-        oh = Padding.SAME.outputSize(H, 3, 2);
-        pad = Padding.SAME.padBefore(H, 3, 2);
+        h = Integer.parseInt(shape.split(":")[0]);
+        cout = Integer.parseInt(shape.split(":")[1]);
+        oh = Padding.SAME.outputSize(h, 3, 2);
+        pad = Padding.SAME.padBefore(h, 3, 2);
         SplittableRandom r = new SplittableRandom(3);
-        in = PointwiseBenchmark.randoms(r, H * H * CIN);
-        packed = conv.pack(PointwiseBenchmark.randoms(r, COUT * 9 * CIN), COUT, 3, 3, CIN);
-        bias = PointwiseBenchmark.randoms(r, COUT);
-        out = new float[oh * oh * COUT];
-        gflopPerCall = 2.0 * oh * oh * COUT * 9 * CIN / 1e9;
+        in = KernelSet.padded(PointwiseBenchmark.randoms(r, h * h * CIN)); // padded as the planner does
+        packed = conv.pack(PointwiseBenchmark.randoms(r, cout * 9 * CIN), cout, 3, 3, CIN);
+        bias = KernelSet.padded(PointwiseBenchmark.randoms(r, cout));
+        out = new float[oh * oh * cout + KernelSet.ARRAY_PAD];
+        gflopPerCall = 2.0 * oh * oh * cout * 9 * CIN / 1e9;
     }
 
     @Benchmark
     public float[] stem(FlopCounter flops) {
-        conv.run(in, 0, H, H, CIN, 3, 3, 2, pad, pad, packed, bias, COUT, out, 0, oh, oh, 0f, 6f);
+        conv.run(in, 0, h, h, CIN, 3, 3, 2, pad, pad, packed, bias, cout, out, 0, oh, oh, 0f, 6f);
         flops.gflop += gflopPerCall;
         return out;
     }
