@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Regular convolution (the MobileNet stem: 3×3, stride 2, 3 → 8..32) vectorized over Cout: a register
- * tile of 6 adjacent output pixels × 2 vectors of output channels (12 FMA chains).
+ * tile of 6 adjacent output pixels × 2 vectors of output channels (12 FMA chains); an odd last vector
+ * (all of Cout for 8 or 16 channels at 512 bits) runs 12 pixels × 1 vector ({@link #wideStrip}).
  *
  * <p>Weights are packed {@code [KH][KW][Cin][CoutPadded]} so every tap (ky, kx, ci) is a contiguous
  * row of output channels; for one kernel row the (kx, ci) taps are also contiguous in the NHWC input,
@@ -33,6 +34,8 @@ public final class ConvStrip6x2V implements Conv2d {
     private static final VectorSpecies<Float> S = SpeciesSpecialization.bound(MethodHandles.lookup());
     private static final int VL = S.length();
     private static final int STRIP = 6;
+    /** Pixels of {@link #wideStrip}. */
+    private static final int WIDE = 12;
     /** Lane indices 0..VL-1, compared against the Cout to form the blend mask when Cout is below VL. */
     private static final float[] IOTA = iota(VL);
 
@@ -84,11 +87,28 @@ public final class ConvStrip6x2V implements Conv2d {
             for (int x = oxLo; x < oxHi; x += STRIP) {
                 int ox = Math.min(x, oxHi - STRIP); // the last strip overlaps its neighbour
                 int a = inOff + (iy0 * w + ox * stride - padLeft) * cin;
-                for (int v = 0; v < vectors; v += 2) {
-                    int co0 = Math.min(v * VL, Math.max(0, cout - VL));
-                    int co1 = Math.min((v + 1) * VL, Math.max(0, cout - VL));
+                for (int v = 0; v + 2 <= vectors; v += 2) {
+                    int co0 = Math.min(v * VL, cout - VL);
+                    int co1 = Math.min((v + 1) * VL, cout - VL);
                     strip(in, a, w, cin, kh, kw, stride, packed, coutPad, bias, co0, co1, cout,
                             out, ob + ox * cout, lo, hi);
+                }
+            }
+            if ((vectors & 1) != 0) {
+                // The odd last vector (all of Cout for V1 0.25/0.5 at 512 bits): 12 pixels × 1 vector
+                // keeps 12 chains without computing the vector twice.
+                int co = Math.min((vectors - 1) * VL, Math.max(0, cout - VL));
+                int step = oxHi - oxLo >= WIDE ? WIDE : STRIP;
+                for (int x = oxLo; x < oxHi; x += step) {
+                    int ox = Math.min(x, oxHi - step);
+                    int a = inOff + (iy0 * w + ox * stride - padLeft) * cin;
+                    if (step == WIDE) {
+                        wideStrip(in, a, w, cin, kh, kw, stride, packed, coutPad, bias, co, cout,
+                                out, ob + ox * cout, lo, hi);
+                    } else {
+                        strip(in, a, w, cin, kh, kw, stride, packed, coutPad, bias, co, co, cout,
+                                out, ob + ox * cout, lo, hi);
+                    }
                 }
             }
             for (int ox = oxHi; ox < ow; ox++) {
@@ -180,6 +200,93 @@ public final class ConvStrip6x2V implements Conv2d {
             TailAccess.store(c30.toArray(), out, o3, cout);
             TailAccess.store(c40.toArray(), out, o4, cout);
             TailAccess.store(c50.toArray(), out, o5, cout);
+        }
+    }
+
+    /** 12 output pixels × channels {@code [co, co + VL)} (inside Cout unless Cout is below VL: blend stores). */
+    private static void wideStrip(float[] in, int a, int w, int cin, int kh, int kw, int stride,
+                                  float[] packed, int coutPad, float[] bias, int co, int cout,
+                                  float[] out, int o, float lo, float hi) {
+        FloatVector b = FloatVector.fromArray(S, TailAccess.fit(bias, co, VL), TailAccess.fitOff(bias, co, VL));
+        FloatVector c0 = b, c1 = b, c2 = b, c3 = b, c4 = b, c5 = b;
+        FloatVector c6 = b, c7 = b, c8 = b, c9 = b, c10 = b, c11 = b;
+        int px = stride * cin;
+        int row = kw * cin;
+        int rowSkip = (w - kw) * cin;
+        int taps = kh * row;
+        for (int t = 0, i = a, j = 0; t < taps; t++, i++) {
+            if (j == row) {
+                j = 0;
+                i += rowSkip;
+            }
+            j++;
+            FloatVector v = FloatVector.fromArray(S, packed, t * coutPad + co);
+            c0 = FloatVector.broadcast(S, in[i]).fma(v, c0);
+            c1 = FloatVector.broadcast(S, in[i + px]).fma(v, c1);
+            c2 = FloatVector.broadcast(S, in[i + 2 * px]).fma(v, c2);
+            c3 = FloatVector.broadcast(S, in[i + 3 * px]).fma(v, c3);
+            c4 = FloatVector.broadcast(S, in[i + 4 * px]).fma(v, c4);
+            c5 = FloatVector.broadcast(S, in[i + 5 * px]).fma(v, c5);
+            c6 = FloatVector.broadcast(S, in[i + 6 * px]).fma(v, c6);
+            c7 = FloatVector.broadcast(S, in[i + 7 * px]).fma(v, c7);
+            c8 = FloatVector.broadcast(S, in[i + 8 * px]).fma(v, c8);
+            c9 = FloatVector.broadcast(S, in[i + 9 * px]).fma(v, c9);
+            c10 = FloatVector.broadcast(S, in[i + 10 * px]).fma(v, c10);
+            c11 = FloatVector.broadcast(S, in[i + 11 * px]).fma(v, c11);
+        }
+        FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
+        c0 = c0.max(l).min(u);
+        c1 = c1.max(l).min(u);
+        c2 = c2.max(l).min(u);
+        c3 = c3.max(l).min(u);
+        c4 = c4.max(l).min(u);
+        c5 = c5.max(l).min(u);
+        c6 = c6.max(l).min(u);
+        c7 = c7.max(l).min(u);
+        c8 = c8.max(l).min(u);
+        c9 = c9.max(l).min(u);
+        c10 = c10.max(l).min(u);
+        c11 = c11.max(l).min(u);
+        if (cout >= VL) {
+            c0.intoArray(out, o + co);
+            c1.intoArray(out, o + cout + co);
+            c2.intoArray(out, o + 2 * cout + co);
+            c3.intoArray(out, o + 3 * cout + co);
+            c4.intoArray(out, o + 4 * cout + co);
+            c5.intoArray(out, o + 5 * cout + co);
+            c6.intoArray(out, o + 6 * cout + co);
+            c7.intoArray(out, o + 7 * cout + co);
+            c8.intoArray(out, o + 8 * cout + co);
+            c9.intoArray(out, o + 9 * cout + co);
+            c10.intoArray(out, o + 10 * cout + co);
+            c11.intoArray(out, o + 11 * cout + co);
+        } else if (o + 11 * cout + VL <= out.length) {
+            VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) cout);
+            FloatVector.fromArray(S, out, o).blend(c0, m).intoArray(out, o);
+            FloatVector.fromArray(S, out, o + cout).blend(c1, m).intoArray(out, o + cout);
+            FloatVector.fromArray(S, out, o + 2 * cout).blend(c2, m).intoArray(out, o + 2 * cout);
+            FloatVector.fromArray(S, out, o + 3 * cout).blend(c3, m).intoArray(out, o + 3 * cout);
+            FloatVector.fromArray(S, out, o + 4 * cout).blend(c4, m).intoArray(out, o + 4 * cout);
+            FloatVector.fromArray(S, out, o + 5 * cout).blend(c5, m).intoArray(out, o + 5 * cout);
+            FloatVector.fromArray(S, out, o + 6 * cout).blend(c6, m).intoArray(out, o + 6 * cout);
+            FloatVector.fromArray(S, out, o + 7 * cout).blend(c7, m).intoArray(out, o + 7 * cout);
+            FloatVector.fromArray(S, out, o + 8 * cout).blend(c8, m).intoArray(out, o + 8 * cout);
+            FloatVector.fromArray(S, out, o + 9 * cout).blend(c9, m).intoArray(out, o + 9 * cout);
+            FloatVector.fromArray(S, out, o + 10 * cout).blend(c10, m).intoArray(out, o + 10 * cout);
+            FloatVector.fromArray(S, out, o + 11 * cout).blend(c11, m).intoArray(out, o + 11 * cout);
+        } else {
+            TailAccess.store(c0.toArray(), out, o, cout);
+            TailAccess.store(c1.toArray(), out, o + cout, cout);
+            TailAccess.store(c2.toArray(), out, o + 2 * cout, cout);
+            TailAccess.store(c3.toArray(), out, o + 3 * cout, cout);
+            TailAccess.store(c4.toArray(), out, o + 4 * cout, cout);
+            TailAccess.store(c5.toArray(), out, o + 5 * cout, cout);
+            TailAccess.store(c6.toArray(), out, o + 6 * cout, cout);
+            TailAccess.store(c7.toArray(), out, o + 7 * cout, cout);
+            TailAccess.store(c8.toArray(), out, o + 8 * cout, cout);
+            TailAccess.store(c9.toArray(), out, o + 9 * cout, cout);
+            TailAccess.store(c10.toArray(), out, o + 10 * cout, cout);
+            TailAccess.store(c11.toArray(), out, o + 11 * cout, cout);
         }
     }
 
