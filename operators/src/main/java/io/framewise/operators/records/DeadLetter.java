@@ -1,10 +1,12 @@
 package io.framewise.operators.records;
 
+import io.framewise.operators.records.types.DeadLetterSerializer;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * A record the job could not turn into events, with the original bytes for replay.
@@ -17,6 +19,7 @@ import java.util.Objects;
  * @param camera   camera id, null when the key was not one
  * @param atMs     when it was dead-lettered, epoch milliseconds
  */
+@TypeInfo(DeadLetterSerializer.TypeFactory.class)
 public record DeadLetter(byte[] key, byte[] value, Map<String, byte[]> headers, String reason, String message,
                          String topic, int partition, long offset, String camera, long atMs) {
 

@@ -1,5 +1,6 @@
 package io.framewise.operators.records;
 
+import io.framewise.operators.records.types.FrameRecordSerializer;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One Kafka record as the source read it, before any decoding.
@@ -23,6 +25,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *                        is the one the frame format reads
  * @param kafkaTimestamp  the record timestamp, epoch milliseconds
  */
+@TypeInfo(FrameRecordSerializer.TypeFactory.class)
 public record FrameRecord(String camera, byte[] key, byte[] value, Map<String, byte[]> headers, String topic,
                           int partition, long offset, long kafkaTimestamp) {
 

@@ -1,7 +1,9 @@
 package io.framewise.operators.records;
 
+import io.framewise.operators.records.types.LabeledEventSerializer;
 import java.util.List;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * The output event of one frame (JSON form: {@link LabeledEventJson}, schema in
@@ -14,6 +16,7 @@ import java.util.Objects;
  * @param batchId      the inference batch that produced the result ({@code <subtask>-<n>})
  * @param batchSize    frames in that batch
  */
+@TypeInfo(LabeledEventSerializer.TypeFactory.class)
 public record LabeledEvent(String camera, long sequence, int indexInSegment, long captureTsMs, long ptsMs,
                            String topic, int partition, long offset, String model, String modelSha256, List<Top> top,
                            boolean inferred, String batchId, int batchSize, Latency latency) {

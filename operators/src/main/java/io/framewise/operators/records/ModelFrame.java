@@ -1,7 +1,9 @@
 package io.framewise.operators.records;
 
+import io.framewise.operators.records.types.ModelFrameSerializer;
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One decoded, model-ready frame with its provenance.
@@ -20,6 +22,7 @@ import java.util.Objects;
  * @param infer            false when sampling skipped this frame: it still gets an event carrying the
  *                         camera's last result
  */
+@TypeInfo(ModelFrameSerializer.TypeFactory.class)
 public record ModelFrame(String camera, long sequence, int indexInSegment, int framesInSegment, long captureTsMs,
                          long ptsMs, String topic, int partition, long offset, byte[] pixels, int srcWidth,
                          int srcHeight, long decodeNanos, long decodedAtMs, boolean infer) {

@@ -1,0 +1,110 @@
+package io.framewise.operators.decode;
+
+import io.framewise.operators.frames.FrameFormatException;
+import io.framewise.operators.frames.FrameRecordMeta;
+import io.framewise.operators.records.DeadLetter;
+import io.framewise.operators.records.FrameRecord;
+import io.framewise.operators.records.ModelFrame;
+import io.framewise.operators.records.types.DeadLetterSerializer;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Decodes the frame records of each camera (keyed by camera id) into model-ready frames and decides,
+ * per camera, which of them the model runs on.
+ *
+ * <p>Sampling state per camera: frames seen and the presentation time of the last inferred frame.
+ * Frame {@code i} (counting from 0 across records) is a candidate when {@code i % inferenceInterval
+ * == 0}; a candidate closer than {@code 1000 / maxFps} ms of presentation time to the last inferred
+ * frame is skipped too. Skipped frames are still emitted with {@code infer=false}: downstream gives
+ * them an event that carries the camera's last result. Presentation time, not wall clock, so a replay
+ * after recovery samples exactly the same frames.
+ *
+ * <p>Every record that does not decode becomes one {@link DeadLetter} on {@link #DEAD_LETTERS}; this
+ * function never fails the job because of input.
+ */
+public final class DecodeFunction extends KeyedProcessFunction<String, FrameRecord, ModelFrame> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Records and frames that cannot become events (from routing, decoding and inference). */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", DeadLetterSerializer.TYPE_INFO);
+
+    private final DecodeSettings settings;
+
+    private transient FrameDecoder decoder;
+    private transient ValueState<Long> framesSeen;
+    private transient ValueState<Long> lastInferredPts;
+
+    public DecodeFunction(DecodeSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        decoder = new FrameDecoder(settings.modelWidth(), settings.modelHeight(), settings.limits());
+        framesSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("frames-seen", Types.LONG));
+        lastInferredPts = getRuntimeContext().getState(new ValueStateDescriptor<>("last-inferred-pts", Types.LONG));
+    }
+
+    @Override
+    public void processElement(FrameRecord r, Context ctx, Collector<ModelFrame> out) throws Exception {
+        long t0 = System.nanoTime();
+        Headers headers = r.kafkaHeaders();
+        FrameRecordMeta meta;
+        DecodeResult result;
+        try {
+            meta = FrameRecordMeta.parse(headers, r.value());
+            result = decoder.decode(meta, r.value());
+        } catch (FrameFormatException e) {
+            meta = null;
+            result = decoder.decode(headers, r.value()); // the decoder maps header problems to reason codes
+        }
+        long nanos = System.nanoTime() - t0;
+        if (!result.isOk()) {
+            DecodeFailure f = result.failure();
+            ctx.output(DEAD_LETTERS, DeadLetter.of(r, f.reason().name(), f.message(), System.currentTimeMillis()));
+            return;
+        }
+        List<DecodedFrame> frames = result.frames();
+        long decodedAt = System.currentTimeMillis();
+        long perFrame = nanos / Math.max(1, frames.size());
+        long seen = valueOr(framesSeen.value(), 0L);
+        Long last = lastInferredPts.value();
+        for (DecodedFrame f : frames) {
+            boolean infer = seen % settings.inferenceInterval() == 0;
+            // A pts before the last inferred one means the camera restarted its clock: start over.
+            if (infer && last != null && f.ptsMs() >= last && f.ptsMs() - last < settings.minInferGapMs()) {
+                infer = false;
+            }
+            if (infer) {
+                last = f.ptsMs();
+            }
+            seen++;
+            out.collect(new ModelFrame(r.camera(), meta.sequence(), f.index(), frames.size(), meta.captureTsMs(),
+                    f.ptsMs(), r.topic(), r.partition(), r.offset(), f.rgb(), f.sourceWidth(), f.sourceHeight(),
+                    perFrame, decodedAt, infer));
+        }
+        framesSeen.update(seen);
+        lastInferredPts.update(last);
+    }
+
+    @Override
+    public void close() {
+        if (decoder != null) {
+            decoder.close();
+            decoder = null;
+        }
+    }
+
+    private static long valueOr(Long v, long dflt) {
+        return v == null ? dflt : v;
+    }
+}
