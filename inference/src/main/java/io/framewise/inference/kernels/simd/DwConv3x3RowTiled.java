@@ -28,9 +28,11 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #run} free of vector code also keeps each method small enough for C1 to compile (a single
  * 3 KB method failed C1 and ran interpreted until C2 got to it).
  *
- * <p>Edges: padding rows read a shared all-zero row, and in {@link #pixel} a column outside [0, w)
- * reads it too, so border pixels run the same FMA chain as interior ones (a padding tap adds
- * {@code fma(0, w, acc)}, which leaves {@code acc} unchanged except for the sign of a zero).
+ * <p>Edges: padding rows read a shared all-zero row, and in {@link #edgeS1} / {@link #edgeS2} (the
+ * first and last 4-pixel strip of a row) and {@link #pixel} (rows under 4 pixels) a column outside
+ * [0, w) reads it too, so border pixels run the same FMA chain as interior ones (a padding tap adds
+ * {@code fma(0, w, acc)}, which leaves {@code acc} unchanged except for the sign of a zero). Every path
+ * computes a pixel identically, so fused (row tiles) and unfused plans stay bit-identical.
  *
  * <p>Channel tail (C not a multiple of the lane count): the tail vector is loaded whole; lanes past C
  * read up to VL - 1 floats after the needed data, are computed and never stored. That relies on the
@@ -511,9 +513,8 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
     }
 
     /**
-     * One border pixel whose window starts at input column {@code ix}; a column outside [0, w) reads
-     * the zero row (an array select, not a branch around vector code). Loads its own taps, so no vector
-     * crosses the call.
+     * One pixel (rows narrower than a strip) whose window starts at input column {@code ix}; a column
+     * outside [0, w) reads the zero row. Loads its own taps, so no vector crosses the call.
      */
     private static void pixel(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                               int w, int c, int ch, int lanes, int ix,
