@@ -1,0 +1,283 @@
+package io.framewise.operators.infer;
+
+import io.framewise.inference.exec.Classification;
+import io.framewise.inference.exec.Classifier;
+import io.framewise.inference.exec.ClassifierOptions;
+import io.framewise.inference.exec.CompiledModel;
+import io.framewise.inference.exec.SharedModels;
+import io.framewise.operators.decode.DecodeFunction;
+import io.framewise.operators.records.DeadLetter;
+import io.framewise.operators.records.LabeledEvent;
+import io.framewise.operators.records.ModelFrame;
+import io.framewise.operators.records.types.LabeledEventSerializer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Batches frames from every camera this subtask receives and runs the classifier on them (the
+ * nvstreammux + nvinfer of this pipeline).
+ *
+ * <p>A batch runs when {@code batchSize} frames to infer are waiting, when {@code batchTimeoutMs}
+ * passed since the first of them arrived (a processing-time timer), before every checkpoint barrier
+ * ({@link #prepareSnapshotPreBarrier}) and at end of input. So no frame is ever in checkpointed
+ * state: after a recovery the source replays exactly the frames whose events were not committed.
+ *
+ * <p>Order: the buffer keeps arrival order and events leave in it, so each camera's events come out
+ * in the order its frames came in. A frame with {@code infer=false} gets an event carrying its
+ * camera's last result ({@code inferred=false}); while frames of its camera are still buffered it
+ * waits behind them, otherwise it leaves at once. When its camera has no result yet (first frame
+ * after a start or a rescale) it is inferred after all. The last result per camera is the only
+ * state, kept in operator state so a replay after recovery produces the same events.
+ *
+ * <p>Watermarks are held while frames are buffered, so no event is emitted behind one.
+ */
+public final class BatchInferenceOperator extends AbstractStreamOperator<LabeledEvent>
+        implements OneInputStreamOperator<ModelFrame, LabeledEvent>, BoundedOneInput {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Frames the model cannot take (reason {@link DeadLetter#MODEL_REJECTED}); the same tag as decoding's. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = DecodeFunction.DEAD_LETTERS;
+
+    private final InferenceSettings settings;
+
+    private transient CompiledModel model;
+    private transient Classifier classifier;
+    private transient String modelName;
+    private transient String modelSha256;
+
+    private transient List<StreamRecord<ModelFrame>> buffer; // arrival order
+    private transient Map<String, Integer> bufferedPerCamera;
+    private transient byte[][] batchImages; // [batchSize] views of the buffered frames' pixels
+    private transient int toInfer;
+    private transient ScheduledFuture<?> timer;
+    private transient long timerGeneration;
+    private transient long batches;
+    private transient Watermark heldWatermark;
+
+    private transient Map<String, LabeledEvent> lastResult; // camera -> last inferred event
+    private transient ListState<LabeledEvent> lastResultState;
+
+    public BatchInferenceOperator(InferenceSettings settings) {
+        this.settings = settings;
+    }
+
+    public InferenceSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        lastResult = new HashMap<>();
+        lastResultState = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("last-results", LabeledEventSerializer.TYPE_INFO));
+        for (LabeledEvent e : lastResultState.get()) {
+            lastResult.put(e.camera(), e);
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        model = SharedModels.load(settings.model(), settings.labels());
+        classifier = new Classifier(model, new ClassifierOptions(settings.topK(), settings.batchSize(),
+                settings.threads(), false));
+        modelName = model.graph().name();
+        modelSha256 = model.graph().sha256();
+        buffer = new ArrayList<>();
+        bufferedPerCamera = new HashMap<>();
+        batchImages = new byte[settings.batchSize()][];
+        if (lastResult == null) {
+            lastResult = new HashMap<>();
+        }
+    }
+
+    @Override
+    public void processElement(StreamRecord<ModelFrame> element) throws Exception {
+        ModelFrame f = element.getValue();
+        if (f.pixels().length != model.imageBytes()) {
+            reject(f);
+            return;
+        }
+        boolean waiting = bufferedPerCamera.getOrDefault(f.camera(), 0) > 0;
+        if (!f.infer() && !waiting && lastResult.containsKey(f.camera())) {
+            emit(carried(f, lastResult.get(f.camera()), System.currentTimeMillis()), element);
+            return;
+        }
+        boolean infer = f.infer() || (!waiting && !lastResult.containsKey(f.camera()));
+        ModelFrame kept = infer == f.infer() ? f : withInfer(f);
+        // The caller may reuse its StreamRecord for the next element: keep our own.
+        buffer.add(element.hasTimestamp() ? new StreamRecord<>(kept, element.getTimestamp()) : new StreamRecord<>(kept));
+        bufferedPerCamera.merge(f.camera(), 1, Integer::sum);
+        if (infer) {
+            toInfer++;
+            if (toInfer == 1) {
+                startTimer();
+            }
+            if (toInfer >= settings.batchSize()) {
+                flush();
+            }
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        if (!buffer.isEmpty()) {
+            // prepareSnapshotPreBarrier always runs first; frames here would be lost on recovery.
+            throw new IllegalStateException(buffer.size() + " frames buffered at snapshot time");
+        }
+        lastResultState.update(new ArrayList<>(lastResult.values()));
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        if (buffer.isEmpty()) {
+            super.processWatermark(mark);
+        } else {
+            heldWatermark = mark;
+        }
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        flush();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (classifier != null) {
+            classifier.close();
+            classifier = null;
+        }
+        super.close();
+    }
+
+    /** Frames waiting for a batch (tests and metrics). */
+    public int buffered() {
+        return buffer.size();
+    }
+
+    private void startTimer() {
+        long gen = ++timerGeneration;
+        long due = getProcessingTimeService().getCurrentProcessingTime() + settings.batchTimeoutMs();
+        timer = getProcessingTimeService().registerTimer(due, t -> {
+            if (gen == timerGeneration) {
+                flush();
+            }
+        });
+    }
+
+    private void flush() throws Exception {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        timerGeneration++;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        int n = 0;
+        for (StreamRecord<ModelFrame> r : buffer) {
+            if (r.getValue().infer()) {
+                batchImages[n++] = r.getValue().pixels();
+            }
+        }
+        long startMs = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        Classification[] results = classifier.classify(batchImages, n);
+        double inferenceMs = (System.nanoTime() - t0) / 1e6;
+        String batchId = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + "-" + (++batches);
+        long now = System.currentTimeMillis();
+        int j = 0;
+        for (StreamRecord<ModelFrame> r : buffer) {
+            ModelFrame f = r.getValue();
+            LabeledEvent e;
+            if (f.infer()) {
+                e = inferred(f, results[j++], batchId, n, startMs, inferenceMs, now);
+                lastResult.put(f.camera(), e);
+            } else {
+                e = carried(f, lastResult.get(f.camera()), now);
+            }
+            emit(e, r);
+        }
+        buffer.clear();
+        bufferedPerCamera.clear();
+        Arrays.fill(batchImages, null);
+        toInfer = 0;
+        if (heldWatermark != null) {
+            Watermark w = heldWatermark;
+            heldWatermark = null;
+            super.processWatermark(w);
+        }
+    }
+
+    private LabeledEvent inferred(ModelFrame f, Classification c, String batchId, int batchSize, long startMs,
+                                  double inferenceMs, long now) {
+        List<LabeledEvent.Top> top = new ArrayList<>(c.k());
+        for (int r = 0; r < c.k(); r++) {
+            top.add(new LabeledEvent.Top(c.index(r), c.label(r), c.score(r)));
+        }
+        return event(f, top, true, batchId, batchSize, Math.max(0, startMs - f.decodedAtMs()), inferenceMs, now);
+    }
+
+    private LabeledEvent carried(ModelFrame f, LabeledEvent last, long now) {
+        return event(f, last.top(), false, last.batchId(), last.batchSize(), Math.max(0, now - f.decodedAtMs()), 0,
+                now);
+    }
+
+    private LabeledEvent event(ModelFrame f, List<LabeledEvent.Top> top, boolean inferred, String batchId,
+                               int batchSize, double queueMs, double inferenceMs, long now) {
+        LabeledEvent.Latency latency = new LabeledEvent.Latency(f.decodeNanos() / 1e6, queueMs, inferenceMs,
+                now - f.captureTsMs());
+        return new LabeledEvent(f.camera(), f.sequence(), f.indexInSegment(), f.captureTsMs(), f.ptsMs(), f.topic(),
+                f.partition(), f.offset(), modelName, modelSha256, top, inferred, batchId, batchSize, latency);
+    }
+
+    private void emit(LabeledEvent e, StreamRecord<ModelFrame> source) {
+        output.collect(source.hasTimestamp() ? new StreamRecord<>(e, source.getTimestamp()) : new StreamRecord<>(e));
+    }
+
+    private void reject(ModelFrame f) {
+        String message = "frame of " + f.pixels().length + " bytes; " + modelName + " takes "
+                + model.input().width() + "x" + model.input().height() + "x3 = " + model.imageBytes() + " bytes";
+        // The encoded record is gone by now: the dead letter keeps the key and the source coordinates.
+        output.collect(DEAD_LETTERS, new StreamRecord<>(new DeadLetter(f.camera().getBytes(StandardCharsets.UTF_8),
+                null, Map.of(), DeadLetter.MODEL_REJECTED, message, f.topic(), f.partition(), f.offset(), f.camera(),
+                System.currentTimeMillis())));
+    }
+
+    private static ModelFrame withInfer(ModelFrame f) {
+        return new ModelFrame(f.camera(), f.sequence(), f.indexInSegment(), f.framesInSegment(), f.captureTsMs(),
+                f.ptsMs(), f.topic(), f.partition(), f.offset(), f.pixels(), f.srcWidth(), f.srcHeight(),
+                f.decodeNanos(), f.decodedAtMs(), true);
+    }
+}

@@ -1,0 +1,30 @@
+package io.framewise.operators.infer;
+
+import java.io.Serializable;
+
+/**
+ * What {@link BatchInferenceOperator} needs, shipped with the job graph.
+ *
+ * @param model           model file (a path, or a name resolved in the shared models folder)
+ * @param labels          labels file, or null for the one that goes with the model
+ * @param topK            classes per event
+ * @param batchSize       frames per forward pass: a batch runs as soon as this many wait
+ * @param batchTimeoutMs  a batch also runs this long after its first frame arrived
+ * @param threads         intra-batch threads of the classifier
+ */
+public record InferenceSettings(String model, String labels, int topK, int batchSize, long batchTimeoutMs, int threads)
+        implements Serializable {
+
+    public InferenceSettings {
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException("model is required");
+        }
+        if (topK < 1 || batchSize < 1 || threads < 1) {
+            throw new IllegalArgumentException("topK, batchSize and threads must be >= 1: " + topK + ", " + batchSize
+                    + ", " + threads);
+        }
+        if (batchTimeoutMs < 0) {
+            throw new IllegalArgumentException("batchTimeoutMs must be >= 0, got " + batchTimeoutMs);
+        }
+    }
+}
