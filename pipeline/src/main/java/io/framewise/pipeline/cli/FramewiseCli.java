@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 io.framewise.pipeline.produce.ProduceCommand.class,
                 io.framewise.pipeline.consume.ConsumeCommand.class,
+                io.framewise.pipeline.job.JobCommand.class,
+                io.framewise.pipeline.demo.DemoCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class FramewiseCli implements Runnable {

@@ -1,0 +1,202 @@
+package io.framewise.pipeline.job;
+
+import io.framewise.inference.exec.SharedModels;
+import io.framewise.inference.model.InputSpec;
+import io.framewise.operators.decode.DecodeFunction;
+import io.framewise.operators.decode.DecodeSettings;
+import io.framewise.operators.infer.BatchInferenceOperator;
+import io.framewise.operators.infer.InferenceSettings;
+import io.framewise.operators.records.DeadLetter;
+import io.framewise.operators.records.DeadLetterSerialization;
+import io.framewise.operators.records.FrameRecord;
+import io.framewise.operators.records.FrameRecordDeserializer;
+import io.framewise.operators.records.LabeledEvent;
+import io.framewise.operators.records.LabeledEventSerialization;
+import io.framewise.operators.records.ModelFrame;
+import io.framewise.operators.records.RecordRouting;
+import io.framewise.operators.records.types.LabeledEventSerializer;
+import io.framewise.pipeline.config.JobConfig;
+import io.framewise.pipeline.config.JobOptions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The Framewise job: frame records from Kafka, decoded per camera, classified in batches, as
+ * labeled events to Kafka, exactly once; every failure as a dead letter, exactly once.
+ *
+ * <pre>
+ * KafkaSource&lt;FrameRecord&gt; -&gt; RecordRouting -&gt; keyBy(camera) -&gt; DecodeFunction -&gt; BatchInferenceOperator -&gt; KafkaSink&lt;LabeledEvent&gt;
+ *                          \ no key ------------------\ undecodable ----------\ model rejected -------&gt; KafkaSink&lt;DeadLetter&gt;
+ * </pre>
+ *
+ * <p>Every operator has a fixed uid, so savepoints keep matching the graph across versions. The
+ * same class is the {@code flink run} entry point: {@link #main} takes the flags of
+ * {@code framewise job} and the cluster's {@code framewise.*} configuration.
+ */
+public final class FramewiseJob {
+
+    public static final String UID_SOURCE = "framewise-kafka-source";
+    public static final String UID_ROUTING = "framewise-record-routing";
+    public static final String UID_DECODE = "framewise-decode";
+    public static final String UID_INFER = "framewise-batch-inference";
+    public static final String UID_EVENTS_SINK = "framewise-labels-sink";
+    public static final String UID_DLQ_SINK = "framewise-dlq-sink";
+
+    private FramewiseJob() {
+    }
+
+    /** Flink settings the job needs: exactly-once checkpoints and a bounded restart strategy. */
+    public static Configuration flinkConfiguration(JobConfig cfg) {
+        Configuration c = new Configuration();
+        c.set(PipelineOptions.NAME, cfg.get(JobOptions.JOB_NAME));
+        c.set(CoreOptions.DEFAULT_PARALLELISM, cfg.get(JobOptions.PARALLELISM));
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
+        c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        // With checkpointing on, Flink's default restart strategy retries forever: a broken job would never stop.
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, cfg.get(JobOptions.RESTART_ATTEMPTS));
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                Duration.ofMillis(cfg.get(JobOptions.RESTART_DELAY_MS)));
+        return c;
+    }
+
+    /** Adds the job's graph to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, JobConfig cfg) {
+        build(env, cfg, UnaryOperator.identity());
+    }
+
+    /**
+     * @param beforeSink applied to the event stream right before the sink (tests inject failures here)
+     */
+    public static void build(StreamExecutionEnvironment env, JobConfig cfg,
+                             UnaryOperator<DataStream<LabeledEvent>> beforeSink) {
+        env.configure(flinkConfiguration(cfg));
+        env.enableCheckpointing(cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS), CheckpointingMode.EXACTLY_ONCE);
+        env.setParallelism(cfg.get(JobOptions.PARALLELISM));
+
+        // The model is read here once to size the decoder output and to fail before submission when it is missing.
+        InputSpec in = SharedModels.graph(cfg.get(JobOptions.MODEL)).input();
+        String labels = cfg.get(JobOptions.LABELS).isBlank() ? null : cfg.get(JobOptions.LABELS);
+
+        DataStream<FrameRecord> records = env
+                .fromSource(source(cfg), WatermarkStrategy.noWatermarks(), "frames: " + cfg.get(JobOptions.INPUT_TOPIC))
+                .uid(UID_SOURCE);
+        SingleOutputStreamOperator<FrameRecord> routed = records
+                .process(new RecordRouting())
+                .name("route (no key: dead letter)")
+                .uid(UID_ROUTING);
+        SingleOutputStreamOperator<ModelFrame> frames = routed
+                .keyBy(FrameRecord::camera)
+                .process(new DecodeFunction(DecodeSettings.of(in.width(), in.height(), cfg.decodeLimits(),
+                        cfg.get(JobOptions.INFERENCE_INTERVAL), cfg.get(JobOptions.MAX_FPS))))
+                .name("decode")
+                .uid(UID_DECODE);
+        SingleOutputStreamOperator<LabeledEvent> events = frames
+                .transform("batch inference", LabeledEventSerializer.TYPE_INFO, new BatchInferenceOperator(new InferenceSettings(
+                        cfg.get(JobOptions.MODEL), labels, cfg.get(JobOptions.TOP_K), cfg.get(JobOptions.BATCH_SIZE),
+                        cfg.get(JobOptions.BATCH_TIMEOUT_MS), cfg.get(JobOptions.INFERENCE_THREADS))))
+                .uid(UID_INFER);
+
+        beforeSink.apply(events).sinkTo(eventSink(cfg)).name("labels: " + cfg.get(JobOptions.OUTPUT_TOPIC))
+                .uid(UID_EVENTS_SINK);
+
+        DataStream<DeadLetter> dead = routed.getSideOutput(DecodeFunction.DEAD_LETTERS)
+                .union(frames.getSideOutput(DecodeFunction.DEAD_LETTERS),
+                        events.getSideOutput(BatchInferenceOperator.DEAD_LETTERS));
+        dead.sinkTo(deadLetterSink(cfg)).name("dead letters: " + cfg.get(JobOptions.DLQ_TOPIC)).uid(UID_DLQ_SINK);
+    }
+
+    static KafkaSource<FrameRecord> source(JobConfig cfg) {
+        int maxRecord = cfg.get(JobOptions.MAX_RECORD_BYTES);
+        KafkaSourceBuilder<FrameRecord> b = KafkaSource.<FrameRecord>builder()
+                .setBootstrapServers(cfg.get(JobOptions.BOOTSTRAP))
+                .setTopics(cfg.get(JobOptions.INPUT_TOPIC))
+                .setGroupId(cfg.get(JobOptions.GROUP))
+                .setDeserializer(new FrameRecordDeserializer())
+                .setStartingOffsets(startingOffsets(cfg.get(JobOptions.STARTING_OFFSETS)))
+                // Only frames of committed producer transactions (an exactly-once upstream) are read.
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                // A fetch must hold at least one of the largest records, or a big segment stalls its partition.
+                .setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(maxRecord + 65536))
+                .setProperty(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(Math.max(maxRecord + 65536, 52_428_800)))
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperties(cfg.kafkaProperties());
+        if (cfg.get(JobOptions.STOP_AT_LATEST)) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    static OffsetsInitializer startingOffsets(JobOptions.StartingOffsets s) {
+        return switch (s) {
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
+    }
+
+    static KafkaSink<LabeledEvent> eventSink(JobConfig cfg) {
+        return KafkaSink.<LabeledEvent>builder()
+                .setBootstrapServers(cfg.get(JobOptions.BOOTSTRAP))
+                .setRecordSerializer(new LabeledEventSerialization(cfg.get(JobOptions.OUTPUT_TOPIC)))
+                .setDeliveryGuarantee(guarantee(cfg))
+                .setTransactionalIdPrefix(cfg.get(JobOptions.TRANSACTIONAL_ID_PREFIX) + "-labels")
+                .setKafkaProducerConfig(producerProperties(cfg, 1024 * 1024))
+                .build();
+    }
+
+    static KafkaSink<DeadLetter> deadLetterSink(JobConfig cfg) {
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(cfg.get(JobOptions.BOOTSTRAP))
+                .setRecordSerializer(new DeadLetterSerialization(cfg.get(JobOptions.DLQ_TOPIC)))
+                .setDeliveryGuarantee(guarantee(cfg))
+                .setTransactionalIdPrefix(cfg.get(JobOptions.TRANSACTIONAL_ID_PREFIX) + "-dlq")
+                // a dead letter carries the original record: as large as the largest accepted one, and more
+                .setKafkaProducerConfig(producerProperties(cfg, cfg.get(JobOptions.MAX_RECORD_BYTES) + 65536))
+                .build();
+    }
+
+    private static Properties producerProperties(JobConfig cfg, int maxRequest) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(cfg.get(JobOptions.TRANSACTION_TIMEOUT_MS)));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Math.max(maxRequest, 1024 * 1024)));
+        p.putAll(cfg.kafkaProperties());
+        return p;
+    }
+
+    private static DeliveryGuarantee guarantee(JobConfig cfg) {
+        return cfg.get(JobOptions.DELIVERY_GUARANTEE) == JobOptions.Guarantee.EXACTLY_ONCE
+                ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
+    }
+
+    /**
+     * The {@code flink run} entry point: the cluster's {@code framewise.*} configuration overlaid with
+     * the flags of {@code framewise job}; runs on whatever environment Flink provides.
+     */
+    public static void main(String[] args) throws Exception {
+        int rc = JobCommand.runFromMain(args);
+        if (rc != 0) {
+            throw new IllegalArgumentException("framewise job: exit code " + rc + " (see the message above)");
+        }
+    }
+}
