@@ -20,6 +20,12 @@ public final class DeadLetterSerializer extends RecordSerializer<DeadLetter> {
     public static final DeadLetterSerializer INSTANCE = new DeadLetterSerializer();
     public static final TypeInformation<DeadLetter> TYPE_INFO = new RecordTypeInfo<>(DeadLetter.class, INSTANCE);
 
+    /** An empty record: Flink asks for one as a reuse target; these records are never reused. */
+    @Override
+    public DeadLetter createInstance() {
+        return new DeadLetter(null, null, Map.of(), "", "", null, 0, 0, null, 0);
+    }
+
     @Override
     public void serialize(DeadLetter d, DataOutputView out) throws IOException {
         writeBytes(d.key(), out);

@@ -19,6 +19,12 @@ public final class FrameRecordSerializer extends RecordSerializer<FrameRecord> {
     public static final FrameRecordSerializer INSTANCE = new FrameRecordSerializer();
     public static final TypeInformation<FrameRecord> TYPE_INFO = new RecordTypeInfo<>(FrameRecord.class, INSTANCE);
 
+    /** An empty record: Flink asks for one as a reuse target; these records are never reused. */
+    @Override
+    public FrameRecord createInstance() {
+        return new FrameRecord(null, null, null, Map.of(), null, 0, 0, 0);
+    }
+
     @Override
     public void serialize(FrameRecord r, DataOutputView out) throws IOException {
         writeString(r.camera(), out);

@@ -21,6 +21,13 @@ public final class LabeledEventSerializer extends RecordSerializer<LabeledEvent>
     public static final LabeledEventSerializer INSTANCE = new LabeledEventSerializer();
     public static final TypeInformation<LabeledEvent> TYPE_INFO = new RecordTypeInfo<>(LabeledEvent.class, INSTANCE);
 
+    /** An empty record: Flink asks for one as a reuse target; these records are never reused. */
+    @Override
+    public LabeledEvent createInstance() {
+        return new LabeledEvent("", 0, 0, 0, 0, null, 0, 0, null, null, List.of(), false, null, 0,
+                new LabeledEvent.Latency(0, 0, 0, 0));
+    }
+
     @Override
     public void serialize(LabeledEvent e, DataOutputView out) throws IOException {
         out.writeUTF(e.camera());

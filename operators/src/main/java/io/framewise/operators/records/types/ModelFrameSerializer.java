@@ -19,6 +19,12 @@ public final class ModelFrameSerializer extends RecordSerializer<ModelFrame> {
     public static final ModelFrameSerializer INSTANCE = new ModelFrameSerializer();
     public static final TypeInformation<ModelFrame> TYPE_INFO = new RecordTypeInfo<>(ModelFrame.class, INSTANCE);
 
+    /** An empty record: Flink asks for one as a reuse target; these records are never reused. */
+    @Override
+    public ModelFrame createInstance() {
+        return new ModelFrame("", 0, 0, 0, 0, 0, null, 0, 0, new byte[0], 0, 0, 0, 0, false);
+    }
+
     @Override
     public void serialize(ModelFrame f, DataOutputView out) throws IOException {
         out.writeUTF(f.camera());

@@ -22,11 +22,6 @@ abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
     }
 
     @Override
-    public final T createInstance() {
-        return null;
-    }
-
-    @Override
     public final T copy(T from) {
         return from;
     }

@@ -1,0 +1,37 @@
+package io.framewise.operators.records;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.framewise.operators.decode.DecodeFunction;
+import java.util.List;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class RecordRoutingTest {
+
+    @Test
+    void recordsWithoutACameraAreDeadLetteredBeforeKeyBy() throws Exception {
+        FrameRecord[] samples = RecordSamples.frameRecords(); // [0] and [3] have a camera, [1] and [2] not
+        try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new RecordRouting())) {
+            for (FrameRecord r : samples) {
+                h.processElement(r, 1);
+            }
+            assertEquals(List.of(samples[0], samples[3]), h.extractOutputValues());
+            List<DeadLetter> dead = h.getSideOutput(DecodeFunction.DEAD_LETTERS).stream().map(StreamRecord::getValue)
+                    .toList();
+            assertEquals(2, dead.size());
+            for (int i = 0; i < 2; i++) {
+                FrameRecord r = samples[i + 1];
+                DeadLetter d = dead.get(i);
+                assertEquals(DeadLetter.MISSING_KEY, d.reason());
+                assertEquals(r.offset(), d.offset());
+                assertEquals(r.topic(), d.topic());
+                assertEquals(null, d.camera());
+                assertEquals(DeadLetter.of(r, DeadLetter.MISSING_KEY, d.message(), d.atMs()), d);
+            }
+            assertEquals("record key is not valid UTF-8", dead.get(0).message());
+            assertEquals("record has no key (the camera id)", dead.get(1).message());
+        }
+    }
+}

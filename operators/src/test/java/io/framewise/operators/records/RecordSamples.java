@@ -1,0 +1,69 @@
+package io.framewise.operators.records;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Hand-built records covering nulls, empties, non-ASCII text and large arrays. */
+public final class RecordSamples {
+
+    private RecordSamples() {
+    }
+
+    public static Map<String, byte[]> headers(String... kv) {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1] == null ? null : kv[i + 1].getBytes(StandardCharsets.UTF_8));
+        }
+        return m;
+    }
+
+    public static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 31 + seed);
+        }
+        return b;
+    }
+
+    public static FrameRecord[] frameRecords() {
+        return new FrameRecord[] {
+            new FrameRecord("cam-1", "cam-1".getBytes(StandardCharsets.UTF_8), bytes(5000, 1),
+                    headers("fw-version", "1", "fw-codec", "jpeg", "fw-ts", "1700000000000", "fw-seq", "9"),
+                    "frames", 3, 123_456_789_012L, 1_700_000_000_001L),
+            new FrameRecord(null, new byte[] {(byte) 0xff, (byte) 0xfe}, null, headers(), "frames", 0, 0, -1),
+            new FrameRecord(null, null, new byte[0], headers("x-null", null), null, 0, 0, 0),
+            new FrameRecord("caméra-ü-東京", "caméra-ü-東京".getBytes(StandardCharsets.UTF_8), bytes(3, 7),
+                    headers("b", "2", "a", "1"), "t", Integer.MAX_VALUE, Long.MAX_VALUE, Long.MIN_VALUE),
+        };
+    }
+
+    public static ModelFrame[] modelFrames() {
+        return new ModelFrame[] {
+            new ModelFrame("cam-1", 9, 0, 1, 1_700_000_000_000L, 1_700_000_000_000L, "frames", 3, 77, bytes(224 * 224 * 3, 3),
+                    768, 432, 1_234_567, 1_700_000_000_050L, true),
+            new ModelFrame("cam-2", 0, 11, 25, 5, 885, null, 0, 0, new byte[0], 1, 1, 0, 0, false),
+        };
+    }
+
+    public static LabeledEvent[] labeledEvents() {
+        return new LabeledEvent[] {
+            new LabeledEvent("cam-1", 9, 2, 1_700_000_000_000L, 1_700_000_000_160L, "frames", 3, 77,
+                    "mobilenet_v2_1.0_224_quant.tflite", "ab".repeat(32),
+                    List.of(new LabeledEvent.Top(89, "macaw", 0.98828125f),
+                            new LabeledEvent.Top(24, "great grey owl, great gray owl, Strix nebulosa", 0.00390625f)),
+                    true, "0-17", 8, new LabeledEvent.Latency(1.25, 12.5, 33.875, 61)),
+            new LabeledEvent("caméra \"quoted\"\n", 0, 0, 0, 0, "t", 0, 0, "m", "0".repeat(64), List.of(), false, "1-1", 1,
+                    new LabeledEvent.Latency(0, 0, 0, -3)),
+        };
+    }
+
+    public static DeadLetter[] deadLetters() {
+        return new DeadLetter[] {
+            new DeadLetter("cam-1".getBytes(StandardCharsets.UTF_8), bytes(1000, 5), headers("fw-codec", "jpeg"),
+                    "CORRUPT_IMAGE", "invalid JPEG data", "frames", 1, 42, "cam-1", 1_700_000_000_000L),
+            new DeadLetter(null, null, headers(), DeadLetter.MISSING_KEY, "x".repeat(70_000), "frames", 0, 0, null, 0),
+        };
+    }
+}
