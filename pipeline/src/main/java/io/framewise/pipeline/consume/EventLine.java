@@ -17,12 +17,20 @@ public final class EventLine {
         JsonNode top = e.path("top").path(0);
         String label = top.path("label").asText("?");
         double score = top.path("score").asDouble(Double.NaN);
-        String frame = e.path("sequence").asText("?") + "." + e.path("indexInSegment").asText("0");
+        // "113" for a JPEG record; "4+12" for the 13th frame of segment record 4
+        int index = e.path("indexInSegment").asInt(0);
+        String frame = e.path("sequence").asText("?") + (index == 0 ? "" : "+" + index);
         long e2e = e.path("latency").path("endToEndMs").asLong(-1);
         boolean inferred = e.path("inferred").asBoolean(true);
-        return String.format(Locale.ROOT, "%-10s frame %-9s %-30s %6.3f  e2e %5d ms%s",
-                e.path("camera").asText("?"), frame, clip(label, 30), score, e2e,
+        return String.format(Locale.ROOT, "%-10s frame %-8s %-30s %6.3f  e2e %5d ms%s",
+                e.path("camera").asText("?"), frame, clip(shortLabel(label), 30), score, e2e,
                 inferred ? "  batch " + e.path("batchSize").asInt() : "  (not inferred: last result)");
+    }
+
+    /** ImageNet labels list synonyms ("tabby, tabby cat"): the first one is enough on a line. */
+    public static String shortLabel(String label) {
+        int comma = label.indexOf(',');
+        return comma < 0 ? label : label.substring(0, comma);
     }
 
     private static String clip(String s, int n) {

@@ -117,6 +117,8 @@ public final class DemoCommand implements Callable<Integer> {
                         StreamExecutionEnvironment.getExecutionEnvironment(FramewiseJob.flinkConfiguration(cfg));
                 FramewiseJob.build(env, cfg);
                 JobID job = flink.submit(env.getStreamGraph());
+                // Frames sent before the job runs would wait for it, and their latency would show start-up.
+                flink.awaitRunning(job, Duration.ofSeconds(120));
                 status(err, "job " + job + ": " + frames + " -> " + cfg.get(JobOptions.OUTPUT_TOPIC)
                         + ", model " + cfg.get(JobOptions.MODEL) + ", batch " + cfg.get(JobOptions.BATCH_SIZE));
 
@@ -247,7 +249,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  end-to-end     p50 %d ms, p99 %d ms (capture to labeled)%s%n",
                     m.latencyQuantile(0.50), m.latencyQuantile(0.99), maxRate ? " (--max-rate: not meaningful)" : "");
             top.forEach((cam, list) -> out.printf(Locale.ROOT, "  %-8s %s%n", cam, list.stream()
-                    .map(en -> en.getKey() + " x" + en.getValue()).reduce((a, b) -> a + ", " + b).orElse("")));
+                    .map(en -> EventLine.shortLabel(en.getKey()) + " x" + en.getValue()).reduce((a, b) -> a + ", " + b).orElse("")));
             out.printf(Locale.ROOT, "  (whole demo %.1f s)%n", total);
         }
         out.flush();

@@ -1,5 +1,6 @@
 package io.framewise.pipeline.demo;
 
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -49,6 +50,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         b.setConfigProp("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
         overrides.forEach(b::setConfigProp);
         KafkaClusterTestKit c = b.build();
+        // The storage formatter prints to System.out; stdout belongs to the commands (events, JSON lines).
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
         try {
             c.format();
             c.startup();
@@ -56,6 +60,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (Exception e) {
             c.close();
             throw e;
+        } finally {
+            System.setOut(stdout);
         }
         cluster = c;
         return this;

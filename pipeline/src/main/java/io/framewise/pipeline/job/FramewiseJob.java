@@ -194,9 +194,6 @@ public final class FramewiseJob {
      * the flags of {@code framewise job}; runs on whatever environment Flink provides.
      */
     public static void main(String[] args) throws Exception {
-        int rc = JobCommand.runFromMain(args);
-        if (rc != 0) {
-            throw new IllegalArgumentException("framewise job: exit code " + rc + " (see the message above)");
-        }
+        JobCommand.runFromMain(args);
     }
 }

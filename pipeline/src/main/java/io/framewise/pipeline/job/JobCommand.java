@@ -46,11 +46,15 @@ public final class JobCommand implements Callable<Integer> {
     /** Set when Flink's CLI runs us: use the environment Flink provides and its configuration. */
     private boolean underFlinkRun;
 
-    static int runFromMain(String[] args) {
+    /** For {@code flink run}: bad options propagate as exceptions, so Flink's client reports them. */
+    static void runFromMain(String[] args) throws Exception {
         JobCommand cmd = new JobCommand();
         cmd.underFlinkRun = true;
-        CommandLine cl = new CommandLine(cmd);
-        return cl.execute(args);
+        // parseArgs and call() directly: execute() would turn exceptions into exit codes
+        CommandLine.ParseResult parsed = new CommandLine(cmd).parseArgs(args);
+        if (!CommandLine.printHelpIfRequested(parsed)) {
+            cmd.call();
+        }
     }
 
     @Override
@@ -124,7 +128,7 @@ public final class JobCommand implements Callable<Integer> {
         try {
             return JobFlags.resolve(base, spec.commandLine().getParseResult());
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 

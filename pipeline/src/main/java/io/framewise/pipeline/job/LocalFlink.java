@@ -9,6 +9,8 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -57,6 +59,36 @@ public final class LocalFlink implements AutoCloseable {
 
     public JobStatus status(JobID job) throws Exception {
         return cluster.getJobStatus(job).get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Waits until every task of the job is RUNNING: past INITIALIZING, so operators are open (the model
+     * loaded, the decoders built) and records sent now meet a ready job.
+     */
+    public void awaitRunning(JobID job, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JobStatus st = status(job);
+            if (st.isGloballyTerminalState()) {
+                throw new IllegalStateException("job " + job + " ended " + st + " while starting");
+            }
+            if (st == JobStatus.RUNNING && allTasksRunning(job)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("job " + job + " not running after " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private boolean allTasksRunning(JobID job) throws Exception {
+        for (AccessExecutionVertex v : cluster.getExecutionGraph(job).get(30, TimeUnit.SECONDS).getAllExecutionVertices()) {
+            if (v.getExecutionState() != ExecutionState.RUNNING) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Completes when the job reached a terminal state (finished, failed, canceled). */

@@ -1,0 +1,54 @@
+package io.framewise.pipeline.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewise.pipeline.cli.FramewiseCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/** {@code framewise demo --json} in-process: the shared videos for a few seconds, a summary that adds up. */
+@Timeout(240)
+class DemoCommandITCase {
+
+    @Test
+    void demoEndsWithASummaryWhoseCountsAddUp() throws Exception {
+        CommandLine cl = FramewiseCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int rc = cl.execute("demo", "--seconds", "5", "--json", "--cameras", "3", "--checkpoint-interval-ms", "500");
+        assertEquals(0, rc, err::toString);
+
+        List<String> lines = out.toString().lines().filter(l -> !l.isBlank()).toList();
+        ObjectMapper json = new ObjectMapper();
+        JsonNode summary = json.readTree(lines.get(lines.size() - 1)).path("summary");
+        assertTrue(summary.isObject(), "last line is the summary: " + lines.get(lines.size() - 1));
+        long framesIn = summary.path("frames_in").asLong();
+        long eventsOut = summary.path("events_out").asLong();
+        assertTrue(framesIn > 0, "frames were sent");
+        assertEquals(framesIn, eventsOut + summary.path("dead_letters").asLong(), summary.toString());
+        assertEquals(0, summary.path("dead_letters").asLong(), "the shared videos decode");
+        assertEquals(0, summary.path("duplicates").asLong());
+        assertTrue(summary.path("frames_per_second").asDouble() > 0);
+        assertTrue(summary.path("p50_ms").asLong() <= summary.path("p99_ms").asLong());
+        assertEquals(3, summary.path("top_labels").size(), "three cameras");
+
+        // every other line is one distinct event
+        Set<String> ids = new HashSet<>();
+        for (String l : lines.subList(0, lines.size() - 1)) {
+            assertTrue(ids.add(json.readTree(l).path("eventId").asText()), "duplicate line " + l);
+        }
+        assertEquals(eventsOut, ids.size());
+        assertTrue(err.toString().contains("Flink web UI: http://"), err::toString);
+    }
+}
