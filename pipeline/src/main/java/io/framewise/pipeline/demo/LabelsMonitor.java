@@ -47,6 +47,8 @@ final class LabelsMonitor implements AutoCloseable {
     private int latencyCount;
     private long duplicates;
     private long deadLetters;
+    private double firstCreatedMs = Double.MAX_VALUE;
+    private double lastCreatedMs = -Double.MAX_VALUE;
     private long firstEventNanos;
     private long lastEventNanos;
 
@@ -106,7 +108,12 @@ final class LabelsMonitor implements AutoCloseable {
                 if (latencyCount == latencies.length) {
                     latencies = Arrays.copyOf(latencies, latencyCount * 2);
                 }
-                latencies[latencyCount++] = e.path("latency").path("endToEndMs").asLong();
+                double e2e = e.path("latency").path("endToEndMs").asDouble();
+                latencies[latencyCount++] = Math.round(e2e);
+                // when the job made the event (capture time + end-to-end latency), wall clock
+                double created = e.path("captureTsMs").asLong() + e2e;
+                firstCreatedMs = Math.min(firstCreatedMs, created);
+                lastCreatedMs = Math.max(lastCreatedMs, created);
                 labelsByCamera.computeIfAbsent(e.path("camera").asText("?"), c -> new TreeMap<>())
                         .merge(e.path("top").path(0).path("label").asText("?"), 1, Integer::sum);
             }
@@ -158,6 +165,15 @@ final class LabelsMonitor implements AutoCloseable {
     /** Seconds from the first to the last event seen. */
     synchronized double eventSeconds() {
         return firstEventNanos == 0 ? 0 : (lastEventNanos - firstEventNanos) / 1e9;
+    }
+
+    /**
+     * Events per second as the job made them (from the events' creation times), independent of when
+     * checkpoints made them visible; 0 with fewer than two events.
+     */
+    synchronized double jobRate() {
+        double span = lastCreatedMs - firstCreatedMs;
+        return eventIds.size() < 2 || span <= 0 ? 0 : (eventIds.size() - 1) / (span / 1000.0);
     }
 
     synchronized long lastEventNanos() {
