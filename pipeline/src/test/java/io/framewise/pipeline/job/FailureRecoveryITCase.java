@@ -28,9 +28,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A failure in the middle of the stream, after a checkpoint completed and with events of the next
- * checkpoint already written (in an open transaction): after the restart, every frame still has
- * exactly one event under read_committed.
+ * Failures in the middle of the stream, after a checkpoint completed and with events of the next
+ * checkpoint already written (in an open transaction): an operator that throws once, and the
+ * TaskManager killed and replaced. After the restart, every frame still has exactly one event under
+ * read_committed.
  */
 @Timeout(180)
 class FailureRecoveryITCase {
@@ -105,6 +106,44 @@ class FailureRecoveryITCase {
                 Duration.ofSeconds(150));
         assertTrue(FAILED.get(), "the failure was injected (a checkpoint completed mid-stream)");
 
+        List<ConsumerRecord<String, byte[]>> events = KAFKA.consume(out, (int) sent, Duration.ofSeconds(3),
+                Duration.ofSeconds(30));
+        ObjectMapper json = new ObjectMapper();
+        Set<String> ids = new HashSet<>();
+        for (ConsumerRecord<String, byte[]> r : events) {
+            String id = json.readTree(r.value()).path("eventId").asText();
+            assertTrue(ids.add(id), "duplicate event " + id);
+        }
+        assertEquals(sent, ids.size(), "one event per frame");
+        assertEquals(sent, events.size());
+    }
+
+    @Test
+    void aTaskManagerKilledMidStreamStillGivesExactlyOneEventPerFrame() throws Exception {
+        String in = EmbeddedKafka.uniqueTopic("frames");
+        String out = EmbeddedKafka.uniqueTopic("labels");
+        String dlq = EmbeddedKafka.uniqueTopic("dlq");
+        KAFKA.createTopic(in, 2);
+        KAFKA.createTopic(out, 2);
+        KAFKA.createTopic(dlq, 1);
+        long sent = JobRuns.produce(KAFKA, in, video.file.toString(), "jpeg", List.of("cam-1", "cam-2"),
+                "--loop", "--limit", Integer.toString(2 * PASSES * video.frames()));
+        Map<String, String> m = JobRuns.bounded(KAFKA, in, out, dlq);
+        m.put(JobOptions.RESTART_ATTEMPTS.key(), "3");
+        m.put(JobOptions.CHECKPOINT_INTERVAL_MS.key(), "200");
+        JobConfig cfg = JobConfig.parse(m);
+        try (LocalFlink own = LocalFlink.start(2, "0")) {
+            org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env = org.apache.flink.streaming.api
+                    .environment.StreamExecutionEnvironment.getExecutionEnvironment(FramewiseJob.flinkConfiguration(cfg));
+            FramewiseJob.build(env, cfg);
+            org.apache.flink.api.common.JobID id = own.submit(env.getStreamGraph());
+            // committed events are visible only after a checkpoint completed: then kill mid-stream
+            int before = KAFKA.consume(out, 1, Duration.ZERO, Duration.ofSeconds(60)).size();
+            assertTrue(before > 0 && before < sent, "killed mid-stream: " + before + " of " + sent + " committed");
+            own.replaceTaskManager();
+            var r = own.result(id).get(150, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(r.isSuccess(), () -> "job ended " + r.getApplicationStatus());
+        }
         List<ConsumerRecord<String, byte[]>> events = KAFKA.consume(out, (int) sent, Duration.ofSeconds(3),
                 Duration.ofSeconds(30));
         ObjectMapper json = new ObjectMapper();
