@@ -2,6 +2,9 @@ package io.framewise.pipeline.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.framewise.inference.exec.Classifier;
+import io.framewise.inference.exec.ClassifierOptions;
+import io.framewise.inference.exec.CompiledModel;
 import io.framewise.inference.exec.SharedModels;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobFlags;
@@ -160,6 +163,7 @@ public final class DemoCommand implements Callable<Integer> {
                 status(err, "job " + job + ": " + frames + " -> " + cfg.get(JobOptions.OUTPUT_TOPIC)
                         + ", model " + cfg.get(JobOptions.MODEL) + ", batch " + cfg.get(JobOptions.BATCH_SIZE)
                         + ", inference threads " + cfg.get(JobOptions.INFERENCE_THREADS));
+                warmUp(cfg, err);
                 if (!preload) {
                     start = System.nanoTime();
                     producers.forEach(p -> sent.add(pool.submit(p::run)));
@@ -206,6 +210,30 @@ public final class DemoCommand implements Callable<Integer> {
                 return monitor.events() + monitor.deadLetters() >= framesIn && monitor.duplicates() == 0 ? 0 : 1;
             }
         }
+    }
+
+    /**
+     * Runs the model on a few batches in this JVM before frames flow. The MiniCluster shares the JVM
+     * and its model cache, so the JIT has compiled the kernels before the first real batch; without
+     * it the first seconds of a run show latencies of a second and more.
+     */
+    private static void warmUp(JobConfig cfg, PrintWriter err) {
+        String labels = cfg.get(JobOptions.LABELS).isBlank() ? null : cfg.get(JobOptions.LABELS);
+        CompiledModel m = SharedModels.load(cfg.get(JobOptions.MODEL), labels);
+        int batch = cfg.get(JobOptions.BATCH_SIZE);
+        long t0 = System.nanoTime();
+        int runs = 0;
+        try (Classifier c = new Classifier(m, new ClassifierOptions(cfg.get(JobOptions.TOP_K), batch,
+                cfg.get(JobOptions.INFERENCE_THREADS), false))) {
+            byte[] pixels = new byte[batch * m.imageBytes()];
+            new java.util.Random(1).nextBytes(pixels);
+            while (runs < 200 && System.nanoTime() - t0 < 3_000_000_000L) {
+                c.classify(pixels, batch);
+                runs++;
+            }
+        }
+        status(err, String.format(Locale.ROOT, "model warmed up: %d batches of %d in %.1f s", runs, batch,
+                (System.nanoTime() - t0) / 1e9));
     }
 
     private List<String> resolveSources() {
