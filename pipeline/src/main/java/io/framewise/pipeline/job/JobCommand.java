@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.clusterframework.ApplicationStatus;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -133,7 +134,8 @@ public final class JobCommand implements Callable<Integer> {
     }
 
     private static int report(JobResult r, PrintWriter out) {
-        if (r.isSuccess()) {
+        // canceled: Ctrl-C (our shutdown hook) or the web UI's cancel button, both a normal end
+        if (r.isSuccess() || r.getApplicationStatus() == ApplicationStatus.CANCELED) {
             out.println("framewise job " + r.getJobId() + " " + r.getApplicationStatus());
             out.flush();
             return 0;
