@@ -20,12 +20,12 @@ public record PlanOptions(Fusion fusion, long fuseAboveBytes, long tileBytes, bo
     public enum Fusion { AUTO, ALWAYS, NEVER }
 
     /**
-     * Thresholds from `./framewise bench --blocks` on MobileNetV2 (Zen 4, 1 MiB L2 per core): fused was
-     * faster for every block whose depthwise input exceeds 256 KiB (fused/unfused 0.62 to 0.96) and
-     * no better below it (7×7×960: 0.91 to 1.08, within noise).
+     * Thresholds from `./framewise bench --blocks` on MobileNetV2 (Zen 5, 1 MiB L2 per core), with the
+     * allocation-free kernels: fused took 0.71–0.91× the unfused time for the blocks whose depthwise
+     * input exceeds 1 MiB (112×112 and 56×56 maps) and 1.02–1.12× for every smaller one.
      */
     public static PlanOptions defaults() {
-        return new PlanOptions(Fusion.AUTO, 256L << 10, 256L << 10, true);
+        return new PlanOptions(Fusion.AUTO, 1L << 20, 256L << 10, true);
     }
 
     /** Defaults, overridden by {@code -Dframewise.fusion=auto|always|never}, {@code -Dframewise.fusion.tileBytes=N}, {@code -Dframewise.snapActivations=true|false}. */
