@@ -86,12 +86,10 @@ class FailureRecoveryITCase {
 
     @Test
     void aFailureAfterACheckpointStillGivesExactlyOneEventPerFrame() throws Exception {
-        String in = EmbeddedKafka.uniqueTopic("frames");
-        String out = EmbeddedKafka.uniqueTopic("labels");
-        String dlq = EmbeddedKafka.uniqueTopic("dlq");
-        KAFKA.createTopic(in, 2);
-        KAFKA.createTopic(out, 2);
-        KAFKA.createTopic(dlq, 1);
+        JobRuns.Topics topics = JobRuns.topics(KAFKA, 2);
+        String in = topics.in();
+        String out = topics.out();
+        String dlq = topics.dlq();
         // 20 passes of the 10-frame video per camera (400 frames): several checkpoints complete mid-stream
         long sent = JobRuns.produce(KAFKA, in, video.file.toString(), "jpeg", List.of("cam-1", "cam-2"),
                 "--loop", "--limit", Integer.toString(PASSES * video.frames()));
@@ -120,12 +118,10 @@ class FailureRecoveryITCase {
 
     @Test
     void aTaskManagerKilledMidStreamStillGivesExactlyOneEventPerFrame() throws Exception {
-        String in = EmbeddedKafka.uniqueTopic("frames");
-        String out = EmbeddedKafka.uniqueTopic("labels");
-        String dlq = EmbeddedKafka.uniqueTopic("dlq");
-        KAFKA.createTopic(in, 2);
-        KAFKA.createTopic(out, 2);
-        KAFKA.createTopic(dlq, 1);
+        JobRuns.Topics topics = JobRuns.topics(KAFKA, 2);
+        String in = topics.in();
+        String out = topics.out();
+        String dlq = topics.dlq();
         long sent = JobRuns.produce(KAFKA, in, video.file.toString(), "jpeg", List.of("cam-1", "cam-2"),
                 "--loop", "--limit", Integer.toString(2 * PASSES * video.frames()));
         Map<String, String> m = JobRuns.bounded(KAFKA, in, out, dlq);

@@ -64,12 +64,10 @@ class FramewiseJobITCase {
     @ParameterizedTest
     @ValueSource(strings = {"jpeg", "segment"})
     void everyFrameGivesExactlyOneEventInOrderWithItsPhotosLabel(String format) throws Exception {
-        String in = EmbeddedKafka.uniqueTopic("frames");
-        String out = EmbeddedKafka.uniqueTopic("labels");
-        String dlq = EmbeddedKafka.uniqueTopic("dlq");
-        KAFKA.createTopic(in, 3);
-        KAFKA.createTopic(out, 3);
-        KAFKA.createTopic(dlq, 1);
+        JobRuns.Topics topics = JobRuns.topics(KAFKA, 3);
+        String in = topics.in();
+        String out = topics.out();
+        String dlq = topics.dlq();
         long sent = JobRuns.produce(KAFKA, in, video.file.toString(), format, CAMERAS);
         assertEquals((long) video.frames() * CAMERAS.size(), sent);
 

@@ -37,12 +37,10 @@ class JobCommandITCase {
     @Test
     void jobCommandLabelsTheBacklogAndExits() throws Exception {
         LabeledVideo video = LabeledVideo.build(dir, 3, 12.5, 10);
-        String in = EmbeddedKafka.uniqueTopic("frames");
-        String out = EmbeddedKafka.uniqueTopic("labels");
-        String dlq = EmbeddedKafka.uniqueTopic("dlq");
-        KAFKA.createTopic(in, 1);
-        KAFKA.createTopic(out, 1);
-        KAFKA.createTopic(dlq, 1);
+        JobRuns.Topics topics = JobRuns.topics(KAFKA, 1);
+        String in = topics.in();
+        String out = topics.out();
+        String dlq = topics.dlq();
         long sent = JobRuns.produce(KAFKA, in, video.file.toString(), "jpeg", List.of("cam-1"));
 
         CommandLine cl = FramewiseCli.commandLine();

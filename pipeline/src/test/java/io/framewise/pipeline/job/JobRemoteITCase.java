@@ -37,12 +37,10 @@ class JobRemoteITCase {
     @Test
     void jobRunsOnARemoteClusterThroughRest() throws Exception {
         LabeledVideo video = LabeledVideo.build(dir, 2, 12.5, 10);
-        String in = EmbeddedKafka.uniqueTopic("frames");
-        String out = EmbeddedKafka.uniqueTopic("labels");
-        String dlq = EmbeddedKafka.uniqueTopic("dlq");
-        KAFKA.createTopic(in, 1);
-        KAFKA.createTopic(out, 1);
-        KAFKA.createTopic(dlq, 1);
+        JobRuns.Topics topics = JobRuns.topics(KAFKA, 1);
+        String in = topics.in();
+        String out = topics.out();
+        String dlq = topics.dlq();
         long sent = JobRuns.produce(KAFKA, in, video.file.toString(), "jpeg", List.of("cam-1"));
         Path jar = dir.resolve("empty.jar");
         try (OutputStream os = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(os, new Manifest())) {

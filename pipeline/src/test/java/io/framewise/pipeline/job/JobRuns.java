@@ -26,6 +26,19 @@ final class JobRuns {
     }
 
     /** Options for a bounded run over fresh topics: reads what is in the input topic, then finishes. */
+    /** A fresh input, output and dead-letter topic for one test (in and out with {@code partitions}). */
+    record Topics(String in, String out, String dlq) {
+    }
+
+    static Topics topics(EmbeddedKafka kafka, int partitions) throws Exception {
+        Topics t = new Topics(EmbeddedKafka.uniqueTopic("frames"), EmbeddedKafka.uniqueTopic("labels"),
+                EmbeddedKafka.uniqueTopic("dlq"));
+        kafka.createTopic(t.in(), partitions);
+        kafka.createTopic(t.out(), partitions);
+        kafka.createTopic(t.dlq(), 1);
+        return t;
+    }
+
     static Map<String, String> bounded(EmbeddedKafka kafka, String in, String out, String dlq) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(JobOptions.BOOTSTRAP.key(), kafka.bootstrapServers());
