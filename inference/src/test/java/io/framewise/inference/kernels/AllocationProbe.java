@@ -45,6 +45,11 @@ public final class AllocationProbe {
      * remove never reaches zero.
      */
     static long bytesPerCallAfterWarmUp(Runnable call) {
+        return bytesPerCallAfterWarmUp(call, WARM_UP_CALLS);
+    }
+
+    /** As {@link #bytesPerCallAfterWarmUp(Runnable)}, with {@code warmUpCalls} calls before each round. */
+    public static long bytesPerCallAfterWarmUp(Runnable call, long warmUpCalls) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
         long overhead = Long.MAX_VALUE;
@@ -55,7 +60,7 @@ public final class AllocationProbe {
         }
         long worst = 0;
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            for (int i = 0; i < WARM_UP_CALLS; i++) {
+            for (long i = 0; i < warmUpCalls; i++) {
                 call.run();
             }
             worst = 0;
