@@ -2,6 +2,8 @@ package io.framewise.operators.decode;
 
 import io.framewise.operators.frames.FrameFormatException;
 import io.framewise.operators.frames.FrameRecordMeta;
+import io.framewise.operators.metrics.CameraMetrics;
+import io.framewise.operators.metrics.DecodeMetrics;
 import io.framewise.operators.records.DeadLetter;
 import io.framewise.operators.records.FrameRecord;
 import io.framewise.operators.records.ModelFrame;
@@ -38,18 +40,28 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", DeadLetterSerializer.TYPE_INFO);
 
     private final DecodeSettings settings;
+    private final int metricsMaxCameras;
 
     private transient FrameDecoder decoder;
     private transient ValueState<Long> framesSeen;
     private transient ValueState<Long> lastInferredPts;
 
+    private transient DecodeMetrics metrics;
+
     public DecodeFunction(DecodeSettings settings) {
+        this(settings, CameraMetrics.DEFAULT_MAX_CAMERAS);
+    }
+
+    /** @param metricsMaxCameras cameras with their own metric series per subtask; the rest share one */
+    public DecodeFunction(DecodeSettings settings, int metricsMaxCameras) {
         this.settings = settings;
+        this.metricsMaxCameras = metricsMaxCameras;
     }
 
     @Override
     public void open(OpenContext openContext) {
         decoder = new FrameDecoder(settings.modelWidth(), settings.modelHeight(), settings.limits());
+        metrics = new DecodeMetrics(getRuntimeContext().getMetricGroup(), metricsMaxCameras, System::currentTimeMillis);
         framesSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("frames-seen", Types.LONG));
         lastInferredPts = getRuntimeContext().getState(new ValueStateDescriptor<>("last-inferred-pts", Types.LONG));
     }
@@ -70,10 +82,12 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
         long nanos = System.nanoTime() - t0;
         if (!result.isOk()) {
             DecodeFailure f = result.failure();
+            metrics.failed(r.camera(), f.reason());
             ctx.output(DEAD_LETTERS, DeadLetter.of(r, f.reason().name(), f.message(), System.currentTimeMillis()));
             return;
         }
         List<DecodedFrame> frames = result.frames();
+        metrics.decoded(r.camera(), frames.size());
         long decodedAt = System.currentTimeMillis();
         long perFrame = nanos / Math.max(1, frames.size());
         long seen = valueOr(framesSeen.value(), 0L);
@@ -94,6 +108,11 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
         }
         framesSeen.update(seen);
         lastInferredPts.update(last);
+    }
+
+    /** This instance's metrics (tests). */
+    public DecodeMetrics metrics() {
+        return metrics;
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.framewise.inference.exec.ClassifierOptions;
 import io.framewise.inference.exec.CompiledModel;
 import io.framewise.inference.exec.SharedModels;
 import io.framewise.operators.decode.DecodeFunction;
+import io.framewise.operators.metrics.InferenceMetrics;
 import io.framewise.operators.records.DeadLetter;
 import io.framewise.operators.records.LabeledEvent;
 import io.framewise.operators.records.ModelFrame;
@@ -69,6 +70,8 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
     private transient long timerGeneration;
     private transient long batches;
     private transient Watermark heldWatermark;
+    private transient InferenceMetrics metrics;
+    private transient long[] arrivedMs; // [buffer index] processing time the frame entered the buffer
 
     private transient Map<String, LabeledEvent> lastResult; // camera -> last inferred event
     private transient ListState<LabeledEvent> lastResultState;
@@ -103,6 +106,8 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
         buffer = new ArrayList<>();
         bufferedPerCamera = new HashMap<>();
         batchImages = new byte[settings.batchSize()][];
+        metrics = new InferenceMetrics(getMetricGroup(), settings.batchSize());
+        arrivedMs = new long[settings.batchSize()];
         if (lastResult == null) {
             lastResult = new HashMap<>();
         }
@@ -123,6 +128,10 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
         boolean infer = f.infer() || (!waiting && !lastResult.containsKey(f.camera()));
         ModelFrame kept = infer == f.infer() ? f : withInfer(f);
         // The caller may reuse its StreamRecord for the next element: keep our own.
+        if (buffer.size() == arrivedMs.length) {
+            arrivedMs = Arrays.copyOf(arrivedMs, 2 * arrivedMs.length);
+        }
+        arrivedMs[buffer.size()] = getProcessingTimeService().getCurrentProcessingTime();
         buffer.add(element.hasTimestamp() ? new StreamRecord<>(kept, element.getTimestamp()) : new StreamRecord<>(kept));
         bufferedPerCamera.merge(f.camera(), 1, Integer::sum);
         if (infer) {
@@ -181,6 +190,11 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
         super.close();
     }
 
+    /** This instance's metrics (tests). */
+    public InferenceMetrics metrics() {
+        return metrics;
+    }
+
     /** Frames waiting for a batch (tests and metrics). */
     public int buffered() {
         return buffer.size();
@@ -211,10 +225,16 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
                 batchImages[n++] = r.getValue().pixels();
             }
         }
+        long startedAt = getProcessingTimeService().getCurrentProcessingTime();
+        for (int i = 0; i < buffer.size(); i++) {
+            metrics.waited(Math.max(0, startedAt - arrivedMs[i]));
+        }
         long startMs = System.currentTimeMillis();
         long t0 = System.nanoTime();
         Classification[] results = classifier.classify(batchImages, n);
-        double inferenceMs = (System.nanoTime() - t0) / 1e6;
+        long inferenceNanos = System.nanoTime() - t0;
+        double inferenceMs = inferenceNanos / 1e6;
+        metrics.batch(n, inferenceNanos);
         String batchId = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + "-" + (++batches);
         long now = System.currentTimeMillis();
         int j = 0;
@@ -263,12 +283,14 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
     }
 
     private void emit(LabeledEvent e, StreamRecord<ModelFrame> source) {
+        metrics.event(Math.round(e.latency().endToEndMs()));
         output.collect(source.hasTimestamp() ? new StreamRecord<>(e, source.getTimestamp()) : new StreamRecord<>(e));
     }
 
     private void reject(ModelFrame f) {
         String message = "frame of " + f.pixels().length + " bytes; " + modelName + " takes "
                 + model.input().width() + "x" + model.input().height() + "x3 = " + model.imageBytes() + " bytes";
+        metrics.deadLetter(DeadLetter.MODEL_REJECTED);
         // The encoded record is gone by now: the dead letter keeps the key and the source coordinates.
         output.collect(DEAD_LETTERS, new StreamRecord<>(new DeadLetter(f.camera().getBytes(StandardCharsets.UTF_8),
                 null, Map.of(), DeadLetter.MODEL_REJECTED, message, f.topic(), f.partition(), f.offset(), f.camera(),

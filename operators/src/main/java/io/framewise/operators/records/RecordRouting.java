@@ -1,6 +1,8 @@
 package io.framewise.operators.records;
 
 import io.framewise.operators.decode.DecodeFunction;
+import io.framewise.operators.metrics.RoutingMetrics;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -13,13 +15,27 @@ public final class RecordRouting extends ProcessFunction<FrameRecord, FrameRecor
 
     private static final long serialVersionUID = 1L;
 
+    private transient RoutingMetrics metrics;
+
+    @Override
+    public void open(OpenContext openContext) {
+        metrics = new RoutingMetrics(getRuntimeContext().getMetricGroup());
+    }
+
     @Override
     public void processElement(FrameRecord r, Context ctx, Collector<FrameRecord> out) {
+        metrics.recordIn();
         if (r.camera() == null) {
+            metrics.deadLetter(DeadLetter.MISSING_KEY);
             ctx.output(DecodeFunction.DEAD_LETTERS, DeadLetter.of(r, DeadLetter.MISSING_KEY,
                     FrameRecord.whyNoCamera(r.key()), ctx.timerService().currentProcessingTime()));
         } else {
             out.collect(r);
         }
+    }
+
+    /** This instance's metrics (tests). */
+    public RoutingMetrics metrics() {
+        return metrics;
     }
 }

@@ -1,0 +1,25 @@
+package io.framewise.operators.records;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class RoutingMetricsTest {
+
+    @Test
+    void everyRecordCountsInAndKeylessOnesAsDeadLetters() throws Exception {
+        FrameRecord[] samples = RecordSamples.frameRecords(); // [0] and [3] have a camera, [1] and [2] not
+        RecordRouting routing = new RecordRouting();
+        try (var h = ProcessFunctionTestHarnesses.forProcessFunction(routing)) {
+            for (FrameRecord r : samples) {
+                h.processElement(r, 1);
+            }
+            assertEquals(4, routing.metrics().framesIn());
+            assertEquals(2, routing.metrics().deadLetters().total());
+            assertEquals(2, routing.metrics().deadLetters().of(DeadLetter.MISSING_KEY));
+            assertEquals(h.getSideOutput(io.framewise.operators.decode.DecodeFunction.DEAD_LETTERS).size(),
+                    routing.metrics().deadLetters().total());
+        }
+    }
+}
