@@ -18,8 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -42,8 +44,10 @@ import org.apache.flink.util.OutputTag;
  * in the order its frames came in. A frame with {@code infer=false} gets an event carrying its
  * camera's last result ({@code inferred=false}); while frames of its camera are still buffered it
  * waits behind them, otherwise it leaves at once. When its camera has no result yet (first frame
- * after a start or a rescale) it is inferred after all. The last result per camera is the only
- * state, kept in operator state so a replay after recovery produces the same events.
+ * after a start) it is inferred after all. The last result per camera is the only state, kept in
+ * operator state so a replay after recovery produces the same events; it follows its camera's key
+ * group on rescale, so a restored job continues each camera's pattern. This operator must run right
+ * behind {@code keyBy(camera)} (forward, same parallelism and max parallelism).
  *
  * <p>Watermarks are held while frames are buffered, so no event is emitted behind one.
  */
@@ -88,10 +92,17 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         lastResult = new HashMap<>();
+        // Union, not split: a split list is dealt out round-robin on rescale, so a camera's last result
+        // would land on a subtask that never sees the camera. Every subtask gets all entries and keeps
+        // those of the cameras keyBy(camera) routes to it.
         lastResultState = context.getOperatorStateStore()
-                .getListState(new ListStateDescriptor<>("last-results", LabeledEventSerializer.TYPE_INFO));
+                .getUnionListState(new ListStateDescriptor<>("last-result-per-camera", LabeledEventSerializer.TYPE_INFO));
+        TaskInfo task = getRuntimeContext().getTaskInfo();
         for (LabeledEvent e : lastResultState.get()) {
-            lastResult.put(e.camera(), e);
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(e.camera(), task.getMaxNumberOfParallelSubtasks(),
+                    task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask()) {
+                lastResult.put(e.camera(), e);
+            }
         }
     }
 
