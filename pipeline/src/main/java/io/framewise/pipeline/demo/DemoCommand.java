@@ -217,7 +217,7 @@ public final class DemoCommand implements Callable<Integer> {
      * and its model cache, so the JIT has compiled the kernels before the first real batch; without
      * it the first seconds of a run show latencies of a second and more.
      */
-    private static void warmUp(JobConfig cfg, PrintWriter err) {
+    public static void warmUp(JobConfig cfg, PrintWriter err) {
         String labels = cfg.get(JobOptions.LABELS).isBlank() ? null : cfg.get(JobOptions.LABELS);
         CompiledModel m = SharedModels.load(cfg.get(JobOptions.MODEL), labels);
         int batch = cfg.get(JobOptions.BATCH_SIZE);

@@ -1,0 +1,175 @@
+package io.framewise.pipeline.loadtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The load test's figures: one row per report interval (printed as it comes) and the summary at the
+ * end, as text or as one JSON object.
+ */
+final class LoadReport {
+
+    /** One report interval; rates over the interval, counts cumulative (load cameras only). */
+    record Row(double seconds, String phase, long framesIn, long framesOut, long lag, double offeredFps,
+               double outFps, long p50Ms, long p99Ms, long heapUsed, long heapAfterGc, long gcCount,
+               long gcMillis) {
+    }
+
+    /** The end-of-run figures; {@code -1} where a figure does not apply. */
+    static final class Summary {
+        String command;
+        String bootstrap;
+        String xmx;
+        long heapMax;
+        int cameras;
+        String format;
+        double capacityFps = -1;
+        double load = -1;
+        double fpsPerCamera;
+        double offeredFps;
+        double sustainedFps;
+        double loadSeconds;
+        long framesIn;
+        long eventsOut;
+        long deadLetters;
+        Map<String, Integer> deadByReason = new TreeMap<>();
+        long duplicates;
+        long lagMax;
+        long p50Ms;
+        long p99Ms;
+        long p999Ms;
+        long maxMs;
+        long heapPeakUsed;
+        long heapAfterGcMax;
+        long gcCount;
+        long gcMillis;
+        boolean drained;
+        double drainSeconds;
+
+        long lost() {
+            return framesIn - eventsOut - deadLetters;
+        }
+
+        boolean accounted() {
+            return lost() == 0 && duplicates == 0;
+        }
+    }
+
+    private final List<Row> rows = new ArrayList<>();
+
+    void add(Row r, PrintWriter err) {
+        rows.add(r);
+        err.println(String.format(Locale.ROOT,
+                "loadtest: %6.0f s %-8s in %8d  out %8d  lag %7d  offered %6.1f/s  out %6.1f/s  p50 %6d ms"
+                        + "  p99 %6d ms  heap %5d MB (after GC %5d MB)  GC %d (%d ms)",
+                r.seconds(), r.phase(), r.framesIn(), r.framesOut(), r.lag(), r.offeredFps(), r.outFps(),
+                r.p50Ms(), r.p99Ms(), mb(r.heapUsed()), mb(r.heapAfterGc()), r.gcCount(), r.gcMillis()));
+        err.flush();
+    }
+
+    List<Row> rows() {
+        return rows;
+    }
+
+    void printText(PrintWriter out, Summary s, double tableSeconds) {
+        out.println();
+        out.println("load test summary");
+        out.printf(Locale.ROOT, "  command        %s%n", s.command);
+        out.printf(Locale.ROOT, "  kafka          %s%n", s.bootstrap);
+        out.printf(Locale.ROOT, "  heap           -Xmx %s, max %d MB%n", s.xmx, mb(s.heapMax));
+        out.printf(Locale.ROOT, "  cameras        %d x %.1f frames/s (%s)%n", s.cameras, s.fpsPerCamera, s.format);
+        if (s.capacityFps >= 0) {
+            out.printf(Locale.ROOT, "  capacity       %.1f frames/s (probe over a backlog); load %.2fx%n",
+                    s.capacityFps, s.load);
+        }
+        out.printf(Locale.ROOT, "  offered        %.1f frames/s for %.0f s%n", s.offeredFps, s.loadSeconds);
+        out.printf(Locale.ROOT, "  sustained      %.1f frames/s (events the job made during the load)%n",
+                s.sustainedFps);
+        out.printf(Locale.ROOT, "  latency        p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms (capture to visible"
+                + " under read_committed)%n", s.p50Ms, s.p99Ms, s.p999Ms, s.maxMs);
+        out.printf(Locale.ROOT, "  heap           peak used %d MB, highest after GC %d MB; GC %d collections, %d ms%n",
+                mb(s.heapPeakUsed), mb(s.heapAfterGcMax), s.gcCount, s.gcMillis);
+        out.printf(Locale.ROOT, "  lag            max %d frames; %s%n", s.lagMax, s.drained
+                ? String.format(Locale.ROOT, "drained %.1f s after the load stopped", s.drainSeconds)
+                : String.format(Locale.ROOT, "NOT drained after %.1f s", s.drainSeconds));
+        out.printf(Locale.ROOT, "  accounting     frames in %d = events %d + dead letters %d%s; duplicates %d%s%n",
+                s.framesIn, s.eventsOut, s.deadLetters, s.lost() == 0 ? "" : " + LOST " + s.lost(), s.duplicates,
+                s.deadByReason.isEmpty() ? "" : " " + s.deadByReason);
+        out.println();
+        out.println("  | t (s) | phase | frames in | out | lag | offered/s | out/s | p99 ms | heap MB (after GC) | GC |");
+        out.println("  |---|---|---|---|---|---|---|---|---|---|");
+        double next = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            boolean last = i == rows.size() - 1;
+            if (r.seconds() + 1e-6 >= next || last || !r.phase().equals(rows.get(Math.max(0, i - 1)).phase())) {
+                out.printf(Locale.ROOT, "  | %.0f | %s | %d | %d | %d | %.1f | %.1f | %d | %d (%d) | %d / %d ms |%n",
+                        r.seconds(), r.phase(), r.framesIn(), r.framesOut(), r.lag(), r.offeredFps(), r.outFps(),
+                        r.p99Ms(), mb(r.heapUsed()), mb(r.heapAfterGc()), r.gcCount(), r.gcMillis());
+                next = r.seconds() + tableSeconds;
+            }
+        }
+        out.flush();
+    }
+
+    void printJson(PrintWriter out, Summary s) throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        ObjectNode b = root.putObject("summary");
+        b.put("command", s.command);
+        b.put("bootstrap", s.bootstrap);
+        b.put("xmx", s.xmx);
+        b.put("heap_max_bytes", s.heapMax);
+        b.put("cameras", s.cameras);
+        b.put("format", s.format);
+        b.put("fps_per_camera", round(s.fpsPerCamera));
+        b.put("capacity_fps", round(s.capacityFps));
+        b.put("load", round(s.load));
+        b.put("offered_fps", round(s.offeredFps));
+        b.put("sustained_fps", round(s.sustainedFps));
+        b.put("load_seconds", round(s.loadSeconds));
+        b.put("frames_in", s.framesIn);
+        b.put("events_out", s.eventsOut);
+        b.put("dead_letters", s.deadLetters);
+        ObjectNode dead = b.putObject("dead_letters_by_reason");
+        s.deadByReason.forEach(dead::put);
+        b.put("duplicates", s.duplicates);
+        b.put("lost", s.lost());
+        b.put("lag_max", s.lagMax);
+        b.put("p50_ms", s.p50Ms);
+        b.put("p99_ms", s.p99Ms);
+        b.put("p999_ms", s.p999Ms);
+        b.put("max_ms", s.maxMs);
+        b.put("heap_peak_used_bytes", s.heapPeakUsed);
+        b.put("heap_after_gc_max_bytes", s.heapAfterGcMax);
+        b.put("gc_count", s.gcCount);
+        b.put("gc_ms", s.gcMillis);
+        b.put("drained", s.drained);
+        b.put("drain_seconds", round(s.drainSeconds));
+        ArrayNode t = b.putArray("timeline");
+        for (Row r : rows) {
+            t.addObject().put("t", round(r.seconds())).put("phase", r.phase()).put("frames_in", r.framesIn())
+                    .put("frames_out", r.framesOut()).put("lag", r.lag()).put("offered_fps", round(r.offeredFps()))
+                    .put("out_fps", round(r.outFps())).put("p50_ms", r.p50Ms()).put("p99_ms", r.p99Ms())
+                    .put("heap_used_bytes", r.heapUsed()).put("heap_after_gc_bytes", r.heapAfterGc())
+                    .put("gc_count", r.gcCount()).put("gc_ms", r.gcMillis());
+        }
+        out.println(m.writeValueAsString(root));
+        out.flush();
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    static long mb(long bytes) {
+        return bytes < 0 ? -1 : bytes / (1024 * 1024);
+    }
+}

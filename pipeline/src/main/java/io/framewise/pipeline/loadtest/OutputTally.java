@@ -1,0 +1,215 @@
+package io.framewise.pipeline.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewise.operators.frames.FrameHeaders;
+import io.framewise.operators.records.DeadLetterSerialization;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the labels and dead-letter topics as a downstream consumer does (read_committed) and keeps
+ * the load test's books in bounded memory: per phase (capacity probe or load, told apart by the
+ * camera id) the events and dead letters, duplicates by frame identity (camera, sequence, frame in
+ * segment) in one bit set per camera, the latency from capture to visible in a histogram, and the
+ * events per second of job time (capture time + the event's end-to-end latency).
+ */
+final class OutputTally implements AutoCloseable {
+
+    static final String PROBE_PREFIX = "probe-";
+    /** Highest latency the histograms record exactly; longer ones are clamped (and reported as such). */
+    private static final long MAX_TRACKED_MS = Duration.ofHours(2).toMillis();
+
+    /** The figures of one phase. */
+    static final class Phase {
+        long events;
+        long deadLetters;
+        long duplicates;
+        final Map<String, Integer> deadByReason = new TreeMap<>();
+        final Histogram visibleMs = new Histogram(MAX_TRACKED_MS, 3);
+        /** Events by the whole second (epoch) the job made them. */
+        final TreeMap<Long, Integer> createdPerSecond = new TreeMap<>();
+        long firstCreatedMs = Long.MAX_VALUE;
+        long lastCreatedMs = Long.MIN_VALUE;
+
+        /** Events the job made between the two wall-clock instants, per second. */
+        double createdRate(long fromMs, long toMs) {
+            if (toMs <= fromMs) {
+                return 0;
+            }
+            long n = createdPerSecond.subMap(fromMs / 1000, true, (toMs - 1) / 1000, true).values().stream()
+                    .mapToLong(Integer::longValue).sum();
+            return n / ((toMs - fromMs) / 1000.0);
+        }
+
+        /** Events per second from the first to the last the job made (over a backlog: its capacity). */
+        double jobRate() {
+            long span = lastCreatedMs - firstCreatedMs;
+            return events < 2 || span <= 0 ? 0 : (events - 1) / (span / 1000.0);
+        }
+    }
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String labelsTopic;
+    private final int segmentStride;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Thread thread;
+    private volatile boolean stop;
+    private volatile Throwable failure;
+
+    private final Phase probe = new Phase();
+    private final Phase load = new Phase();
+    private final Map<String, BitSet> eventsSeen = new HashMap<>();
+    private final Map<String, BitSet> deadSeen = new HashMap<>();
+    /** Visible latencies since the last {@link #takeInterval()}. */
+    private Histogram interval = new Histogram(MAX_TRACKED_MS, 3);
+
+    /**
+     * @param segmentStride frames a record can hold at most (1 for JPEG records): a frame's identity
+     *                      is sequence * stride + index in segment
+     */
+    OutputTally(String bootstrap, String labelsTopic, String dlqTopic, Properties kafka, int maxFetchBytes,
+                int segmentStride) {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "framewise-loadtest-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(maxFetchBytes));
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(2 * maxFetchBytes));
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.labelsTopic = labelsTopic;
+        this.segmentStride = segmentStride;
+        consumer.subscribe(List.of(labelsTopic, dlqTopic));
+        this.thread = new Thread(this::loop, "framewise-loadtest-tally");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        try {
+            while (!stop) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    long visibleAt = System.currentTimeMillis();
+                    if (r.topic().equals(labelsTopic)) {
+                        onEvent(json.readTree(r.value()), visibleAt);
+                    } else {
+                        onDeadLetter(r);
+                    }
+                }
+            }
+        } catch (WakeupException stopped) {
+            // close()
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private synchronized void onEvent(JsonNode e, long visibleAt) {
+        String camera = e.path("camera").asText("?");
+        Phase ph = phase(camera);
+        long id = e.path("sequence").asLong() * segmentStride + e.path("indexInSegment").asInt();
+        if (!mark(eventsSeen, camera, id)) {
+            ph.duplicates++;
+            return;
+        }
+        ph.events++;
+        long capture = e.path("captureTsMs").asLong();
+        long created = capture + Math.round(e.path("latency").path("endToEndMs").asDouble());
+        ph.firstCreatedMs = Math.min(ph.firstCreatedMs, created);
+        ph.lastCreatedMs = Math.max(ph.lastCreatedMs, created);
+        ph.createdPerSecond.merge(Math.floorDiv(created, 1000), 1, Integer::sum);
+        if (ph == load) {
+            long ms = Math.max(0, Math.min(MAX_TRACKED_MS, visibleAt - capture));
+            load.visibleMs.recordValue(ms);
+            interval.recordValue(ms);
+        }
+    }
+
+    private void onDeadLetter(ConsumerRecord<byte[], byte[]> r) {
+        String camera = r.key() == null ? "?" : new String(r.key(), StandardCharsets.UTF_8);
+        String seq = header(r, FrameHeaders.SEQUENCE);
+        String reason = header(r, DeadLetterSerialization.REASON_HEADER);
+        synchronized (this) {
+            Phase ph = phase(camera);
+            if (seq != null && seq.matches("\\d{1,18}") && !mark(deadSeen, camera, Long.parseLong(seq))) {
+                ph.duplicates++;
+                return;
+            }
+            ph.deadLetters++;
+            ph.deadByReason.merge(reason == null ? "?" : reason, 1, Integer::sum);
+        }
+    }
+
+    private Phase phase(String camera) {
+        return camera.startsWith(PROBE_PREFIX) ? probe : load;
+    }
+
+    /** Marks a frame seen; false when it already was. */
+    private static boolean mark(Map<String, BitSet> seen, String camera, long id) {
+        if (id < 0 || id > Integer.MAX_VALUE) {
+            throw new IllegalStateException("frame id out of range for camera " + camera + ": " + id);
+        }
+        BitSet b = seen.computeIfAbsent(camera, c -> new BitSet());
+        if (b.get((int) id)) {
+            return false;
+        }
+        b.set((int) id);
+        return true;
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    void checkHealthy() {
+        Throwable t = failure;
+        if (t != null) {
+            throw new IllegalStateException("reading the labels topic failed: " + t.getMessage(), t);
+        }
+    }
+
+    /** Frames of the phase accounted for: events plus dead letters. */
+    synchronized long out(boolean probePhase) {
+        Phase ph = probePhase ? probe : load;
+        return ph.events + ph.deadLetters;
+    }
+
+    /** Runs {@code reader} on a phase under the tally's lock (the phase keeps changing while read). */
+    synchronized <T> T read(boolean probePhase, java.util.function.Function<Phase, T> reader) {
+        return reader.apply(probePhase ? probe : load);
+    }
+
+    /** The load phase's visible latencies since the previous call. */
+    synchronized Histogram takeInterval() {
+        Histogram h = interval;
+        interval = new Histogram(MAX_TRACKED_MS, 3);
+        return h;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop = true;
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}
