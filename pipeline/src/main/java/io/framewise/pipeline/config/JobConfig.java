@@ -90,6 +90,11 @@ public final class JobConfig {
         require(JobOptions.INFERENCE_INTERVAL, v -> v >= 1, "must be at least 1");
         require(JobOptions.MAX_FPS, v -> v >= 0 && Double.isFinite(v), "must be 0 (off) or positive");
         require(JobOptions.PARALLELISM, v -> v >= 1, "must be at least 1");
+        // Flink's own bounds on the number of key groups
+        require(JobOptions.MAX_PARALLELISM, v -> v >= 1 && v <= 32768, "must be 1..32768");
+        require(JobOptions.PARALLELISM, v -> v <= get(JobOptions.MAX_PARALLELISM),
+                "must be at most " + JobOptions.describe(JobOptions.MAX_PARALLELISM) + " ("
+                        + get(JobOptions.MAX_PARALLELISM) + ")");
         require(JobOptions.CHECKPOINT_INTERVAL_MS, v -> v >= 10, "must be at least 10");
         require(JobOptions.TRANSACTION_TIMEOUT_MS,
                 v -> v >= 1000 && v <= JobOptions.BROKER_MAX_TRANSACTION_TIMEOUT_MS,

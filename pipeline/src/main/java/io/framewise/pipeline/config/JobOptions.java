@@ -106,6 +106,23 @@ public final class JobOptions {
             .intType().defaultValue(1)
             .withDescription("Parallelism of every operator.");
 
+    public static final ConfigOption<Integer> MAX_PARALLELISM = ConfigOptions.key(PREFIX + "max-parallelism")
+            .intType().defaultValue(128)
+            .withDescription("Highest parallelism a restore may scale to (Flink's number of key groups)."
+                    + " Fixed into the per-camera state of every savepoint: keep it across restores;"
+                    + " raise it only on a fresh start.");
+
+    public static final ConfigOption<String> FROM_SAVEPOINT = ConfigOptions.key(PREFIX + "from-savepoint")
+            .stringType().defaultValue("")
+            .withDescription("Savepoint (or retained checkpoint) directory to restore from (Flink's"
+                    + " execution.state-recovery.path); empty: a fresh start, or whatever flink run -s gives.");
+
+    public static final ConfigOption<Boolean> ALLOW_NON_RESTORED_STATE = ConfigOptions.key(PREFIX + "allow-non-restored-state")
+            .booleanType().defaultValue(false)
+            .withDescription("With " + PREFIX + "from-savepoint: start even if some of the savepoint's state"
+                    + " maps to no operator (Flink's execution.state-recovery.ignore-unclaimed-state)."
+                    + " Off, so a changed operator uid fails the restore instead of dropping state.");
+
     public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS = ConfigOptions.key(PREFIX + "checkpoint-interval-ms")
             .longType().defaultValue(2000L)
             .withDescription("Checkpoint interval; with exactly-once, events become visible to read_committed"
@@ -171,7 +188,8 @@ public final class JobOptions {
             BOOTSTRAP, INPUT_TOPIC, OUTPUT_TOPIC, DLQ_TOPIC, GROUP, STARTING_OFFSETS, STOP_AT_LATEST,
             MODEL, LABELS, TOP_K, BATCH_SIZE, BATCH_TIMEOUT_MS, INFERENCE_THREADS,
             INFERENCE_INTERVAL, MAX_FPS,
-            PARALLELISM, CHECKPOINT_INTERVAL_MS, DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT_MS,
+            PARALLELISM, MAX_PARALLELISM, FROM_SAVEPOINT, ALLOW_NON_RESTORED_STATE,
+            CHECKPOINT_INTERVAL_MS, DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT_MS,
             TRANSACTIONAL_ID_PREFIX, RESTART_ATTEMPTS, RESTART_DELAY_MS, JOB_NAME,
             MAX_RECORD_BYTES, MAX_WIDTH, MAX_HEIGHT, MAX_PIXELS, MAX_FRAMES_PER_SEGMENT);
 

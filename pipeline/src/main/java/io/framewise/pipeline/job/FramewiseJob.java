@@ -27,6 +27,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -70,6 +71,15 @@ public final class FramewiseJob {
         Configuration c = new Configuration();
         c.set(PipelineOptions.NAME, cfg.get(JobOptions.JOB_NAME));
         c.set(CoreOptions.DEFAULT_PARALLELISM, cfg.get(JobOptions.PARALLELISM));
+        // Fixed, not derived from the first run's parallelism: keyed state (per-camera sampling) is split
+        // into this many key groups, and a savepoint restores only into the same number.
+        c.set(PipelineOptions.MAX_PARALLELISM, cfg.get(JobOptions.MAX_PARALLELISM));
+        String savepoint = cfg.get(JobOptions.FROM_SAVEPOINT);
+        if (!savepoint.isBlank()) {
+            // Unset, Flink's own keys stay as given (flink run -s / -n set them).
+            c.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            c.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, cfg.get(JobOptions.ALLOW_NON_RESTORED_STATE));
+        }
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         // With checkpointing on, Flink's default restart strategy retries forever: a broken job would never stop.
@@ -93,6 +103,7 @@ public final class FramewiseJob {
         env.configure(flinkConfiguration(cfg));
         env.enableCheckpointing(cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS), CheckpointingMode.EXACTLY_ONCE);
         env.setParallelism(cfg.get(JobOptions.PARALLELISM));
+        env.setMaxParallelism(cfg.get(JobOptions.MAX_PARALLELISM));
 
         // The model is read here once to size the decoder output and to fail before submission when it is missing.
         InputSpec in = SharedModels.graph(cfg.get(JobOptions.MODEL)).input();

@@ -9,6 +9,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.jobmaster.JobResult;
@@ -111,6 +112,20 @@ public final class LocalFlink implements AutoCloseable {
             cluster.cancelJob(job).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         result(job).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops the job with a savepoint in {@code dir} (canonical format, portable across state backends;
+     * no drain: the sources stop at the barrier and the rest of the input waits in Kafka for the
+     * restored job) and waits until the job ended.
+     *
+     * @return the savepoint's path, for {@code framewise.from-savepoint}
+     */
+    public String stopWithSavepoint(JobID job, String dir, Duration timeout) throws Exception {
+        String path = cluster.stopWithSavepoint(job, dir, false, SavepointFormatType.CANONICAL)
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        result(job).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return path;
     }
 
     @Override
