@@ -1,0 +1,65 @@
+package io.framewise.pipeline.failure;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.framewise.pipeline.config.JobConfig;
+import io.framewise.pipeline.kafka.EmbeddedKafka;
+import java.time.Duration;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * TaskManagers killed while frames flow, twice, after different checkpoints: first one, then (once
+ * the job is back and has completed another checkpoint) the other, each replaced by a fresh one.
+ * Every input record still has exactly one outcome under read_committed.
+ */
+@Timeout(120)
+class TaskManagerLossITCase {
+
+    @RegisterExtension
+    static final EmbeddedKafka KAFKA = new EmbeddedKafka();
+
+    static TwoTaskManagers flink;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        flink = TwoTaskManagers.start();
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (flink != null) {
+            flink.close();
+        }
+    }
+
+    @Test
+    void twoTaskManagersKilledAfterDifferentCheckpointsLoseAndDuplicateNothing() throws Exception {
+        Backlog backlog = Backlog.create(KAFKA);
+        Backlog.Written written = backlog.write(120, 40);
+        String name = "tm-loss-" + backlog.topics.in();
+        JobID job = flink.submit(JobConfig.parse(backlog.jobOptions()), new Configuration(), Faults.paced(name, 15));
+
+        long[] killedAfter = new long[2];
+        for (int kill = 0; kill < 2; kill++) {
+            long since = kill == 0 ? 0 : killedAfter[0];
+            long eventsBefore = Faults.events(name);
+            // a checkpoint newer than the last kill's, with new events after it: the kill lands mid-stream
+            flink.await(job, "checkpoint after " + since, Duration.ofSeconds(60),
+                    () -> flink.latestCompletedCheckpoint(job) > since && Faults.events(name) > eventsBefore + 20);
+            killedAfter[kill] = flink.latestCompletedCheckpoint(job);
+            flink.killTaskManager(kill);
+        }
+        flink.awaitSuccess(job, Duration.ofSeconds(90));
+
+        assertTrue(killedAfter[1] > killedAfter[0], "second kill after a later checkpoint: " + killedAfter[1]
+                + " vs " + killedAfter[0]);
+        assertTrue(flink.restores(job) >= 2, "restored from a checkpoint after each kill: " + flink.restores(job));
+        ExactlyOnceAccounting.assertExactlyOnce(KAFKA, backlog.topics, written);
+    }
+}

@@ -1,0 +1,143 @@
+package io.framewise.pipeline.failure;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.framewise.operators.records.LabeledEvent;
+import io.framewise.pipeline.config.JobConfig;
+import io.framewise.pipeline.job.FramewiseJob;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
+import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * A MiniCluster of two TaskManagers with one slot each, so a job of parallelism 2 has one subtask
+ * of every operator on each TaskManager and killing either one hits the job. Killed TaskManagers
+ * are replaced (the job needs both slots back), as a resource manager would.
+ */
+final class TwoTaskManagers implements AutoCloseable {
+
+    static final int PARALLELISM = 2;
+
+    private final MiniCluster cluster;
+
+    private TwoTaskManagers(MiniCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    static TwoTaskManagers start() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_PORT, "0");
+        conf.set(RestOptions.ADDRESS, "localhost");
+        conf.set(RestOptions.BIND_ADDRESS, "localhost");
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);
+        MiniCluster mc = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(PARALLELISM)
+                .setNumSlotsPerTaskManager(1)
+                .build());
+        mc.start();
+        return new TwoTaskManagers(mc);
+    }
+
+    /**
+     * Submits the real job.
+     *
+     * @param flink      Flink settings on top of the job's own (checkpoint storage, a restore path)
+     * @param beforeSink the test's fault injection, right before the events sink
+     */
+    JobID submit(JobConfig cfg, Configuration flink, UnaryOperator<DataStream<LabeledEvent>> beforeSink)
+            throws Exception {
+        Configuration c = FramewiseJob.flinkConfiguration(cfg);
+        c.addAll(flink);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
+        FramewiseJob.build(env, cfg, beforeSink);
+        return cluster.submitJob(env.getStreamGraph()).get(60, TimeUnit.SECONDS).getJobID();
+    }
+
+    /** Waits for the job's end and fails the test unless it finished successfully. */
+    JobResult awaitSuccess(JobID job, Duration timeout) throws Exception {
+        JobResult r;
+        try {
+            r = cluster.requestJobResult(job).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            cancel(job);
+            throw new AssertionError("job did not finish within " + timeout, e);
+        }
+        assertTrue(r.isSuccess(), () -> "job ended " + r.getApplicationStatus() + ": "
+                + r.getSerializedThrowable().map(t -> t.getFullStringifiedStackTrace()).orElse(""));
+        return r;
+    }
+
+    /** Cancels the job and waits until it stopped. */
+    void cancel(JobID job) throws Exception {
+        if (!status(job).isGloballyTerminalState()) {
+            cluster.cancelJob(job).get(30, TimeUnit.SECONDS);
+        }
+        cluster.requestJobResult(job).get(60, TimeUnit.SECONDS);
+    }
+
+    JobStatus status(JobID job) throws Exception {
+        return cluster.getJobStatus(job).get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Terminates the TaskManager at {@code index} (0 and 1 are the first two; replacements get the
+     * next indexes) and starts a replacement.
+     */
+    void killTaskManager(int index) throws Exception {
+        cluster.terminateTaskManager(index).get(60, TimeUnit.SECONDS);
+        cluster.startTaskManager();
+    }
+
+    CheckpointStatsSnapshot checkpoints(JobID job) throws Exception {
+        return cluster.getExecutionGraph(job).get(30, TimeUnit.SECONDS).getCheckpointStatsSnapshot();
+    }
+
+    /** Id of the latest completed checkpoint, -1 before the first. */
+    long latestCompletedCheckpoint(JobID job) throws Exception {
+        CompletedCheckpointStats c = checkpoints(job).getHistory().getLatestCompletedCheckpoint();
+        return c == null ? -1 : c.getCheckpointId();
+    }
+
+    /** Times the job was restored from a checkpoint (each failover that found one counts). */
+    long restores(JobID job) throws Exception {
+        return checkpoints(job).getCounts().getNumberOfRestoredCheckpoints();
+    }
+
+    /** Polls {@code condition} every 50 ms; fails when the job ended or {@code timeout} passed first. */
+    void await(JobID job, String what, Duration timeout, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            JobStatus s = status(job);
+            if (s.isGloballyTerminalState()) {
+                throw new AssertionError("job ended " + s + " while waiting for " + what);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + what + " within " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** A condition that may ask the cluster. */
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.closeAsync().get(60, TimeUnit.SECONDS);
+    }
+}
