@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 io.framewise.pipeline.consume.ConsumeCommand.class,
                 io.framewise.pipeline.job.JobCommand.class,
                 io.framewise.pipeline.demo.DemoCommand.class,
+                io.framewise.pipeline.report.ReportCommand.class,
                 io.framewise.pipeline.loadtest.LoadtestCommand.class,
                 CommandLine.HelpCommand.class
         })
