@@ -45,6 +45,7 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
     private transient FrameDecoder decoder;
     private transient ValueState<Long> framesSeen;
     private transient ValueState<Long> lastInferredPts;
+    private transient ValueState<Long> lastSequence;
 
     private transient DecodeMetrics metrics;
 
@@ -64,6 +65,7 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
         metrics = new DecodeMetrics(getRuntimeContext().getMetricGroup(), metricsMaxCameras, System::currentTimeMillis);
         framesSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("frames-seen", Types.LONG));
         lastInferredPts = getRuntimeContext().getState(new ValueStateDescriptor<>("last-inferred-pts", Types.LONG));
+        lastSequence = getRuntimeContext().getState(new ValueStateDescriptor<>("last-sequence", Types.LONG));
     }
 
     @Override
@@ -80,10 +82,16 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
             result = decoder.decode(headers, r.value()); // the decoder maps header problems to reason codes
         }
         long nanos = System.nanoTime() - t0;
+        DecodeFailure anomaly = result.isOk() ? StreamChecks.check(meta, r.kafkaTimestamp(), lastSequence.value()) : null;
+        if (anomaly != null) {
+            result = DecodeResult.failed(anomaly.reason(), anomaly.message());
+        }
         if (!result.isOk()) {
             DecodeFailure f = result.failure();
             metrics.failed(r.camera(), f.reason());
-            ctx.output(DEAD_LETTERS, DeadLetter.of(r, f.reason().name(), f.message(), System.currentTimeMillis()));
+            DeadLetter d = DeadLetter.of(r, f.reason().name(), f.message(), System.currentTimeMillis());
+            // The dead-letter producer takes the record limit + 64 KiB: key and headers are bounded by DeadLetter.of.
+            ctx.output(DEAD_LETTERS, d.withoutValueOver(settings.maxEncodedBytes() + 16 * 1024));
             return;
         }
         List<DecodedFrame> frames = result.frames();
@@ -107,6 +115,7 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
                     perFrame, decodedAt, infer));
         }
         framesSeen.update(seen);
+        lastSequence.update(meta.sequence());
         lastInferredPts.update(last);
     }
 

@@ -29,5 +29,9 @@ public enum ReasonCode {
     /** A segment with no video stream, or one that decoded to no frame at all. */
     NO_VIDEO,
     /** FFmpeg failed in a way not attributable to the input (allocation, internal error). */
-    DECODER_ERROR
+    DECODER_ERROR,
+    /** The same {@code fw-seq} as the camera's last accepted record: a resend, already labeled. */
+    DUPLICATE_SEQUENCE,
+    /** {@code fw-ts} further than {@link StreamChecks#MAX_CLOCK_SKEW_MS} from the Kafka record timestamp. */
+    TIMESTAMP_OUT_OF_RANGE
 }

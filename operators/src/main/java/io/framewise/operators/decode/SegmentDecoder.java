@@ -51,7 +51,10 @@ final class SegmentDecoder {
     List<DecodedFrame> decode(FrameRecordMeta meta, byte[] data) throws DecodeException {
         Codec codec = meta.codec();
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(new ByteArrayInputStream(data), data.length);
-        g.setFormat(demuxerName(codec));
+        g.setFormat(demuxerName(codec)); // forced, never probed: HLS/concat/image2 demuxers are unreachable
+        // The bytes come from memory (custom I/O, not subject to the list); anything a demuxer might open
+        // besides them (an MP4 data reference, say) names a protocol, and none is allowed.
+        g.setOption("protocol_whitelist", "none");
         g.setImageMode(FrameGrabber.ImageMode.RAW);
         g.setVideoOption("threads", "1"); // parallelism comes from Flink subtasks
         // No "max_pixels" codec option here: avcodec_open2 then fails with a bare EINVAL that cannot be

@@ -34,10 +34,49 @@ public record DeadLetter(byte[] key, byte[] value, Map<String, byte[]> headers, 
         message = message == null ? "" : message;
     }
 
-    /** A dead letter for a record as read, keeping its key, value and headers. */
+    /** Most header bytes (names and values) a dead letter keeps: it must fit the dead-letter producer's request. */
+    public static final int MAX_HEADER_BYTES = 32 * 1024;
+
+    /**
+     * A dead letter for a record as read, keeping its key, value and headers, except what would make
+     * it unwritable: a key longer than {@link FrameRecord#MAX_CAMERA_BYTES} (never a camera id; a 10 MB
+     * key would fail the dead-letter sink and with it the job) and headers past
+     * {@link #MAX_HEADER_BYTES}. What was dropped is said in the message.
+     */
     public static DeadLetter of(FrameRecord r, String reason, String message, long atMs) {
-        return new DeadLetter(r.key(), r.value(), r.headers(), reason, message, r.topic(), r.partition(), r.offset(),
+        byte[] key = r.key();
+        if (key != null && key.length > FrameRecord.MAX_CAMERA_BYTES) {
+            message = message + " [key of " + key.length + " bytes not kept]";
+            key = null;
+        }
+        Map<String, byte[]> headers = new LinkedHashMap<>();
+        long bytes = 0;
+        int dropped = 0;
+        for (Map.Entry<String, byte[]> h : r.headers().entrySet()) {
+            bytes += h.getKey().length() * 3L + (h.getValue() == null ? 0 : h.getValue().length);
+            if (bytes <= MAX_HEADER_BYTES) {
+                headers.put(h.getKey(), h.getValue());
+            } else {
+                dropped++;
+            }
+        }
+        if (dropped > 0) {
+            message = message + " [" + dropped + " header(s) past " + MAX_HEADER_BYTES + " bytes not kept]";
+        }
+        return new DeadLetter(key, r.value(), headers, reason, message, r.topic(), r.partition(), r.offset(),
                 r.camera(), atMs);
+    }
+
+    /**
+     * The same dead letter without the value when it is over {@code maxBytes}, saying so in the message.
+     * (A record just over the job's limit keeps its bytes, for a replay with a raised limit.)
+     */
+    public DeadLetter withoutValueOver(int maxBytes) {
+        if (value == null || value.length <= maxBytes) {
+            return this;
+        }
+        return new DeadLetter(key, null, headers, reason, message + " [value of " + value.length + " bytes not kept]",
+                topic, partition, offset, camera, atMs);
     }
 
     @Override
