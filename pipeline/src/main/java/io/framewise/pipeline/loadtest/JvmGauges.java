@@ -20,8 +20,8 @@ final class JvmGauges {
     record Reading(long heapUsed, long heapMax, long afterGc, long gcCount, long gcMillis) {
     }
 
-    private final long gcCount0;
-    private final long gcMillis0;
+    private long gcCount0;
+    private long gcMillis0;
     private long peakUsed;
 
     JvmGauges() {
@@ -30,7 +30,15 @@ final class JvmGauges {
         gcMillis0 = r.gcMillis();
     }
 
-    /** A reading with GC figures counted from this object's creation. */
+    /** Counts GC from now on and forgets the heap peak (the start-up of broker and cluster is not the load). */
+    synchronized void rebase() {
+        Reading r = raw();
+        gcCount0 = r.gcCount();
+        gcMillis0 = r.gcMillis();
+        peakUsed = r.heapUsed();
+    }
+
+    /** A reading with GC figures counted from the last {@link #rebase()} (or creation). */
     synchronized Reading read() {
         Reading r = raw();
         peakUsed = Math.max(peakUsed, r.heapUsed());

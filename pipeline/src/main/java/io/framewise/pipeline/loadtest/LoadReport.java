@@ -94,7 +94,7 @@ final class LoadReport {
                 s.sustainedFps);
         out.printf(Locale.ROOT, "  latency        p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms (capture to visible"
                 + " under read_committed)%n", s.p50Ms, s.p99Ms, s.p999Ms, s.maxMs);
-        out.printf(Locale.ROOT, "  heap           peak used %d MB, highest after GC %d MB; GC %d collections, %d ms%n",
+        out.printf(Locale.ROOT, "  heap           peak used %d MB, highest after GC %d MB; GC %d collections, %d ms (from the load start)%n",
                 mb(s.heapPeakUsed), mb(s.heapAfterGcMax), s.gcCount, s.gcMillis);
         out.printf(Locale.ROOT, "  lag            max %d frames; %s%n", s.lagMax, s.drained
                 ? String.format(Locale.ROOT, "drained %.1f s after the load stopped", s.drainSeconds)

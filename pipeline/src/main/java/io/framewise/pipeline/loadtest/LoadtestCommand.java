@@ -76,7 +76,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             description = "Frames pre-encoded from the start of each source and looped (default: ${DEFAULT-VALUE}).")
     int clipFrames;
 
-    @Option(names = "--probe-frames", defaultValue = "1200", paramLabel = "N",
+    @Option(names = "--probe-frames", defaultValue = "1500", paramLabel = "N",
             description = "Backlog the capacity probe sends for --load (default: ${DEFAULT-VALUE}).")
     int probeFrames;
 
@@ -204,7 +204,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             throw new IllegalStateException("the capacity probe did not drain: " + tally.out(true) + " of " + in
                     + " frames came out");
         }
-        double rate = tally.read(true, OutputTally.Phase::jobRate);
+        double rate = tally.read(true, OutputTally.Phase::steadyRate);
         long dead = tally.read(true, p -> p.deadLetters + p.duplicates);
         if (dead > 0) {
             throw new IllegalStateException("the capacity probe had " + dead + " dead letters or duplicates");
@@ -218,6 +218,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                          PrintWriter err) throws Exception {
         status(err, String.format(Locale.ROOT, "load: %d cameras x %s for %.0f s", cameras,
                 segments ? "the source rate" : String.format(Locale.ROOT, "%.1f frames/s", perCamera), loadSecs));
+        gauges.rebase();
         Ticker ticker = new Ticker(System.nanoTime());
         tally.takeInterval();
         for (int i = 0; i < cameras; i++) {

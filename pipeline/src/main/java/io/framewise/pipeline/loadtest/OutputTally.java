@@ -6,6 +6,7 @@ import io.framewise.operators.frames.FrameHeaders;
 import io.framewise.operators.records.DeadLetterSerialization;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -43,8 +44,6 @@ final class OutputTally implements AutoCloseable {
         final Histogram visibleMs = new Histogram(MAX_TRACKED_MS, 3);
         /** Events by the whole second (epoch) the job made them. */
         final TreeMap<Long, Integer> createdPerSecond = new TreeMap<>();
-        long firstCreatedMs = Long.MAX_VALUE;
-        long lastCreatedMs = Long.MIN_VALUE;
 
         /** Events the job made between the two wall-clock instants, per second. */
         double createdRate(long fromMs, long toMs) {
@@ -56,10 +55,23 @@ final class OutputTally implements AutoCloseable {
             return n / ((toMs - fromMs) / 1000.0);
         }
 
-        /** Events per second from the first to the last the job made (over a backlog: its capacity). */
-        double jobRate() {
-            long span = lastCreatedMs - firstCreatedMs;
-            return events < 2 || span <= 0 ? 0 : (events - 1) / (span / 1000.0);
+        /** Creation times, kept for the probe only (its backlog is small). */
+        long[] created = new long[0];
+        int createdCount;
+
+        /**
+         * Events per second the job made over a backlog, from its last two thirds: the first third
+         * still carries the JIT compiling the decoder, which is start-up, not capacity.
+         */
+        double steadyRate() {
+            if (createdCount < 6) {
+                return 0;
+            }
+            long[] t = Arrays.copyOf(created, createdCount);
+            Arrays.sort(t);
+            int from = t.length / 3;
+            long span = t[t.length - 1] - t[from];
+            return span <= 0 ? 0 : (t.length - 1 - from) / (span / 1000.0);
         }
     }
 
@@ -134,10 +146,13 @@ final class OutputTally implements AutoCloseable {
         ph.events++;
         long capture = e.path("captureTsMs").asLong();
         long created = capture + Math.round(e.path("latency").path("endToEndMs").asDouble());
-        ph.firstCreatedMs = Math.min(ph.firstCreatedMs, created);
-        ph.lastCreatedMs = Math.max(ph.lastCreatedMs, created);
         ph.createdPerSecond.merge(Math.floorDiv(created, 1000), 1, Integer::sum);
-        if (ph == load) {
+        if (ph == probe) {
+            if (probe.createdCount == probe.created.length) {
+                probe.created = Arrays.copyOf(probe.created, Math.max(1024, 2 * probe.createdCount));
+            }
+            probe.created[probe.createdCount++] = created;
+        } else {
             long ms = Math.max(0, Math.min(MAX_TRACKED_MS, visibleAt - capture));
             load.visibleMs.recordValue(ms);
             interval.recordValue(ms);
