@@ -22,6 +22,7 @@ final class HtmlPages {
             .summary{color:#555;margin:4px 0 12px}.warn{color:#b00}
             .charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
             table{border-collapse:collapse}td,th{padding:2px 8px;text-align:left;border-bottom:1px solid #eee}
+.legend td:nth-child(2){max-width:360px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
             .chip{display:inline-block;width:12px;height:12px;border-radius:2px}
             ol.timeline{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:8px}
             .frame{border:2px solid #ddd;border-radius:4px;padding:3px;font-size:12px;background:#fff}

@@ -1,0 +1,311 @@
+package io.framewise.pipeline.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.framewise.operators.records.LabeledEvent;
+import io.framewise.operators.records.LabeledEventJson;
+import io.framewise.pipeline.cli.FramewiseCli;
+import io.framewise.pipeline.kafka.EmbeddedKafka;
+import io.framewise.pipeline.produce.SourceProducer;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code framewise report} end to end and in a real browser: the shared photos (one camera, still
+ * images) and two segments of a real video (another camera) go through the real job; the first two
+ * photo records are then deleted from the frames topic as retention would. The report must show a
+ * thumbnail of the right picture for every sampled event that still has its frame, a placeholder
+ * for the two that do not, and headless Chromium must load every image without a script error.
+ */
+@Timeout(150)
+class ReportBrowserITCase {
+
+    @RegisterExtension
+    static final EmbeddedKafka KAFKA = new EmbeddedKafka();
+
+    static final String PHOTOS = "photos";
+    static final String ROAD = "road";
+    static final int MAX_THUMBNAILS = 12;
+    static final int DELETED = 2;
+
+    @TempDir
+    static Path dir;
+    static Path out;
+    static Path images;
+    static String stdout;
+    static List<LabeledEvent> photoEvents = new ArrayList<>();
+    static List<LabeledEvent> roadEvents = new ArrayList<>();
+
+    @BeforeAll
+    static void labelAndReport() throws Exception {
+        images = shared().resolve("images");
+        String frames = EmbeddedKafka.uniqueTopic("frames");
+        String labels = EmbeddedKafka.uniqueTopic("labels");
+        String dlq = EmbeddedKafka.uniqueTopic("dlq");
+        KAFKA.createTopic(frames, 1);
+        KAFKA.createTopic(labels, 1);
+        KAFKA.createTopic(dlq, 1);
+        // photos first, so they own offsets 0..5 of the single partition
+        produce(frames, images.toString(), PHOTOS, "jpeg", "--fps", "2");
+        produce(frames, shared().resolve("videos/car-detection.mp4").toString(), ROAD, "segment", "--limit", "2");
+
+        run("job", "--bootstrap", KAFKA.bootstrapServers(), "--input-topic", frames, "--output-topic", labels,
+                "--dlq-topic", dlq, "--starting-offsets", "earliest", "--stop-at-latest", "--checkpoint-interval-ms",
+                "500", "--restart-attempts", "0", "--transactional-id-prefix", "tx-" + frames, "--web-port", "0");
+        for (ConsumerRecord<String, byte[]> r : KAFKA.consume(labels, Integer.MAX_VALUE, Duration.ZERO,
+                Duration.ofSeconds(4))) {
+            LabeledEvent e = LabeledEventJson.fromJson(r.value());
+            (e.camera().equals(PHOTOS) ? photoEvents : roadEvents).add(e);
+        }
+        assertEquals(imageFiles().size(), photoEvents.size(), "photo events");
+        assertTrue(roadEvents.size() > MAX_THUMBNAILS, "road events: " + roadEvents.size());
+
+        // retention took the oldest records
+        Properties ap = new Properties();
+        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        try (Admin admin = Admin.create(ap)) {
+            admin.deleteRecords(Map.of(new TopicPartition(frames, 0), RecordsToDelete.beforeOffset(DELETED)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+
+        out = dir.resolve("report");
+        stdout = run("report", "--bootstrap", KAFKA.bootstrapServers(), "--topic", labels, "--max-thumbnails",
+                Integer.toString(MAX_THUMBNAILS), "--out", out.toString());
+    }
+
+    @Test
+    void theReportSaysWhatItShowsAndWhatIsMissing() {
+        assertTrue(stdout.contains(PHOTOS + ": " + photoEvents.size() + " events"), stdout);
+        assertTrue(stdout.contains((imageFiles().size() - DELETED) + " thumbnails, " + DELETED + " missing"), stdout);
+        assertTrue(stdout.contains("report: 2 cameras, " + (photoEvents.size() + roadEvents.size()) + " events, "
+                + (imageFiles().size() - DELETED + MAX_THUMBNAILS) + " thumbnails, " + DELETED + " missing frames"), stdout);
+        assertTrue(Files.isRegularFile(out.resolve("camera-" + PHOTOS + "-contact.png")));
+        assertTrue(Files.isRegularFile(out.resolve("camera-" + ROAD + "-contact.png")));
+    }
+
+    @Test
+    void eachPhotoThumbnailShowsThePhotoItsEventLabels() throws IOException {
+        List<Path> files = imageFiles(); // the producer sends a folder in name order: sequence i is file i
+        for (LabeledEvent e : photoEvents) {
+            Path thumb = out.resolve("thumbs/" + PHOTOS + "/" + e.sequence() + "-0.jpg");
+            if (e.sequence() < DELETED) {
+                assertFalse(Files.exists(thumb), "no thumbnail for a deleted frame: " + thumb);
+                continue;
+            }
+            BufferedImage t = ImageIO.read(thumb.toFile());
+            assertEquals(160, t.getWidth());
+            int best = -1;
+            double bestDiff = Double.MAX_VALUE;
+            for (int i = 0; i < files.size(); i++) {
+                double d = meanAbsDiff(t, ImageIO.read(files.get(i).toFile()));
+                if (d < bestDiff) {
+                    bestDiff = d;
+                    best = i;
+                }
+            }
+            assertEquals(e.sequence(), best, "thumbnail " + thumb + " looks most like " + files.get(best));
+            assertTrue(bestDiff < 20, "mean abs difference " + bestDiff);
+        }
+    }
+
+    @Test
+    void chromiumLoadsEveryThumbnailWithoutScriptErrors() throws Exception {
+        String chromium = chromium();
+        Browser photos = dumpDom(chromium, out.resolve("camera-" + PHOTOS + ".html"));
+        int photoThumbs = imageFiles().size() - DELETED;
+        // + 1: the contact sheet under the timeline
+        assertEquals(photoThumbs + 1, attr(photos.dom, "data-images-total"), "img elements (photos)");
+        assertEquals(photoThumbs + 1, attr(photos.dom, "data-images-loaded"), "images the browser decoded (photos)");
+        assertEquals(DELETED, count(photos.dom, "class=\"placeholder\""), "placeholders");
+        for (LabeledEvent e : photoEvents) {
+            Matcher m = Pattern.compile("data-event-id=\"" + Pattern.quote(e.eventId()) + "\" data-label=\"([^\"]*)\"")
+                    .matcher(photos.dom);
+            assertTrue(m.find(), "event " + e.eventId() + " in the timeline");
+            assertEquals(FrameSample.label(e), unescape(m.group(1)), "label of " + e.eventId());
+        }
+
+        Browser road = dumpDom(chromium, out.resolve("camera-" + ROAD + ".html"));
+        assertEquals(MAX_THUMBNAILS + 1, attr(road.dom, "data-images-loaded"), "images the browser decoded (road)");
+        assertEquals(MAX_THUMBNAILS + 1, attr(road.dom, "data-images-total"));
+        List<Integer> changes = FrameSample.changes(roadEvents);
+        int marked = count(road.dom, "class=\"frame change");
+        if (changes.size() <= MAX_THUMBNAILS) {
+            assertEquals(changes.size() - 1, marked, "every label change has its thumbnail");
+            for (int p : changes) {
+                assertTrue(road.dom.contains("data-event-id=\"" + roadEvents.get(p).eventId() + "\""), "change at " + p);
+            }
+        }
+        assertTrue(road.dom.contains("<svg class=\"chart\""), "chart");
+
+        Browser index = dumpDom(chromium, out.resolve("index.html"));
+        assertEquals(2, attr(index.dom, "data-images-loaded"), "contact sheets on the index");
+        assertTrue(index.dom.contains("href=\"camera-" + ROAD + ".html\""));
+
+        Path shot = Path.of("target", "report-screenshot.png").toAbsolutePath();
+        Files.deleteIfExists(shot);
+        browser(chromium, List.of("--screenshot=" + shot, "--window-size=1280,1400"),
+                out.resolve("camera-" + PHOTOS + ".html"));
+        BufferedImage png = ImageIO.read(shot.toFile());
+        assertEquals(1280, png.getWidth(), "screenshot " + shot);
+        // the video camera's page too: segments, a longer chart
+        Path roadShot = Path.of("target", "report-screenshot-road.png").toAbsolutePath();
+        browser(chromium, List.of("--screenshot=" + roadShot, "--window-size=1280,1400"),
+                out.resolve("camera-" + ROAD + ".html"));
+        assertEquals(1280, ImageIO.read(roadShot.toFile()).getWidth(), "screenshot " + roadShot);
+    }
+
+    record Browser(String dom, String log) {
+    }
+
+    private static Browser dumpDom(String chromium, Path page) throws Exception {
+        Browser b = browser(chromium, List.of("--dump-dom"), page);
+        assertTrue(b.dom.contains("data-report-ready=\"true\""), () -> "page script did not finish on " + page
+                + "\n" + b.log);
+        return b;
+    }
+
+    /** Runs headless Chromium on a page; fails on any uncaught script error in its console log. */
+    private static Browser browser(String chromium, List<String> action, Path page) throws Exception {
+        Path profile = Files.createTempDirectory(dir, "chromium-profile");
+        List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0",
+                "--virtual-time-budget=5000"));
+        cmd.addAll(action);
+        cmd.add(page.toUri().toString());
+        Path dom = dir.resolve("dom-" + System.nanoTime() + ".html");
+        Path log = dir.resolve("chromium-" + System.nanoTime() + ".log");
+        Process p = new ProcessBuilder(cmd).redirectOutput(dom.toFile()).redirectError(log.toFile()).start();
+        if (!p.waitFor(45, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("chromium did not finish within 45 s on " + page);
+        }
+        String err = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), () -> "chromium exit code on " + page + "\n" + err);
+        for (String line : err.lines().toList()) {
+            assertFalse(line.contains("Uncaught") || line.contains("CONSOLE") && line.contains("Error"),
+                    "script error on " + page + ": " + line);
+        }
+        return new Browser(Files.readString(dom, StandardCharsets.UTF_8), err);
+    }
+
+    /** Chromium on PATH; CI installs it (.ci/run), so its absence is a failure, not a skip. */
+    private static String chromium() {
+        for (String dirName : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            for (String name : List.of("chromium", "chromium-browser")) {
+                Path c = Path.of(dirName, name);
+                if (Files.isExecutable(c)) {
+                    return c.toString();
+                }
+            }
+        }
+        fail("chromium not found on PATH: install it (Debian: apt-get install -y chromium; .ci/run does)");
+        return null;
+    }
+
+    private static int attr(String dom, String name) {
+        Matcher m = Pattern.compile(name + "=\"(\\d+)\"").matcher(dom);
+        assertTrue(m.find(), () -> name + " not in the DOM");
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** The entities a DOM serializer writes in attribute values. */
+    private static String unescape(String attr) {
+        return attr.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
+                .replace("&nbsp;", "\u00a0").replace("&amp;", "&");
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Mean absolute RGB difference after scaling {@code b} to {@code a}'s size (0..255). */
+    private static double meanAbsDiff(BufferedImage a, BufferedImage b) {
+        BufferedImage s = new BufferedImage(a.getWidth(), a.getHeight(), BufferedImage.TYPE_INT_RGB);
+        s.getGraphics().drawImage(b.getScaledInstance(a.getWidth(), a.getHeight(), java.awt.Image.SCALE_AREA_AVERAGING),
+                0, 0, null);
+        long sum = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                int p = a.getRGB(x, y);
+                int q = s.getRGB(x, y);
+                for (int sh = 0; sh <= 16; sh += 8) {
+                    sum += Math.abs((p >> sh & 0xff) - (q >> sh & 0xff));
+                }
+            }
+        }
+        return sum / (3.0 * a.getWidth() * a.getHeight());
+    }
+
+    private static List<Path> imageFiles() {
+        try (Stream<Path> s = Files.list(images)) {
+            return s.filter(p -> p.toString().matches(".*\\.(bmp|jpg)$")).sorted().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void produce(String topic, String source, String camera, String format, String... extra)
+            throws Exception {
+        new SourceProducer(SourceProducer.args(source, KAFKA.bootstrapServers(), topic, camera, format, 4 << 20,
+                Map.of(), extra)).run();
+    }
+
+    private static String run(String... args) {
+        CommandLine cl = FramewiseCli.commandLine();
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        cl.setOut(new PrintWriter(o));
+        cl.setErr(new PrintWriter(e));
+        assertEquals(0, cl.execute(args), () -> args[0] + " failed: " + e + "\n" + o);
+        return o.toString();
+    }
+
+    static Path shared() {
+        String env = System.getenv("FRAMEWISE_DATA");
+        if (env != null && !env.isBlank() && Files.isDirectory(Path.of(env))) {
+            return Path.of(env).toAbsolutePath();
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path c = p.resolveSibling("shared");
+            if (Files.isDirectory(c.resolve("images"))) {
+                return c;
+            }
+        }
+        throw new IllegalStateException("shared data not found: set FRAMEWISE_DATA or put ../shared beside the repo");
+    }
+}
