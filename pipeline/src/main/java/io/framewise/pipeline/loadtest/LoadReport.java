@@ -19,7 +19,7 @@ final class LoadReport {
     /** One report interval; rates over the interval, counts cumulative (load cameras only). */
     record Row(double seconds, String phase, long framesIn, long framesOut, long lag, double offeredFps,
                double outFps, long p50Ms, long p99Ms, long heapUsed, long heapAfterGc, long gcCount,
-               long gcMillis) {
+               long gcMillis, Map<String, Long> lagByCamera) {
     }
 
     /** The end-of-run figures; {@code -1} where a figure does not apply. */
@@ -68,9 +68,10 @@ final class LoadReport {
         rows.add(r);
         err.println(String.format(Locale.ROOT,
                 "loadtest: %6.0f s %-8s in %8d  out %8d  lag %7d  offered %6.1f/s  out %6.1f/s  p50 %6d ms"
-                        + "  p99 %6d ms  heap %5d MB (after GC %5d MB)  GC %d (%d ms)",
+                        + "  p99 %6d ms  heap %5d MB (after GC %5d MB)  GC %d (%d ms)  lag by camera %s",
                 r.seconds(), r.phase(), r.framesIn(), r.framesOut(), r.lag(), r.offeredFps(), r.outFps(),
-                r.p50Ms(), r.p99Ms(), mb(r.heapUsed()), mb(r.heapAfterGc()), r.gcCount(), r.gcMillis()));
+                r.p50Ms(), r.p99Ms(), mb(r.heapUsed()), mb(r.heapAfterGc()), r.gcCount(), r.gcMillis(),
+                r.lagByCamera().values()));
         err.flush();
     }
 
@@ -83,7 +84,7 @@ final class LoadReport {
         out.println("load test summary");
         out.printf(Locale.ROOT, "  command        %s%n", s.command);
         out.printf(Locale.ROOT, "  kafka          %s%n", s.bootstrap);
-        out.printf(Locale.ROOT, "  heap           -Xmx %s, max %d MB%n", s.xmx, mb(s.heapMax));
+        out.printf(Locale.ROOT, "  heap           %s, max %d MB%n", s.xmx, mb(s.heapMax));
         out.printf(Locale.ROOT, "  cameras        %d x %.1f frames/s (%s)%n", s.cameras, s.fpsPerCamera, s.format);
         if (s.capacityFps >= 0) {
             out.printf(Locale.ROOT, "  capacity       %.1f frames/s (probe over a backlog); load %.2fx%n",
@@ -103,15 +104,18 @@ final class LoadReport {
                 s.framesIn, s.eventsOut, s.deadLetters, s.lost() == 0 ? "" : " + LOST " + s.lost(), s.duplicates,
                 s.deadByReason.isEmpty() ? "" : " " + s.deadByReason);
         out.println();
-        out.println("  | t (s) | phase | frames in | out | lag | offered/s | out/s | p99 ms | heap MB (after GC) | GC |");
-        out.println("  |---|---|---|---|---|---|---|---|---|---|");
+        out.println("  | t (s) | phase | frames in | out | lag | lag by camera | offered/s | out/s | p99 ms"
+                + " | heap MB (after GC) | GC |");
+        out.println("  |---|---|---|---|---|---|---|---|---|---|---|");
         double next = 0;
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             boolean last = i == rows.size() - 1;
             if (r.seconds() + 1e-6 >= next || last || !r.phase().equals(rows.get(Math.max(0, i - 1)).phase())) {
-                out.printf(Locale.ROOT, "  | %.0f | %s | %d | %d | %d | %.1f | %.1f | %d | %d (%d) | %d / %d ms |%n",
-                        r.seconds(), r.phase(), r.framesIn(), r.framesOut(), r.lag(), r.offeredFps(), r.outFps(),
+                out.printf(Locale.ROOT, "  | %.0f | %s | %d | %d | %d | %s | %.1f | %.1f | %d | %d (%d) | %d / %d ms |%n",
+                        r.seconds(), r.phase(), r.framesIn(), r.framesOut(), r.lag(),
+                        r.lagByCamera().values().stream().map(String::valueOf).reduce((a, b) -> a + " " + b)
+                                .orElse(""), r.offeredFps(), r.outFps(),
                         r.p99Ms(), mb(r.heapUsed()), mb(r.heapAfterGc()), r.gcCount(), r.gcMillis());
                 next = r.seconds() + tableSeconds;
             }
@@ -159,7 +163,8 @@ final class LoadReport {
                     .put("frames_out", r.framesOut()).put("lag", r.lag()).put("offered_fps", round(r.offeredFps()))
                     .put("out_fps", round(r.outFps())).put("p50_ms", r.p50Ms()).put("p99_ms", r.p99Ms())
                     .put("heap_used_bytes", r.heapUsed()).put("heap_after_gc_bytes", r.heapAfterGc())
-                    .put("gc_count", r.gcCount()).put("gc_ms", r.gcMillis());
+                    .put("gc_count", r.gcCount()).put("gc_ms", r.gcMillis())
+                    .set("lag_by_camera", m.valueToTree(r.lagByCamera()));
         }
         out.println(m.writeValueAsString(root));
         out.flush();

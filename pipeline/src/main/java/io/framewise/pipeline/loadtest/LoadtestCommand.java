@@ -131,7 +131,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         sum.heapMax = gauges.read().heapMax();
         sum.cameras = cameras;
         sum.format = format;
-        status(err, "heap: -Xmx " + sum.xmx + ", max " + LoadReport.mb(sum.heapMax) + " MB");
+        status(err, "heap: " + sum.xmx + ", max " + LoadReport.mb(sum.heapMax) + " MB");
         try (PreEncodedClips clips = segments ? null : PreEncodedClips.encode(src, clipFrames, 90);
              EmbeddedBroker broker = external ? null : new EmbeddedBroker().start()) {
             if (clips != null) {
@@ -199,7 +199,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             cams.start(OutputTally.PROBE_PREFIX + (i + 1), folder.toString(), "--loop", "--limit", Long.toString(each));
         }
         long in = cams.awaitAll();
-        Drain d = drain(in, true, tally, flink, job, null, err);
+        Drain d = drain(in, true, tally, flink, job, null, cams, err);
         if (!d.drained) {
             throw new IllegalStateException("the capacity probe did not drain: " + tally.out(true) + " of " + in
                     + " frames came out");
@@ -235,7 +235,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         while (System.nanoTime() < endNanos) {
             check(tally, flink, job);
             cams.check();
-            ticker.maybeRow("load", cams.framesSent(), tally, err);
+            ticker.maybeRow("load", cams, tally, err);
             Thread.sleep(100);
         }
         cams.stopAll();
@@ -246,10 +246,10 @@ public final class LoadtestCommand implements Callable<Integer> {
         sum.framesIn = in;
         sum.sustainedFps = tally.read(false, p -> p.createdRate(loadStartMs, loadEndMs));
         status(err, "load stopped: " + in + " frames sent; draining");
-        Drain d = drain(in, false, tally, flink, job, ticker, err);
+        Drain d = drain(in, false, tally, flink, job, ticker, cams, err);
         sum.drained = d.drained;
         sum.drainSeconds = d.seconds;
-        ticker.row("end", in, tally, err);
+        ticker.row("end", cams, tally, err);
         sum.lagMax = report.rows().stream().mapToLong(LoadReport.Row::lag).max().orElse(0);
     }
 
@@ -258,7 +258,7 @@ public final class LoadtestCommand implements Callable<Integer> {
 
     /** Waits until {@code in} frames came out, or nothing came out for --drain-quiet-seconds. */
     private Drain drain(long in, boolean probePhase, OutputTally tally, LocalFlink flink, JobID job, Ticker ticker,
-                        PrintWriter err) throws Exception {
+                        Cameras cams, PrintWriter err) throws Exception {
         long t0 = System.nanoTime();
         long lastOut = -1;
         long lastProgress = t0;
@@ -277,7 +277,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                 return new Drain(false, (now - t0) / 1e9);
             }
             if (ticker != null) {
-                ticker.maybeRow("drain", in, tally, err);
+                ticker.maybeRow("drain", cams, tally, err);
             }
             Thread.sleep(100);
         }
@@ -322,15 +322,21 @@ public final class LoadtestCommand implements Callable<Integer> {
             this.lastNanos = start;
         }
 
-        void maybeRow(String phase, long in, OutputTally tally, PrintWriter err) {
+        void maybeRow(String phase, Cameras cams, OutputTally tally, PrintWriter err) {
             gauges.read(); // keeps the heap peak fine-grained between rows
             if (System.nanoTime() - lastNanos >= reportSeconds * 1e9) {
-                row(phase, in, tally, err);
+                row(phase, cams, tally, err);
             }
         }
 
-        void row(String phase, long in, OutputTally tally, PrintWriter err) {
+        void row(String phase, Cameras cams, OutputTally tally, PrintWriter err) {
             long now = System.nanoTime();
+            Map<String, Long> lagByCamera = new LinkedHashMap<>();
+            long in = 0;
+            for (Map.Entry<String, Long> c : cams.framesByCamera().entrySet()) {
+                in += c.getValue();
+                lagByCamera.put(c.getKey(), c.getValue() - tally.out(c.getKey()));
+            }
             long o = tally.out(false);
             Histogram h = tally.takeInterval();
             double dt = Math.max(1e-9, (now - lastNanos) / 1e9);
@@ -338,7 +344,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             report.add(new LoadReport.Row((now - start) / 1e9, phase, in, o, in - o, (in - lastIn) / dt,
                     (o - lastOut) / dt, h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(50),
                     h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(99), g.heapUsed(), g.afterGc(),
-                    g.gcCount(), g.gcMillis()), err);
+                    g.gcCount(), g.gcMillis(), lagByCamera), err);
             lastNanos = now;
             lastIn = in;
             lastOut = o;
@@ -355,6 +361,9 @@ public final class LoadtestCommand implements Callable<Integer> {
         private final ExecutorService pool = Executors.newCachedThreadPool();
         private final List<SourceProducer> producers = new ArrayList<>();
         private final List<Future<SourceProducer.Result>> results = new ArrayList<>();
+        private final List<String> names = new ArrayList<>();
+        /** Exact frame counts once a batch of cameras finished (what {@link #awaitAll()} returned). */
+        private final Map<String, Long> finished = new LinkedHashMap<>();
 
         Cameras(String bootstrap, String topic, String format, int maxRecord, Map<String, String> kafka) {
             this.bootstrap = bootstrap;
@@ -368,11 +377,20 @@ public final class LoadtestCommand implements Callable<Integer> {
             SourceProducer p = new SourceProducer(SourceProducer.args(source, bootstrap, topic, camera, format,
                     maxRecord, kafka, extra));
             producers.add(p);
+            names.add(camera);
             results.add(pool.submit(p::run));
         }
 
-        long framesSent() {
-            return producers.stream().mapToLong(SourceProducer::framesSent).sum();
+        /** Frames each camera sent so far (of the cameras started last; exact once they finished). */
+        Map<String, Long> framesByCamera() {
+            if (producers.isEmpty()) {
+                return finished;
+            }
+            Map<String, Long> m = new LinkedHashMap<>();
+            for (int i = 0; i < producers.size(); i++) {
+                m.put(names.get(i), producers.get(i).framesSent());
+            }
+            return m;
         }
 
         /** Throws if a camera failed (e.g. a record was not delivered). */
@@ -391,11 +409,15 @@ public final class LoadtestCommand implements Callable<Integer> {
         /** Waits for every camera to finish (all its records delivered); the frames they sent; resets. */
         long awaitAll() throws Exception {
             long frames = 0;
+            finished.clear();
             for (Future<SourceProducer.Result> f : results) {
-                frames += f.get().frames();
+                SourceProducer.Result r = f.get();
+                frames += r.frames();
+                finished.put(r.camera(), r.frames());
             }
             producers.clear();
             results.clear();
+            names.clear();
             return frames;
         }
 

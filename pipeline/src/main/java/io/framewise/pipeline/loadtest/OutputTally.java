@@ -87,6 +87,8 @@ final class OutputTally implements AutoCloseable {
     private final Phase load = new Phase();
     private final Map<String, BitSet> eventsSeen = new HashMap<>();
     private final Map<String, BitSet> deadSeen = new HashMap<>();
+    /** Events plus dead letters per camera, for the lag of each camera. */
+    private final Map<String, Long> outByCamera = new TreeMap<>();
     /** Visible latencies since the last {@link #takeInterval()}. */
     private Histogram interval = new Histogram(MAX_TRACKED_MS, 3);
 
@@ -144,6 +146,7 @@ final class OutputTally implements AutoCloseable {
             return;
         }
         ph.events++;
+        outByCamera.merge(camera, 1L, Long::sum);
         long capture = e.path("captureTsMs").asLong();
         long created = capture + Math.round(e.path("latency").path("endToEndMs").asDouble());
         ph.createdPerSecond.merge(Math.floorDiv(created, 1000), 1, Integer::sum);
@@ -170,6 +173,7 @@ final class OutputTally implements AutoCloseable {
                 return;
             }
             ph.deadLetters++;
+            outByCamera.merge(camera, 1L, Long::sum);
             ph.deadByReason.merge(reason == null ? "?" : reason, 1, Integer::sum);
         }
     }
@@ -207,6 +211,11 @@ final class OutputTally implements AutoCloseable {
     synchronized long out(boolean probePhase) {
         Phase ph = probePhase ? probe : load;
         return ph.events + ph.deadLetters;
+    }
+
+    /** Frames accounted for of one camera. */
+    synchronized long out(String camera) {
+        return outByCamera.getOrDefault(camera, 0L);
     }
 
     /** Runs {@code reader} on a phase under the tally's lock (the phase keeps changing while read). */
