@@ -107,6 +107,7 @@ public final class JobConfig {
         require(JobOptions.MAX_HEIGHT, v -> v >= 1, "must be at least 1");
         require(JobOptions.MAX_PIXELS, v -> v >= 1, "must be at least 1");
         require(JobOptions.MAX_FRAMES_PER_SEGMENT, v -> v >= 1, "must be at least 1");
+        require(JobOptions.METRICS_MAX_CAMERAS, v -> v >= 0 && v <= 10_000, "must be 0..10000");
         if (get(JobOptions.DELIVERY_GUARANTEE) == JobOptions.Guarantee.EXACTLY_ONCE
                 && get(JobOptions.TRANSACTION_TIMEOUT_MS) <= get(JobOptions.CHECKPOINT_INTERVAL_MS)) {
             throw new IllegalArgumentException(JobOptions.describe(JobOptions.TRANSACTION_TIMEOUT_MS)

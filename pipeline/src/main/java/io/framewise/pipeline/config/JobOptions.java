@@ -179,6 +179,11 @@ public final class JobOptions {
             .longType().defaultValue(2000L)
             .withDescription("Wait before each restart.");
 
+    public static final ConfigOption<Integer> METRICS_MAX_CAMERAS = ConfigOptions.key(PREFIX + "metrics-max-cameras")
+            .intType().defaultValue(16)
+            .withDescription("Cameras with their own metric series (frames/s, last-seen age) per decode subtask;"
+                    + " further cameras share one series labeled camera=\"other\" (bounds the metric count).");
+
     public static final ConfigOption<String> JOB_NAME = ConfigOptions.key(PREFIX + "job-name")
             .stringType().defaultValue("framewise")
             .withDescription("Name of the Flink job.");
@@ -190,7 +195,7 @@ public final class JobOptions {
             INFERENCE_INTERVAL, MAX_FPS,
             PARALLELISM, MAX_PARALLELISM, FROM_SAVEPOINT, ALLOW_NON_RESTORED_STATE,
             CHECKPOINT_INTERVAL_MS, DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT_MS,
-            TRANSACTIONAL_ID_PREFIX, RESTART_ATTEMPTS, RESTART_DELAY_MS, JOB_NAME,
+            TRANSACTIONAL_ID_PREFIX, RESTART_ATTEMPTS, RESTART_DELAY_MS, JOB_NAME, METRICS_MAX_CAMERAS,
             MAX_RECORD_BYTES, MAX_WIDTH, MAX_HEIGHT, MAX_PIXELS, MAX_FRAMES_PER_SEGMENT);
 
     private JobOptions() {

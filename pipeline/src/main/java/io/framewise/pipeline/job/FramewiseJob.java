@@ -119,7 +119,8 @@ public final class FramewiseJob {
         SingleOutputStreamOperator<ModelFrame> frames = routed
                 .keyBy(FrameRecord::camera)
                 .process(new DecodeFunction(DecodeSettings.of(in.width(), in.height(), cfg.decodeLimits(),
-                        cfg.get(JobOptions.INFERENCE_INTERVAL), cfg.get(JobOptions.MAX_FPS))))
+                        cfg.get(JobOptions.INFERENCE_INTERVAL), cfg.get(JobOptions.MAX_FPS)),
+                        cfg.get(JobOptions.METRICS_MAX_CAMERAS)))
                 .name("decode")
                 .uid(UID_DECODE);
         SingleOutputStreamOperator<LabeledEvent> events = frames

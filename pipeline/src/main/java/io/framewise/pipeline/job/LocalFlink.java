@@ -1,14 +1,18 @@
 package io.framewise.pipeline.job;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
@@ -25,9 +29,11 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 public final class LocalFlink implements AutoCloseable {
 
     private final MiniCluster cluster;
+    private final URI metricsUrl;
 
-    private LocalFlink(MiniCluster cluster) {
+    private LocalFlink(MiniCluster cluster, URI metricsUrl) {
         this.cluster = cluster;
+        this.metricsUrl = metricsUrl;
     }
 
     /**
@@ -35,7 +41,27 @@ public final class LocalFlink implements AutoCloseable {
      * @param webPorts REST/web UI port or range, e.g. "8081-8099"; "0" picks a free one
      */
     public static LocalFlink start(int slots, String webPorts) throws Exception {
+        return start(slots, webPorts, -1);
+    }
+
+    /**
+     * @param metricsPort port of the Prometheus reporter's {@code /metrics} endpoint on this host; 0 picks
+     *                    a free one, negative starts no reporter
+     */
+    public static LocalFlink start(int slots, String webPorts, int metricsPort) throws Exception {
         Configuration conf = new Configuration();
+        URI metrics = null;
+        if (metricsPort >= 0) {
+            int port = metricsPort == 0 ? freePort() : metricsPort;
+            conf.set(ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),
+                    PrometheusReporterFactory.class.getName());
+            conf.set(ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(),
+                    Integer.toString(port));
+            // Camera ids as they are (label values may hold any text); filtered, "cam-1" would read "cam_1".
+            conf.set(ConfigOptions.key("metrics.reporter.prom.filterLabelValueCharacters").booleanType().noDefaultValue(),
+                    false);
+            metrics = URI.create("http://localhost:" + port + "/metrics");
+        }
         conf.set(RestOptions.BIND_PORT, webPorts);
         conf.set(RestOptions.ADDRESS, "localhost");
         conf.set(RestOptions.BIND_ADDRESS, "localhost");
@@ -46,7 +72,19 @@ public final class LocalFlink implements AutoCloseable {
                 .setNumSlotsPerTaskManager(slots)
                 .build());
         mc.start();
-        return new LocalFlink(mc);
+        return new LocalFlink(mc, metrics);
+    }
+
+    private static int freePort() throws IOException {
+        // The reporter binds the port itself a moment later: a small window in which another process could take it.
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The Prometheus reporter's endpoint, e.g. http://localhost:9249/metrics; null when started without it. */
+    public URI metricsUrl() {
+        return metricsUrl;
     }
 
     /** The web UI (and REST API), e.g. http://localhost:8081. */

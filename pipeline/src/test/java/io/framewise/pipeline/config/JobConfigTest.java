@@ -44,6 +44,7 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.RESTART_ATTEMPTS, "0");
         SAMPLES.put(JobOptions.RESTART_DELAY_MS, "10");
         SAMPLES.put(JobOptions.JOB_NAME, "labels-job");
+        SAMPLES.put(JobOptions.METRICS_MAX_CAMERAS, "4");
         SAMPLES.put(JobOptions.MAX_RECORD_BYTES, "2097152");
         SAMPLES.put(JobOptions.MAX_WIDTH, "1920");
         SAMPLES.put(JobOptions.MAX_HEIGHT, "1080");
