@@ -96,6 +96,8 @@ public final class JobConfig {
                 "must be at most " + JobOptions.describe(JobOptions.MAX_PARALLELISM) + " ("
                         + get(JobOptions.MAX_PARALLELISM) + ")");
         require(JobOptions.CHECKPOINT_INTERVAL_MS, v -> v >= 10, "must be at least 10");
+        require(JobOptions.CHECKPOINT_TIMEOUT_MS, v -> v >= 10, "must be at least 10");
+        require(JobOptions.TOLERABLE_CHECKPOINT_FAILURES, v -> v >= 0, "must be 0 or more");
         require(JobOptions.TRANSACTION_TIMEOUT_MS,
                 v -> v >= 1000 && v <= JobOptions.BROKER_MAX_TRANSACTION_TIMEOUT_MS,
                 "must be 1000.." + JobOptions.BROKER_MAX_TRANSACTION_TIMEOUT_MS
@@ -113,6 +115,14 @@ public final class JobConfig {
             throw new IllegalArgumentException(JobOptions.describe(JobOptions.TRANSACTION_TIMEOUT_MS)
                     + " must be longer than " + JobOptions.describe(JobOptions.CHECKPOINT_INTERVAL_MS)
                     + ": a transaction stays open from one checkpoint to the next");
+        }
+        if (get(JobOptions.DELIVERY_GUARANTEE) == JobOptions.Guarantee.EXACTLY_ONCE
+                && get(JobOptions.TRANSACTION_TIMEOUT_MS)
+                <= get(JobOptions.CHECKPOINT_INTERVAL_MS) + get(JobOptions.CHECKPOINT_TIMEOUT_MS)) {
+            throw new IllegalArgumentException(JobOptions.describe(JobOptions.TRANSACTION_TIMEOUT_MS)
+                    + " must be longer than " + JobOptions.describe(JobOptions.CHECKPOINT_INTERVAL_MS) + " plus "
+                    + JobOptions.describe(JobOptions.CHECKPOINT_TIMEOUT_MS)
+                    + ": a transaction the broker aborts before its slow checkpoint completes loses its events");
         }
     }
 

@@ -128,6 +128,19 @@ public final class JobOptions {
             .withDescription("Checkpoint interval; with exactly-once, events become visible to read_committed"
                     + " consumers when a checkpoint completes.");
 
+    public static final ConfigOption<Long> CHECKPOINT_TIMEOUT_MS = ConfigOptions.key(PREFIX + "checkpoint-timeout-ms")
+            .longType().defaultValue(5 * 60_000L)
+            .withDescription("A checkpoint not complete after this long fails (see tolerable-checkpoint-failures)."
+                    + " With exactly-once, checkpoint-interval-ms plus this must stay below transaction-timeout-ms:"
+                    + " the broker aborts a transaction open for longer before its checkpoint can commit it.");
+
+    public static final ConfigOption<Integer> TOLERABLE_CHECKPOINT_FAILURES =
+            ConfigOptions.key(PREFIX + "tolerable-checkpoint-failures")
+            .intType().defaultValue(0)
+            .withDescription("Checkpoints that may fail in a row (timed out, a snapshot error) before the job restarts"
+                    + " from the last completed one; 0 restarts on the first. The events of a failed checkpoint"
+                    + " are committed with the next completed one.");
+
     public static final ConfigOption<Guarantee> DELIVERY_GUARANTEE = ConfigOptions.key(PREFIX + "delivery-guarantee")
             .enumType(Guarantee.class).defaultValue(Guarantee.EXACTLY_ONCE)
             .withDescription("exactly-once (Kafka transactions) | at-least-once.");
@@ -194,7 +207,8 @@ public final class JobOptions {
             MODEL, LABELS, TOP_K, BATCH_SIZE, BATCH_TIMEOUT_MS, INFERENCE_THREADS,
             INFERENCE_INTERVAL, MAX_FPS,
             PARALLELISM, MAX_PARALLELISM, FROM_SAVEPOINT, ALLOW_NON_RESTORED_STATE,
-            CHECKPOINT_INTERVAL_MS, DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT_MS,
+            CHECKPOINT_INTERVAL_MS, CHECKPOINT_TIMEOUT_MS, TOLERABLE_CHECKPOINT_FAILURES,
+            DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT_MS,
             TRANSACTIONAL_ID_PREFIX, RESTART_ATTEMPTS, RESTART_DELAY_MS, JOB_NAME, METRICS_MAX_CAMERAS,
             MAX_RECORD_BYTES, MAX_WIDTH, MAX_HEIGHT, MAX_PIXELS, MAX_FRAMES_PER_SEGMENT);
 

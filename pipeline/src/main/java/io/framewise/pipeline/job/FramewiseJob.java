@@ -82,6 +82,8 @@ public final class FramewiseJob {
         }
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        c.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMillis(cfg.get(JobOptions.CHECKPOINT_TIMEOUT_MS)));
+        c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, cfg.get(JobOptions.TOLERABLE_CHECKPOINT_FAILURES));
         // With checkpointing on, Flink's default restart strategy retries forever: a broken job would never stop.
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, cfg.get(JobOptions.RESTART_ATTEMPTS));

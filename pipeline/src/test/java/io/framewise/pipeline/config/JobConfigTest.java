@@ -38,6 +38,8 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.MAX_FPS, "7.5");
         SAMPLES.put(JobOptions.PARALLELISM, "2");
         SAMPLES.put(JobOptions.CHECKPOINT_INTERVAL_MS, "500");
+        SAMPLES.put(JobOptions.CHECKPOINT_TIMEOUT_MS, "30000");
+        SAMPLES.put(JobOptions.TOLERABLE_CHECKPOINT_FAILURES, "2");
         SAMPLES.put(JobOptions.DELIVERY_GUARANTEE, "at-least-once");
         SAMPLES.put(JobOptions.TRANSACTION_TIMEOUT_MS, "900000");
         SAMPLES.put(JobOptions.TRANSACTIONAL_ID_PREFIX, "fw-test");
