@@ -37,6 +37,9 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.INFERENCE_INTERVAL, "3");
         SAMPLES.put(JobOptions.MAX_FPS, "7.5");
         SAMPLES.put(JobOptions.PARALLELISM, "2");
+        SAMPLES.put(JobOptions.MAX_PARALLELISM, "256");
+        SAMPLES.put(JobOptions.FROM_SAVEPOINT, "file:///tmp/savepoints/savepoint-1a2b3c-0123456789ab");
+        SAMPLES.put(JobOptions.ALLOW_NON_RESTORED_STATE, "true");
         SAMPLES.put(JobOptions.CHECKPOINT_INTERVAL_MS, "500");
         SAMPLES.put(JobOptions.CHECKPOINT_TIMEOUT_MS, "30000");
         SAMPLES.put(JobOptions.TOLERABLE_CHECKPOINT_FAILURES, "2");
