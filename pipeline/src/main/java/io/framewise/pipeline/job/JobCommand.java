@@ -141,7 +141,20 @@ public final class JobCommand implements Callable<Integer> {
             return 0;
         }
         String why = r.getSerializedThrowable().map(t -> t.getFullStringifiedStackTrace()).orElse("");
+        // The top exception is Flink's "recovery is suppressed"; the root cause is what the user can fix
+        // (e.g. Kafka's SaslAuthenticationException for a wrong password).
+        String root = r.getSerializedThrowable().map(t -> rootCause(t.deserializeError(JobCommand.class.getClassLoader())))
+                .orElse("");
         throw new IllegalStateException("job " + r.getJobId() + " ended " + r.getApplicationStatus()
-                + (why.isEmpty() ? "" : ": " + why.lines().findFirst().orElse("")));
+                + (why.isEmpty() ? "" : ": " + why.lines().findFirst().orElse(""))
+                + (root.isEmpty() ? "" : "; caused by " + root));
+    }
+
+    private static String rootCause(Throwable t) {
+        Throwable c = t;
+        for (int i = 0; i < 100 && c.getCause() != null && c.getCause() != c; i++) {
+            c = c.getCause();
+        }
+        return c == t ? "" : c.toString();
     }
 }
