@@ -13,6 +13,7 @@ import io.framewise.inference.exec.SharedModels;
 import io.framewise.inference.preprocess.ImageFiles;
 import io.framewise.inference.preprocess.ResizePlan;
 import io.framewise.inference.preprocess.RgbImage;
+import io.framewise.pipeline.job.FramewiseJob;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
 import io.framewise.pipeline.produce.SourceProducer;
 import java.nio.file.Files;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -121,6 +124,34 @@ class JobJarSubmissionITCase {
         }
         System.out.printf("JavaCPP cache after %d submissions: %.1f MB%n", SUBMISSIONS, bytes / 1e6);
         assertEquals(0, KAFKA.consume(dlq, 0, Duration.ZERO, Duration.ofSeconds(2)).size(), "dead letters");
+    }
+
+    /** What the cluster provides stays out; natives only for the platform we deploy on. */
+    @Test
+    void jarHoldsTheJobAndNotFlink() throws Exception {
+        assertTrue(Files.isRegularFile(JOB_JAR), JOB_JAR.toAbsolutePath() + " is missing: run `mvn verify`");
+        try (JarFile jar = new JarFile(JOB_JAR.toFile())) {
+            assertEquals(FramewiseJob.class.getName(), jar.getManifest().getMainAttributes().getValue("Main-Class"));
+            List<String> names = jar.stream().map(JarEntry::getName).toList();
+            for (String needed : List.of("io/framewise/pipeline/job/FramewiseJob.class",
+                    "io/framewise/operators/decode/DecodeFunction.class", "org/bytedeco/javacpp/Loader.class",
+                    "org/bytedeco/ffmpeg/linux-x86_64/libjniavcodec.so",
+                    "org/apache/flink/connector/kafka/sink/KafkaSink.class",
+                    "org/apache/kafka/clients/producer/KafkaProducer.class",
+                    "io/framewise/shaded/com/fasterxml/jackson/databind/ObjectMapper.class")) {
+                assertTrue(names.contains(needed), "missing " + needed);
+            }
+            for (String provided : List.of("org/apache/flink/runtime/", "org/apache/flink/streaming/api/",
+                    "org/apache/flink/api/common/", "org/slf4j/", "org/apache/logging/", "com/fasterxml/jackson/",
+                    "picocli/", "org/bytedeco/tensorflowlite/", "io/framewise/pipeline/cli/", "kafka/server/")) {
+                assertTrue(names.stream().noneMatch(n -> n.startsWith(provided)), "bundles " + provided);
+            }
+            List<String> foreign = names.stream()
+                    .filter(n -> n.endsWith(".so") || n.contains(".so.") || n.endsWith(".dll") || n.endsWith(".dylib"))
+                    .filter(n -> !n.contains("linux-x86_64/") && !n.contains("linux/amd64/") && !n.contains("Linux/x86_64/"))
+                    .toList();
+            assertEquals(List.of(), foreign, "natives for other platforms");
+        }
     }
 
     /** Reads the job's committed events until {@code expected} came, failing early if the job fails. */
