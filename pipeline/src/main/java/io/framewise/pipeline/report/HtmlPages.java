@@ -63,7 +63,7 @@ final class HtmlPages {
         LabeledEvent first = ev.get(0);
         LabeledEvent last = ev.get(ev.size() - 1);
         s.append("<p class=\"summary\">").append(ev.size()).append(" events on <code>").append(escape(labelsTopic))
-                .append("</code>, frames ").append(first.sequence()).append("\u2013").append(last.sequence())
+                .append("</code>, records ").append(first.sequence()).append("\u2013").append(last.sequence())
                 .append(String.format(Locale.ROOT, ", %.1f s of video from %s", r.seconds(last),
                         Instant.ofEpochMilli(first.captureTsMs())))
                 .append("; model <code>").append(escape(first.model())).append("</code>; ")

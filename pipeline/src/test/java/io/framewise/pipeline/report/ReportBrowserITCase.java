@@ -33,6 +33,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +46,7 @@ import picocli.CommandLine;
 
 /**
  * {@code framewise report} end to end and in a real browser: the shared photos (one camera, still
- * images) and two segments of a real video (another camera) go through the real job; the first two
+ * images) and a video of the same photos cut into segments (another camera) go through the real job; the first two
  * photo records are then deleted from the frames topic as retention would. The report must show a
  * thumbnail of the right picture for every sampled event that still has its frame, a placeholder
  * for the two that do not, and headless Chromium must load every image without a script error.
@@ -54,7 +58,8 @@ class ReportBrowserITCase {
     static final EmbeddedKafka KAFKA = new EmbeddedKafka();
 
     static final String PHOTOS = "photos";
-    static final String ROAD = "road";
+    static final String VIDEO = "video";
+    static final int HOLD = 8;
     static final int MAX_THUMBNAILS = 12;
     static final int DELETED = 2;
 
@@ -64,7 +69,8 @@ class ReportBrowserITCase {
     static Path images;
     static String stdout;
     static List<LabeledEvent> photoEvents = new ArrayList<>();
-    static List<LabeledEvent> roadEvents = new ArrayList<>();
+    static List<LabeledEvent> videoEvents = new ArrayList<>();
+    static List<BufferedImage> videoFrames;
 
     @BeforeAll
     static void labelAndReport() throws Exception {
@@ -77,7 +83,9 @@ class ReportBrowserITCase {
         KAFKA.createTopic(dlq, 1);
         // photos first, so they own offsets 0..5 of the single partition
         produce(frames, images.toString(), PHOTOS, "jpeg", "--fps", "2");
-        produce(frames, shared().resolve("videos/car-detection.mp4").toString(), ROAD, "segment", "--limit", "2");
+        Path video = dir.resolve("marked.ts");
+        videoFrames = markedVideo(video);
+        produce(frames, video.toString(), VIDEO, "segment");
 
         run("job", "--bootstrap", KAFKA.bootstrapServers(), "--input-topic", frames, "--output-topic", labels,
                 "--dlq-topic", dlq, "--starting-offsets", "earliest", "--stop-at-latest", "--checkpoint-interval-ms",
@@ -85,10 +93,10 @@ class ReportBrowserITCase {
         for (ConsumerRecord<String, byte[]> r : KAFKA.consume(labels, Integer.MAX_VALUE, Duration.ZERO,
                 Duration.ofSeconds(4))) {
             LabeledEvent e = LabeledEventJson.fromJson(r.value());
-            (e.camera().equals(PHOTOS) ? photoEvents : roadEvents).add(e);
+            (e.camera().equals(PHOTOS) ? photoEvents : videoEvents).add(e);
         }
         assertEquals(imageFiles().size(), photoEvents.size(), "photo events");
-        assertTrue(roadEvents.size() > MAX_THUMBNAILS, "road events: " + roadEvents.size());
+        assertTrue(videoEvents.size() > MAX_THUMBNAILS, "video events: " + videoEvents.size());
 
         // retention took the oldest records
         Properties ap = new Properties();
@@ -101,16 +109,17 @@ class ReportBrowserITCase {
         out = dir.resolve("report");
         stdout = run("report", "--bootstrap", KAFKA.bootstrapServers(), "--topic", labels, "--max-thumbnails",
                 Integer.toString(MAX_THUMBNAILS), "--out", out.toString());
+        System.out.print(stdout);
     }
 
     @Test
     void theReportSaysWhatItShowsAndWhatIsMissing() {
         assertTrue(stdout.contains(PHOTOS + ": " + photoEvents.size() + " events"), stdout);
         assertTrue(stdout.contains((imageFiles().size() - DELETED) + " thumbnails, " + DELETED + " missing"), stdout);
-        assertTrue(stdout.contains("report: 2 cameras, " + (photoEvents.size() + roadEvents.size()) + " events, "
+        assertTrue(stdout.contains("report: 2 cameras, " + (photoEvents.size() + videoEvents.size()) + " events, "
                 + (imageFiles().size() - DELETED + MAX_THUMBNAILS) + " thumbnails, " + DELETED + " missing frames"), stdout);
         assertTrue(Files.isRegularFile(out.resolve("camera-" + PHOTOS + "-contact.png")));
-        assertTrue(Files.isRegularFile(out.resolve("camera-" + ROAD + "-contact.png")));
+        assertTrue(Files.isRegularFile(out.resolve("camera-" + VIDEO + "-contact.png")));
     }
 
     @Test
@@ -138,6 +147,71 @@ class ReportBrowserITCase {
         }
     }
 
+    /**
+     * Segments: each thumbnail must be the frame at its event's index within the segment, i.e. the
+     * video frame at the event's position among the camera's events (every frame has one). The
+     * white bar that moves 8 px per frame tells neighbouring frames of one photo apart.
+     */
+    @Test
+    void eachSegmentThumbnailIsTheFrameAtItsIndex() throws Exception {
+        assertEquals(videoFrames.size(), videoEvents.size(), "one event per video frame");
+        int checked = 0;
+        int inside = 0;
+        for (int pos = 0; pos < videoEvents.size(); pos++) {
+            LabeledEvent e = videoEvents.get(pos);
+            Path thumb = out.resolve("thumbs/" + VIDEO + "/" + e.sequence() + "-" + e.indexInSegment() + ".jpg");
+            if (!Files.exists(thumb)) {
+                continue;
+            }
+            BufferedImage t = ImageIO.read(thumb.toFile());
+            assertEquals(120, t.getHeight(), "448x336 keeps its aspect at 160 px");
+            int best = -1;
+            double bestDiff = Double.MAX_VALUE;
+            for (int i = 0; i < videoFrames.size(); i++) {
+                double d = meanAbsDiff(t, videoFrames.get(i));
+                if (d < bestDiff) {
+                    bestDiff = d;
+                    best = i;
+                }
+            }
+            assertEquals(pos, best, thumb + " (event " + pos + ") looks most like video frame " + best);
+            checked++;
+            inside += e.indexInSegment() > 0 ? 1 : 0;
+        }
+        assertEquals(MAX_THUMBNAILS, checked, "thumbnails checked");
+        assertTrue(inside > 0, "some thumbnails come from inside a segment");
+    }
+
+    /** The shared photos, {@code HOLD} frames each, with a white bar moving 8 px per frame; H.264 in MPEG-TS. */
+    static List<BufferedImage> markedVideo(Path file) throws Exception {
+        List<BufferedImage> frames = new ArrayList<>();
+        try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), 448, 336, 0);
+             Java2DFrameConverter conv = new Java2DFrameConverter()) {
+            r.setFormat("mpegts");
+            r.setVideoCodec(avcodec.AV_CODEC_ID_H264);
+            r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            r.setFrameRate(12.5);
+            r.setGopSize(25); // 2 s segments of 25 frames
+            r.setVideoBitrate(4_000_000);
+            r.start();
+            for (Path photo : imageFiles()) {
+                BufferedImage img = ImageIO.read(photo.toFile());
+                for (int k = 0; k < HOLD; k++) {
+                    BufferedImage f = new BufferedImage(448, 336, BufferedImage.TYPE_3BYTE_BGR);
+                    java.awt.Graphics2D g = f.createGraphics();
+                    g.drawImage(img, 0, 0, 448, 336, null);
+                    g.setColor(java.awt.Color.WHITE);
+                    g.fillRect(8 + 8 * frames.size(), 0, 16, 336);
+                    g.dispose();
+                    r.record(conv.convert(f));
+                    frames.add(f);
+                }
+            }
+            r.stop();
+        }
+        return frames;
+    }
+
     @Test
     void chromiumLoadsEveryThumbnailWithoutScriptErrors() throws Exception {
         String chromium = chromium();
@@ -154,22 +228,22 @@ class ReportBrowserITCase {
             assertEquals(FrameSample.label(e), unescape(m.group(1)), "label of " + e.eventId());
         }
 
-        Browser road = dumpDom(chromium, out.resolve("camera-" + ROAD + ".html"));
-        assertEquals(MAX_THUMBNAILS + 1, attr(road.dom, "data-images-loaded"), "images the browser decoded (road)");
-        assertEquals(MAX_THUMBNAILS + 1, attr(road.dom, "data-images-total"));
-        List<Integer> changes = FrameSample.changes(roadEvents);
-        int marked = count(road.dom, "class=\"frame change");
+        Browser video = dumpDom(chromium, out.resolve("camera-" + VIDEO + ".html"));
+        assertEquals(MAX_THUMBNAILS + 1, attr(video.dom, "data-images-loaded"), "images the browser decoded (video)");
+        assertEquals(MAX_THUMBNAILS + 1, attr(video.dom, "data-images-total"));
+        List<Integer> changes = FrameSample.changes(videoEvents);
+        int marked = count(video.dom, "class=\"frame change");
         if (changes.size() <= MAX_THUMBNAILS) {
             assertEquals(changes.size() - 1, marked, "every label change has its thumbnail");
             for (int p : changes) {
-                assertTrue(road.dom.contains("data-event-id=\"" + roadEvents.get(p).eventId() + "\""), "change at " + p);
+                assertTrue(video.dom.contains("data-event-id=\"" + videoEvents.get(p).eventId() + "\""), "change at " + p);
             }
         }
-        assertTrue(road.dom.contains("<svg class=\"chart\""), "chart");
+        assertTrue(video.dom.contains("<svg class=\"chart\""), "chart");
 
         Browser index = dumpDom(chromium, out.resolve("index.html"));
         assertEquals(2, attr(index.dom, "data-images-loaded"), "contact sheets on the index");
-        assertTrue(index.dom.contains("href=\"camera-" + ROAD + ".html\""));
+        assertTrue(index.dom.contains("href=\"camera-" + VIDEO + ".html\""));
 
         Path shot = Path.of("target", "report-screenshot.png").toAbsolutePath();
         Files.deleteIfExists(shot);
@@ -178,10 +252,10 @@ class ReportBrowserITCase {
         BufferedImage png = ImageIO.read(shot.toFile());
         assertEquals(1280, png.getWidth(), "screenshot " + shot);
         // the video camera's page too: segments, a longer chart
-        Path roadShot = Path.of("target", "report-screenshot-road.png").toAbsolutePath();
-        browser(chromium, List.of("--screenshot=" + roadShot, "--window-size=1280,1400"),
-                out.resolve("camera-" + ROAD + ".html"));
-        assertEquals(1280, ImageIO.read(roadShot.toFile()).getWidth(), "screenshot " + roadShot);
+        Path videoShot = Path.of("target", "report-screenshot-video.png").toAbsolutePath();
+        browser(chromium, List.of("--screenshot=" + videoShot, "--window-size=1280,1400"),
+                out.resolve("camera-" + VIDEO + ".html"));
+        assertEquals(1280, ImageIO.read(videoShot.toFile()).getWidth(), "screenshot " + videoShot);
     }
 
     record Browser(String dom, String log) {

@@ -1,0 +1,61 @@
+package io.framewise.pipeline.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.framewise.operators.records.LabeledEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FrameSampleTest {
+
+    @Test
+    void everyLabelChangeThenEvenlySpacedUpToTheBudget() {
+        List<LabeledEvent> ev = events("a".repeat(40) + "b".repeat(3) + "a".repeat(57)); // changes at 0, 40, 43
+        List<Integer> picked = FrameSample.pick(ev, 10);
+        assertEquals(10, picked.size());
+        assertTrue(picked.containsAll(List.of(0, 40, 43)), picked.toString());
+        // the fill spreads over the whole run: no gap longer than twice the even spacing
+        int prev = 0;
+        for (int p : picked) {
+            assertTrue(p - prev <= 2 * 100 / 10, picked.toString());
+            prev = p;
+        }
+        assertTrue(100 - prev <= 2 * 100 / 10, picked.toString());
+    }
+
+    @Test
+    void shortRunsAreShownWhole() {
+        assertEquals(List.of(0, 1, 2, 3), FrameSample.pick(events("abba"), 10));
+    }
+
+    @Test
+    void aFlickeringLabelIsThinnedToTheBudget() {
+        List<LabeledEvent> ev = events("ab".repeat(50)); // 100 changes
+        List<Integer> picked = FrameSample.pick(ev, 8);
+        assertEquals(8, picked.size());
+        assertEquals(0, picked.get(0));
+        assertTrue(picked.get(7) >= 80, picked.toString());
+        assertEquals(99, FrameSample.changes(ev).size() - 1);
+    }
+
+    @Test
+    void fileNameSafeSlugsAndHtmlEscaping() {
+        assertEquals("cam-1", CameraReport.slug("cam-1"));
+        assertTrue(CameraReport.slug("../etc/passwd").matches("[A-Za-z0-9_-]+"));
+        assertTrue(!CameraReport.slug("a/b").equals(CameraReport.slug("a_b")));
+        assertEquals("&lt;img src=x onerror=&quot;a&#39;&quot;&gt; &amp;", HtmlPages.escape("<img src=x onerror=\"a'\"> &"));
+    }
+
+    /** One event per character, the character as its top label. */
+    private static List<LabeledEvent> events(String labels) {
+        List<LabeledEvent> out = new ArrayList<>();
+        for (int i = 0; i < labels.length(); i++) {
+            out.add(new LabeledEvent("cam", i, 0, 1000L + 80L * i, 80L * i, "frames", 0, i, "m.tflite", "00",
+                    List.of(new LabeledEvent.Top(i, String.valueOf(labels.charAt(i)), 0.9f)), true, "0-" + i, 1,
+                    new LabeledEvent.Latency(1, 2, 3, 40)));
+        }
+        return out;
+    }
+}
