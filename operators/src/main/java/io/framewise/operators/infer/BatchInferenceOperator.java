@@ -122,6 +122,9 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
         if (lastResult == null) {
             lastResult = new HashMap<>();
         }
+        // Restored with another model: an old result carried under the new model's name and checksum
+        // would mislabel events, so each camera's next frame is inferred with the new model instead.
+        lastResult.values().removeIf(e -> !modelSha256.equals(e.modelSha256()));
     }
 
     @Override

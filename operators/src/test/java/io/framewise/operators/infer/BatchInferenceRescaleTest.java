@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * The last result per camera follows the camera's key group when a snapshot is restored at another
  * parallelism, as Flink repartitions operator state on rescale: a restored subtask carries the last
  * result of every camera keyBy(camera) sends it, so a skipped frame right after a rescale is not
- * inferred.
+ * inferred. A restore with another model drops the old results instead.
  */
 class BatchInferenceRescaleTest {
 
@@ -30,6 +30,10 @@ class BatchInferenceRescaleTest {
     /** Enough cameras that a round-robin split would put some on the wrong subtask. */
     private static final List<String> CAMERAS = List.of("cam-a", "cam-b", "cam-c", "cam-d", "cam-e", "cam-f",
             "cam-g", "cam-h");
+
+    /** Same input size as the default model, other classes. */
+    private static final String BIRD_MODEL = "mobilenet_v2_1.0_224_inat_bird_quant.tflite";
+    private static final String BIRD_LABELS = "inat_bird_labels.txt";
 
     /** One id for every harness: restored state is looked up by operator id. */
     private static final OperatorID OPERATOR = new OperatorID();
@@ -78,6 +82,31 @@ class BatchInferenceRescaleTest {
         }
     }
 
+    @Test
+    void aRestoreWithAnotherModelInfersTheNextFrameInsteadOfCarryingTheOldModelsResult() throws Exception {
+        OperatorSubtaskState state;
+        LabeledEvent old;
+        try (var h = harness(1, 0, null)) {
+            h.processElement(frame("cam-a", true), 1);
+            h.prepareSnapshotPreBarrier(1);
+            old = h.extractOutputValues().get(0);
+            state = h.snapshot(1, 10);
+        }
+        try (var h = harness(1, 0, state, BIRD_MODEL, BIRD_LABELS)) {
+            h.processElement(frame("cam-a", false), 2);
+            assertTrue(h.extractOutputValues().isEmpty(), "the old model's result is not carried");
+            h.prepareSnapshotPreBarrier(2);
+            LabeledEvent e = h.extractOutputValues().get(0);
+            assertTrue(e.inferred());
+            assertEquals(BIRD_MODEL, e.model());
+            assertFalse(old.modelSha256().equals(e.modelSha256()));
+        }
+        // the same model restored: the result is carried (the restore itself keeps it)
+        try (var h = harness(1, 0, state)) {
+            assertCarried(h, "cam-a", old);
+        }
+    }
+
     /** A skipped frame of {@code camera} leaves at once, carrying {@code last}. */
     private int assertCarried(OneInputStreamOperatorTestHarness<ModelFrame, LabeledEvent> h, String camera,
                               LabeledEvent last) throws Exception {
@@ -103,7 +132,12 @@ class BatchInferenceRescaleTest {
     private static OneInputStreamOperatorTestHarness<ModelFrame, LabeledEvent> harness(int parallelism, int subtask,
                                                                                       OperatorSubtaskState state)
             throws Exception {
-        var op = new BatchInferenceOperator(new InferenceSettings(Photos.MODEL, null, 5, 16, 60_000, 1));
+        return harness(parallelism, subtask, state, Photos.MODEL, null);
+    }
+
+    private static OneInputStreamOperatorTestHarness<ModelFrame, LabeledEvent> harness(int parallelism, int subtask,
+            OperatorSubtaskState state, String model, String labels) throws Exception {
+        var op = new BatchInferenceOperator(new InferenceSettings(model, labels, 5, 16, 60_000, 1));
         var h = new OneInputStreamOperatorTestHarness<>(op, MAX_PARALLELISM, parallelism, subtask,
                 ModelFrameSerializer.INSTANCE, OPERATOR);
         h.setup(LabeledEventSerializer.INSTANCE);
