@@ -194,6 +194,14 @@ class JobConfigTest {
     }
 
     @Test
+    void aCheckpointMayNotTakeLongerThanItsTransactionsLive() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.parse(Map.of("framewise.transaction-timeout-ms", "60000")));
+        assertTrue(e.getMessage().contains("framewise.checkpoint-timeout-ms"), e.getMessage());
+        JobConfig.parse(Map.of("framewise.transaction-timeout-ms", "60000", "framewise.checkpoint-timeout-ms", "30000"));
+    }
+
+    @Test
     void helpListsEveryOptionWithItsDefault() {
         String usage = new CommandLine(new Cmd()).getUsageMessage();
         for (ConfigOption<?> o : JobOptions.ALL) {

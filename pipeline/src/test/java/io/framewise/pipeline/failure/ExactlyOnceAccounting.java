@@ -101,6 +101,28 @@ final class ExactlyOnceAccounting {
     }
 
     /**
+     * For a job that does not end by itself: waits until read_committed consumers see as many events
+     * and dead letters as {@code written} needs, then {@code settle} longer so that duplicates a
+     * few more checkpoints would commit show up too.
+     */
+    static void awaitOutcomes(EmbeddedKafka kafka, Backlog.Topics topics, Backlog.Written written, Duration settle,
+                              Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int events = 0;
+        int dead = 0;
+        while (events < written.frames() || dead < written.bad()) {
+            if (System.nanoTime() > deadline) {
+                fail("only " + events + " of " + written.frames() + " events and " + dead + " of " + written.bad()
+                        + " dead letters committed within " + timeout);
+            }
+            Thread.sleep(300);
+            events = readAll(kafka, topics.out(), IsolationLevel.READ_COMMITTED).size();
+            dead = readAll(kafka, topics.dlq(), IsolationLevel.READ_COMMITTED).size();
+        }
+        Thread.sleep(settle.toMillis());
+    }
+
+    /**
      * Every record of a topic as a consumer of {@code isolation} sees it now: read to the end offsets
      * (under read_committed, the last stable offset, so an open transaction hides what follows it).
      */

@@ -19,7 +19,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * (the MiniCluster runs in the test JVM), so it survives the operator's restarts and the test reads
  * it; each test uses its own {@code name}.
  *
- * <p>Every variant paces the stream ({@code pauseMs} per event), so the bounded job runs long enough
+ * <p>Every variant paces the stream ({@code pauseMs} per event; a fault only until it fired), so the bounded job runs long enough
  * for failures to land mid-stream, with several checkpoints before and after them.
  */
 final class Faults {
@@ -92,7 +92,8 @@ final class Faults {
         @Override
         public LabeledEvent map(LabeledEvent e) throws Exception {
             counter(name + ".events").incrementAndGet();
-            if (pauseMs > 0) {
+            // a fault paces only until it fired: the stream must not end before it, and need not crawl after
+            if (pauseMs > 0 && (kind == Kind.NONE || firedAt(name) == 0)) {
                 Thread.sleep(pauseMs);
             }
             if (kind == Kind.THROW_IN_TRANSACTION && acting() && eventsSinceCheckpoint >= 0

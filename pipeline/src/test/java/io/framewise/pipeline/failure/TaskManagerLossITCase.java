@@ -41,9 +41,9 @@ class TaskManagerLossITCase {
     @Test
     void twoTaskManagersKilledAfterDifferentCheckpointsLoseAndDuplicateNothing() throws Exception {
         Backlog backlog = Backlog.create(KAFKA);
-        Backlog.Written written = backlog.write(120, 40);
+        Backlog.Written written = backlog.write(150, 40);
         String name = "tm-loss-" + backlog.topics.in();
-        JobID job = flink.submit(JobConfig.parse(backlog.jobOptions()), new Configuration(), Faults.paced(name, 15));
+        JobID job = flink.submit(JobConfig.parse(backlog.jobOptions()), new Configuration(), Faults.paced(name, 20));
 
         long[] killedAfter = new long[2];
         for (int kill = 0; kill < 2; kill++) {

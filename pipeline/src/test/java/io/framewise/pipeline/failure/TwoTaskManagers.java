@@ -72,8 +72,9 @@ final class TwoTaskManagers implements AutoCloseable {
         try {
             r = cluster.requestJobResult(job).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
+            String state = describe(job);
             cancel(job);
-            throw new AssertionError("job did not finish within " + timeout, e);
+            throw new AssertionError("job did not finish within " + timeout + ": " + state, e);
         }
         assertTrue(r.isSuccess(), () -> "job ended " + r.getApplicationStatus() + ": "
                 + r.getSerializedThrowable().map(t -> t.getFullStringifiedStackTrace()).orElse(""));
@@ -114,6 +115,14 @@ final class TwoTaskManagers implements AutoCloseable {
     /** Times the job was restored from a checkpoint (each failover that found one counts). */
     long restores(JobID job) throws Exception {
         return checkpoints(job).getCounts().getNumberOfRestoredCheckpoints();
+    }
+
+    /** Status and checkpoint counts, for failure messages. */
+    String describe(JobID job) throws Exception {
+        var counts = checkpoints(job).getCounts();
+        return status(job) + ", checkpoints completed " + counts.getNumberOfCompletedCheckpoints() + " failed "
+                + counts.getNumberOfFailedCheckpoints() + " in progress " + counts.getNumberOfInProgressCheckpoints()
+                + " restored " + counts.getNumberOfRestoredCheckpoints();
     }
 
     /** Polls {@code condition} every 50 ms; fails when the job ended or {@code timeout} passed first. */
