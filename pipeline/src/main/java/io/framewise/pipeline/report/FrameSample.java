@@ -36,6 +36,10 @@ final class FrameSample {
         if (max < 1) {
             throw new IllegalArgumentException("max must be >= 1, got " + max);
         }
+        int n = events.size();
+        if (n <= max) {
+            return java.util.stream.IntStream.range(0, n).boxed().toList();
+        }
         List<Integer> changes = changes(events);
         TreeSet<Integer> picked = new TreeSet<>();
         if (changes.size() >= max) {
@@ -45,9 +49,9 @@ final class FrameSample {
             return List.copyOf(picked);
         }
         picked.addAll(changes);
-        int n = events.size();
-        // Evenly spaced fill: try a stride that leaves room, then walk down the spacing until full.
-        for (int slots = max - picked.size(); picked.size() < Math.min(max, n) && slots <= n; slots++) {
+        // Evenly spaced fill: a stride that leaves room for the changes, then finer ones until full
+        // (n > max here, so slots = n would take every event: the loop always fills up).
+        for (int slots = max - picked.size(); picked.size() < max; slots++) {
             for (int k = 0; k < slots && picked.size() < max; k++) {
                 picked.add((int) ((long) k * n / slots));
             }
