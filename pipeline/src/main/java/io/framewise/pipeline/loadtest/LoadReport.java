@@ -85,7 +85,8 @@ final class LoadReport {
         out.printf(Locale.ROOT, "  command        %s%n", s.command);
         out.printf(Locale.ROOT, "  kafka          %s%n", s.bootstrap);
         out.printf(Locale.ROOT, "  heap           %s, max %d MB%n", s.xmx, mb(s.heapMax));
-        out.printf(Locale.ROOT, "  cameras        %d x %.1f frames/s (%s)%n", s.cameras, s.fpsPerCamera, s.format);
+        out.printf(Locale.ROOT, "  cameras        %d x %s (%s)%n", s.cameras, s.fpsPerCamera > 0
+                ? String.format(Locale.ROOT, "%.1f frames/s", s.fpsPerCamera) : "the source's own rate", s.format);
         if (s.capacityFps >= 0) {
             out.printf(Locale.ROOT, "  capacity       %.1f frames/s (probe over a backlog); load %.2fx%n",
                     s.capacityFps, s.load);
