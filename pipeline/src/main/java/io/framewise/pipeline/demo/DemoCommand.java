@@ -12,6 +12,8 @@ import io.framewise.pipeline.config.JobOptions;
 import io.framewise.pipeline.consume.EventLine;
 import io.framewise.pipeline.job.FramewiseJob;
 import io.framewise.pipeline.job.LocalFlink;
+import io.framewise.pipeline.metrics.JobMetrics;
+import io.framewise.pipeline.metrics.PrometheusText;
 import io.framewise.pipeline.produce.SourceProducer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -84,6 +86,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No event lines, only the progress line and the summary.")
     boolean quiet;
 
+    @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Port of the Prometheus reporter's /metrics endpoint (default: a free one; -1: none).")
+    int metricsPort;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -116,11 +122,14 @@ public final class DemoCommand implements Callable<Integer> {
             broker.createTopic(cfg.get(JobOptions.OUTPUT_TOPIC), n);
             broker.createTopic(cfg.get(JobOptions.DLQ_TOPIC), 1);
             status(err, "Kafka (embedded KRaft broker) at " + broker.bootstrapServers());
-            try (LocalFlink flink = LocalFlink.start(cfg.get(JobOptions.PARALLELISM), "8081-8099");
+            try (LocalFlink flink = LocalFlink.start(cfg.get(JobOptions.PARALLELISM), "8081-8099", metricsPort);
                  LabelsMonitor monitor = new LabelsMonitor(broker.bootstrapServers(),
                          cfg.get(JobOptions.OUTPUT_TOPIC), cfg.get(JobOptions.DLQ_TOPIC),
                          (event, text) -> show(out, event, text))) {
                 status(err, "Flink web UI: " + flink.webUrl());
+                if (flink.metricsUrl() != null) {
+                    status(err, "Prometheus metrics: " + flink.metricsUrl());
+                }
                 List<SourceProducer> producers = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     String camera = "cam-" + (i + 1);
@@ -204,9 +213,15 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 progress.finish();
                 pool.shutdownNow();
+                // before the cancel: a job's metrics leave the reporter with its tasks
+                JobMetrics metrics = readMetrics(flink, job, cfg.get(JobOptions.BATCH_SIZE), err);
                 flink.cancel(job, Duration.ofSeconds(30));
                 double wall = (System.nanoTime() - start) / 1e9;
                 printSummary(out, mapper, framesIn, monitor, wall, (System.nanoTime() - t0) / 1e9);
+                if (metrics != null) {
+                    // --json keeps stdout to events and the summary line: the block goes to stderr there
+                    metrics.print(json ? err : out, flink.metricsUrl().toString());
+                }
                 return monitor.events() + monitor.deadLetters() >= framesIn && monitor.duplicates() == 0 ? 0 : 1;
             }
         }
@@ -303,6 +318,18 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  (whole demo %.1f s)%n", total);
         }
         out.flush();
+    }
+
+    private static JobMetrics readMetrics(LocalFlink flink, JobID job, int batchSize, PrintWriter err) {
+        if (flink.metricsUrl() == null) {
+            return null;
+        }
+        try {
+            return JobMetrics.read(PrometheusText.scrape(flink.metricsUrl()), job.toHexString(), batchSize);
+        } catch (Exception e) {
+            status(err, "metrics not read from " + flink.metricsUrl() + ": " + e);
+            return null;
+        }
     }
 
     private static void status(PrintWriter err, String line) {

@@ -50,5 +50,10 @@ class DemoCommandITCase {
         }
         assertEquals(eventsOut, ids.size());
         assertTrue(err.toString().contains("Flink web UI: http://"), err::toString);
+        // --json: the metrics block read back from the Prometheus reporter goes to stderr, and agrees
+        assertTrue(err.toString().contains("Prometheus metrics: http://"), err::toString);
+        var framesInLine = java.util.regex.Pattern.compile("(?m)^  frames in +(\\d+) \\(records read\\)").matcher(err.toString());
+        assertTrue(framesInLine.find(), err::toString);
+        assertEquals(framesIn, Long.parseLong(framesInLine.group(1)), "metrics frames in vs summary");
     }
 }
