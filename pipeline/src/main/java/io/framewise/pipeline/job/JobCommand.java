@@ -44,6 +44,10 @@ public final class JobCommand implements Callable<Integer> {
             description = "Local web UI port or range (default: ${DEFAULT-VALUE}).")
     String webPort;
 
+    @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Local Prometheus /metrics port (default: a free one, printed; -1: none). See docs/metrics.md.")
+    int metricsPort;
+
     /** Set when Flink's CLI runs us: use the environment Flink provides and its configuration. */
     private boolean underFlinkRun;
 
@@ -72,12 +76,13 @@ public final class JobCommand implements Callable<Integer> {
         if (remote != null) {
             return runRemote(cfg, out);
         }
-        try (LocalFlink flink = LocalFlink.start(cfg.get(JobOptions.PARALLELISM), webPort)) {
+        try (LocalFlink flink = LocalFlink.start(cfg.get(JobOptions.PARALLELISM), webPort, metricsPort)) {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                     FramewiseJob.flinkConfiguration(cfg));
             FramewiseJob.build(env, cfg);
             JobID id = flink.submit(env.getStreamGraph());
-            out.println("framewise job " + id + " running on a local Flink; web UI: " + flink.webUrl());
+            out.println("framewise job " + id + " running on a local Flink; web UI: " + flink.webUrl()
+                    + (flink.metricsUrl() == null ? "" : "; Prometheus metrics: " + flink.metricsUrl()));
             out.println("  " + cfg.get(JobOptions.INPUT_TOPIC) + " -> " + cfg.get(JobOptions.OUTPUT_TOPIC)
                     + " (dead letters: " + cfg.get(JobOptions.DLQ_TOPIC) + ") at " + cfg.get(JobOptions.BOOTSTRAP)
                     + "; Ctrl-C stops it");
