@@ -54,6 +54,11 @@ final class Faults {
         return counter(name + ".events").get();
     }
 
+    /** Events that passed the hook since a checkpoint last completed: in open transactions, unless the job restarted. */
+    static long eventsSinceCompletedCheckpoint(String name) {
+        return events(name) - counter(name + ".eventsAtCompleted").get();
+    }
+
     /** Checkpoint id at which the fault fired; 0 while it has not. */
     static long firedAt(String name) {
         return counter(name + ".fired").get();
@@ -106,6 +111,7 @@ final class Faults {
         @Override
         public void notifyCheckpointComplete(long checkpointId) {
             counter(name + ".completed").accumulateAndGet(checkpointId, Math::max);
+            counter(name + ".eventsAtCompleted").set(events(name));
             if (eventsSinceCheckpoint < 0) {
                 eventsSinceCheckpoint = 0;
             }

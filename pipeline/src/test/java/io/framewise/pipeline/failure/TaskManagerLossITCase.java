@@ -48,10 +48,10 @@ class TaskManagerLossITCase {
         long[] killedAfter = new long[2];
         for (int kill = 0; kill < 2; kill++) {
             long since = kill == 0 ? 0 : killedAfter[0];
-            long eventsBefore = Faults.events(name);
-            // a checkpoint newer than the last kill's, with new events after it: the kill lands mid-stream
+            // a checkpoint newer than the last kill's, and events after it that sit in open transactions
+            // (already sent to the broker): the kill lands mid-stream, and those must be aborted
             flink.await(job, "checkpoint after " + since, Duration.ofSeconds(60),
-                    () -> flink.latestCompletedCheckpoint(job) > since && Faults.events(name) > eventsBefore + 20);
+                    () -> flink.latestCompletedCheckpoint(job) > since && Faults.eventsSinceCompletedCheckpoint(name) >= 10);
             killedAfter[kill] = flink.latestCompletedCheckpoint(job);
             flink.killTaskManager(kill);
         }
