@@ -253,6 +253,8 @@ class DeployManifestsTest {
             assertEquals("org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
                     conf.get("metrics.reporter.prom.factory.class"));
             assertEquals("9249", conf.get("metrics.reporter.prom.port"));
+            assertEquals("false", conf.get("metrics.reporter.prom.filterLabelValueCharacters"),
+                    "camera ids in metric labels as sent (see docs/metrics.md)");
             assertTrue(conf.get("execution.checkpointing.dir").startsWith("file:///flink-data/"));
             assertTrue(conf.get("execution.checkpointing.savepoint-dir").startsWith("file:///flink-data/"));
         }
