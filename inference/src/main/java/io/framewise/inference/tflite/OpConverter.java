@@ -65,6 +65,7 @@ final class OpConverter {
         int kw = fs[2];
         expectShape(out, new int[] {padding.outputSize(is[0], kh, stride), padding.outputSize(is[1], kw, stride), cout},
                 where);
+        quantizedTypesAgree(ins, where);
         TensorData.Weights w = data.weights(ins[1], 0, where);
         float[] bias = data.bias(optional(ins, 2), cout, b.activationScale(ins[0], where), w.scales(), where);
         float[] c = clamp(o.fusedActivationFunction(), out, where);
@@ -95,6 +96,7 @@ final class OpConverter {
         int ch = is[2];
         expectShape(out, new int[] {padding.outputSize(is[0], kh, stride), padding.outputSize(is[1], kw, stride), ch},
                 where);
+        quantizedTypesAgree(ins, where);
         TensorData.Weights w = data.weights(ins[1], 3, where);
         float[] bias = data.bias(optional(ins, 2), ch, b.activationScale(ins[0], where), w.scales(), where);
         float[] c = clamp(o.fusedActivationFunction(), out, where);
@@ -214,6 +216,7 @@ final class OpConverter {
             throw new ModelFormatException(where + ": output shape " + Arrays.toString(os) + " per image, expected "
                     + cout + " values");
         }
+        quantizedTypesAgree(ins, where);
         TensorData.Weights w = data.weights(ins[1], 0, where);
         float[] bias = data.bias(optional(ins, 2), cout, b.activationScale(ins[0], where), w.scales(), where);
         float[] c = clamp(o == null ? ActivationFunctionType.NONE : o.fusedActivationFunction(), out, where);
@@ -330,5 +333,28 @@ final class OpConverter {
             throw new ModelFormatException(where + ": builtin options have union type " + actual + ", expected " + type);
         }
         return pos;
+    }
+
+    /**
+     * A quantized operator takes weights of its input's own type and int32 biases, as TFLite's kernels
+     * require. This loader dequantizes tensor by tensor and could run a mixed file, but a uint8 filter
+     * in an int8 graph means the file was damaged or mis-converted: its numbers would be a different
+     * model. Float inputs with int8 weights (hybrid models) are not checked here.
+     */
+    private void quantizedTypesAgree(int[] ins, String where) {
+        int input = data.type(ins[0]);
+        if (input != TensorType.UINT8 && input != TensorType.INT8) {
+            return;
+        }
+        int weights = data.type(ins[1]);
+        if (weights != input) {
+            throw new ModelFormatException(where + ": weights " + data.name(ins[1]) + " are " + TensorType.name(weights)
+                    + " but the input " + data.name(ins[0]) + " is " + TensorType.name(input));
+        }
+        int bias = optional(ins, 2);
+        if (bias >= 0 && data.type(bias) != TensorType.INT32) {
+            throw new ModelFormatException(where + ": bias " + data.name(bias) + " is " + TensorType.name(data.type(bias))
+                    + ", a quantized operator needs INT32");
+        }
     }
 }
