@@ -70,8 +70,9 @@ class CancelResumeITCase {
 
         String name = "cancel-" + backlog.topics.in();
         JobID first = flink.submit(JobConfig.parse(m), retained, Faults.paced(name, 20));
-        flink.await(first, "two checkpoints with events", Duration.ofSeconds(60),
-                () -> flink.latestCompletedCheckpoint(first) >= 2 && Faults.events(name) > 20);
+        // cancelled with events sent after the latest checkpoint: open transactions the resumed run must abort
+        flink.await(first, "two checkpoints, then events", Duration.ofSeconds(60),
+                () -> flink.latestCompletedCheckpoint(first) >= 2 && Faults.eventsSinceCompletedCheckpoint(name) >= 10);
         flink.cancel(first);
         int committedBefore = ExactlyOnceAccounting.readAll(KAFKA, backlog.topics.out(),
                 IsolationLevel.READ_COMMITTED).size();
