@@ -13,8 +13,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.IsolationLevel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,19 +29,8 @@ class AbortedTransactionITCase {
     @RegisterExtension
     static final EmbeddedKafka KAFKA = new EmbeddedKafka();
 
-    static TwoTaskManagers flink;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        flink = TwoTaskManagers.start();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        if (flink != null) {
-            flink.close();
-        }
-    }
+    @RegisterExtension
+    static final TwoTaskManagers flink = new TwoTaskManagers();
 
     @Test
     void aFailureWithEventsInTheOpenTransactionAbortsIt() throws Exception {

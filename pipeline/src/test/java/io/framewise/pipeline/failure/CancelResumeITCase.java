@@ -19,8 +19,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.runtime.checkpoint.RestoredCheckpointStats;
 import org.apache.kafka.common.IsolationLevel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,19 +38,8 @@ class CancelResumeITCase {
 
     @TempDir
     static Path checkpoints;
-    static TwoTaskManagers flink;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        flink = TwoTaskManagers.start();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        if (flink != null) {
-            flink.close();
-        }
-    }
+    @RegisterExtension
+    static final TwoTaskManagers flink = new TwoTaskManagers();
 
     @Test
     void aCancelledJobResumedFromItsRetainedCheckpointLosesAndDuplicatesNothing() throws Exception {

@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,19 +34,8 @@ class CheckpointTimeoutITCase {
     static final long TIMEOUT_MS = 2500;
     static final long STALL_MS = 6000;
 
-    static TwoTaskManagers flink;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        flink = TwoTaskManagers.start();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        if (flink != null) {
-            flink.close();
-        }
-    }
+    @RegisterExtension
+    static final TwoTaskManagers flink = new TwoTaskManagers();
 
     @Test
     void anExpiredCheckpointRestartsTheJobFromTheLastCompletedOne() throws Exception {

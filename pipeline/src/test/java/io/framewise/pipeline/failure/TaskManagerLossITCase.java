@@ -7,8 +7,6 @@ import io.framewise.pipeline.kafka.EmbeddedKafka;
 import java.time.Duration;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,19 +22,8 @@ class TaskManagerLossITCase {
     @RegisterExtension
     static final EmbeddedKafka KAFKA = new EmbeddedKafka();
 
-    static TwoTaskManagers flink;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        flink = TwoTaskManagers.start();
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        if (flink != null) {
-            flink.close();
-        }
-    }
+    @RegisterExtension
+    static final TwoTaskManagers flink = new TwoTaskManagers();
 
     @Test
     void twoTaskManagersKilledAfterDifferentCheckpointsLoseAndDuplicateNothing() throws Exception {

@@ -20,23 +20,38 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A MiniCluster of two TaskManagers with one slot each, so a job of parallelism 2 has one subtask
  * of every operator on each TaskManager and killing either one hits the job. Killed TaskManagers
  * are replaced (the job needs both slots back), as a resource manager would.
+ *
+ * <p>A JUnit 5 extension: {@code @RegisterExtension static final TwoTaskManagers FLINK = new
+ * TwoTaskManagers();} starts one cluster per test class and closes it after the class.
  */
-final class TwoTaskManagers implements AutoCloseable {
+final class TwoTaskManagers implements BeforeAllCallback, AfterAllCallback {
 
     static final int PARALLELISM = 2;
 
-    private final MiniCluster cluster;
+    private MiniCluster cluster;
 
-    private TwoTaskManagers(MiniCluster cluster) {
-        this.cluster = cluster;
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        cluster = start();
     }
 
-    static TwoTaskManagers start() throws Exception {
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (cluster != null) {
+            cluster.closeAsync().get(60, TimeUnit.SECONDS);
+            cluster = null;
+        }
+    }
+
+    private static MiniCluster start() throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, "0");
         conf.set(RestOptions.ADDRESS, "localhost");
@@ -48,7 +63,7 @@ final class TwoTaskManagers implements AutoCloseable {
                 .setNumSlotsPerTaskManager(1)
                 .build());
         mc.start();
-        return new TwoTaskManagers(mc);
+        return mc;
     }
 
     /**
@@ -143,10 +158,5 @@ final class TwoTaskManagers implements AutoCloseable {
     /** A condition that may ask the cluster. */
     interface Condition {
         boolean holds() throws Exception;
-    }
-
-    @Override
-    public void close() throws Exception {
-        cluster.closeAsync().get(60, TimeUnit.SECONDS);
     }
 }
