@@ -45,10 +45,13 @@ final class Charts {
         }
         int maxCount = 1;
         double maxLatency = 1;
+        // below 0 when the camera's clock runs ahead of the job's: the axis then reaches down to it
+        double minLatency = 0;
         for (int b = 0; b < buckets; b++) {
             maxCount = Math.max(maxCount, inBucket[b]);
             if (inBucket[b] > 0) {
                 maxLatency = Math.max(maxLatency, latencySum[b] / inBucket[b]);
+                minLatency = Math.min(minLatency, latencySum[b] / inBucket[b]);
             }
         }
         double plotW = WIDTH - LEFT - RIGHT;
@@ -77,7 +80,7 @@ final class Charts {
         StringBuilder line = new StringBuilder();
         for (int b = 0; b < buckets; b++) {
             if (inBucket[b] > 0) {
-                double y = TOP + plotH - plotH * (latencySum[b] / inBucket[b]) / maxLatency;
+                double y = TOP + plotH - plotH * (latencySum[b] / inBucket[b] - minLatency) / (maxLatency - minLatency);
                 line.append(String.format(Locale.ROOT, "%.1f,%.1f ", LEFT + (b + 0.5) * barW, y));
             }
         }
@@ -96,7 +99,7 @@ final class Charts {
         text(s, LEFT - 4, TOP + 10, "end", Integer.toString(maxCount));
         text(s, LEFT - 4, TOP + plotH, "end", "0");
         text(s, WIDTH - RIGHT + 4, TOP + 10, "start", String.format(Locale.ROOT, "%.0f ms", maxLatency));
-        text(s, WIDTH - RIGHT + 4, TOP + plotH, "start", "0 ms");
+        text(s, WIDTH - RIGHT + 4, TOP + plotH, "start", String.format(Locale.ROOT, "%.0f ms", minLatency));
         text(s, LEFT, HEIGHT - 8, "start", byTime ? "t = 0 s" : "first event");
         text(s, WIDTH - RIGHT, HEIGHT - 8, "end", byTime ? String.format(Locale.ROOT, "t = %.1f s", span) : "last event");
         text(s, LEFT + plotW / 2, HEIGHT - 8, "middle", "bars: events per top label; line: mean end-to-end latency;"
