@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -116,13 +115,7 @@ public final class ConsumeCommand implements Callable<Integer> {
     }
 
     Properties properties() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        // A throwaway group that commits nothing: tailing must not move anyone's offsets.
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "framewise-consume-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = ThrowawayReader.properties(bootstrap, "framewise-consume", fromBeginning ? "earliest" : "latest");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "framewise-consume");
         p.putAll(kafka);
         return p;

@@ -252,6 +252,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private List<String> resolveSources() {
+        return sourcesOrSharedVideos(sources);
+    }
+
+    /** The given sources, else the two shared videos (one camera each). */
+    public static List<String> sourcesOrSharedVideos(List<String> sources) {
         if (!sources.isEmpty()) {
             return sources;
         }

@@ -1,5 +1,6 @@
 package io.framewise.pipeline.demo;
 
+import io.framewise.pipeline.consume.ThrowawayReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,12 +53,7 @@ final class LabelsMonitor implements AutoCloseable {
     private long lastEventNanos;
 
     LabelsMonitor(String bootstrap, String labelsTopic, String dlqTopic, Listener listener) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "framewise-demo-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = ThrowawayReader.properties(bootstrap, "framewise-demo", "earliest");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(EmbeddedBroker.MAX_MESSAGE_BYTES));
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(2 * EmbeddedBroker.MAX_MESSAGE_BYTES));
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());

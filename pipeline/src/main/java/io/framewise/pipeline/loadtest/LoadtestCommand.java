@@ -1,6 +1,5 @@
 package io.framewise.pipeline.loadtest;
 
-import io.framewise.inference.exec.SharedModels;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobFlags;
 import io.framewise.pipeline.config.JobOptions;
@@ -124,7 +123,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        List<String> src = resolveSources();
+        List<String> src = DemoCommand.sourcesOrSharedVideos(sources);
         LoadReport.Summary sum = new LoadReport.Summary();
         sum.command = "framewise " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         sum.xmx = JvmGauges.xmxSetting();
@@ -449,16 +448,6 @@ public final class LoadtestCommand implements Callable<Integer> {
             throw param("--report-seconds must be positive and --probe-frames at least --cameras");
         }
         return segments;
-    }
-
-    private List<String> resolveSources() {
-        if (!sources.isEmpty()) {
-            return sources;
-        }
-        Path data = SharedModels.dataDir().orElseThrow(() -> new IllegalStateException(
-                "no --source and no shared data ($FRAMEWISE_DATA or ../shared) with the default videos"));
-        return List.of(data.resolve("videos/car-detection.mp4").toString(),
-                data.resolve("videos/bottle-detection.mp4").toString());
     }
 
     private CommandLine.ParameterException param(String msg) {

@@ -1,5 +1,6 @@
 package io.framewise.pipeline.loadtest;
 
+import io.framewise.pipeline.consume.ThrowawayReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewise.operators.frames.FrameHeaders;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -100,11 +100,7 @@ final class OutputTally implements AutoCloseable {
                 int segmentStride) {
         Properties p = new Properties();
         p.putAll(kafka);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "framewise-loadtest-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.putAll(ThrowawayReader.properties(bootstrap, "framewise-loadtest", "earliest"));
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(maxFetchBytes));
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(2 * maxFetchBytes));
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
