@@ -17,7 +17,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -49,7 +54,14 @@ import org.apache.flink.util.OutputTag;
  * group on rescale, so a restored job continues each camera's pattern. This operator must run right
  * behind {@code keyBy(camera)} (forward, same parallelism and max parallelism).
  *
- * <p>Watermarks are held while frames are buffered, so no event is emitted behind one.
+ * <p>Overlap ({@link InferenceSettings#overlap}): a batch runs on this operator's inference thread
+ * while the task thread goes on decoding and buffering the next frames; at most one batch is in
+ * flight. Its events are emitted on the task thread (never from the inference thread): when the
+ * next batch starts, at a timer set to the batch's expected end, when a frame arrives after it
+ * finished, and before every barrier and at end of input, which wait for it. The in-flight frames
+ * count as buffered for their cameras, so order and carried results are as without overlap.
+ *
+ * <p>Watermarks are held while frames are buffered or in flight, so no event is emitted behind one.
  */
 public final class BatchInferenceOperator extends AbstractStreamOperator<LabeledEvent>
         implements OneInputStreamOperator<ModelFrame, LabeledEvent>, BoundedOneInput {
@@ -76,6 +88,12 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
     private transient Watermark heldWatermark;
     private transient InferenceMetrics metrics;
     private transient long[] arrivedMs; // [buffer index] processing time the frame entered the buffer
+
+    private transient ExecutorService inferenceThread; // overlap only
+    private transient Future<Batch> inFlight;
+    private transient List<StreamRecord<ModelFrame>> inFlightFrames; // arrival order
+    private transient long inFlightGeneration;
+    private transient long lastBatchNanos;
 
     private transient Map<String, LabeledEvent> lastResult; // camera -> last inferred event
     private transient ListState<LabeledEvent> lastResultState;
@@ -125,10 +143,21 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
         // Restored with another model: an old result carried under the new model's name and checksum
         // would mislabel events, so each camera's next frame is inferred with the new model instead.
         lastResult.values().removeIf(e -> !modelSha256.equals(e.modelSha256()));
+        if (settings.overlap()) {
+            String name = "framewise-inference " + getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
+            inferenceThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            });
+        }
     }
 
     @Override
     public void processElement(StreamRecord<ModelFrame> element) throws Exception {
+        if (inFlight != null && inFlight.isDone()) {
+            awaitInFlight();
+        }
         ModelFrame f = element.getValue();
         if (f.pixels().length != model.imageBytes()) {
             reject(f);
@@ -161,23 +190,23 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
+        flushAndWait();
         super.prepareSnapshotPreBarrier(checkpointId);
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        if (!buffer.isEmpty()) {
+        if (!buffer.isEmpty() || inFlight != null) {
             // prepareSnapshotPreBarrier always runs first; frames here would be lost on recovery.
-            throw new IllegalStateException(buffer.size() + " frames buffered at snapshot time");
+            throw new IllegalStateException(buffered() + " frames buffered at snapshot time");
         }
         lastResultState.update(new ArrayList<>(lastResult.values()));
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        if (buffer.isEmpty()) {
+        if (buffer.isEmpty() && inFlight == null) {
             super.processWatermark(mark);
         } else {
             heldWatermark = mark;
@@ -186,17 +215,23 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
 
     @Override
     public void endInput() throws Exception {
-        flush();
+        flushAndWait();
     }
 
     @Override
     public void finish() throws Exception {
-        flush();
+        flushAndWait();
         super.finish();
     }
 
     @Override
     public void close() throws Exception {
+        if (inferenceThread != null) {
+            // the classifier must not be closed under a batch that is still running
+            inferenceThread.shutdownNow();
+            inferenceThread.awaitTermination(30, TimeUnit.SECONDS);
+            inferenceThread = null;
+        }
         if (classifier != null) {
             classifier.close();
             classifier = null;
@@ -209,9 +244,9 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
         return metrics;
     }
 
-    /** Frames waiting for a batch (tests and metrics). */
+    /** Frames waiting for a batch or in the batch in flight (tests and metrics). */
     public int buffered() {
-        return buffer.size();
+        return buffer.size() + (inFlight == null ? 0 : inFlightFrames.size());
     }
 
     private void startTimer() {
@@ -224,6 +259,12 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
         });
     }
 
+    private void flushAndWait() throws Exception {
+        flush();
+        awaitInFlight();
+    }
+
+    /** Starts a batch of what is buffered: on the inference thread with overlap, else here. */
     private void flush() throws Exception {
         if (buffer.isEmpty()) {
             return;
@@ -232,6 +273,10 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
         if (timer != null) {
             timer.cancel(false);
             timer = null;
+        }
+        awaitInFlight(); // one batch in flight at most: the classifier, its results and batchImages are reused
+        if (buffer.isEmpty()) {
+            return; // only frames that waited for the batch in flight, now out
         }
         int n = 0;
         for (StreamRecord<ModelFrame> r : buffer) {
@@ -243,31 +288,88 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
         for (int i = 0; i < buffer.size(); i++) {
             metrics.waited(Math.max(0, startedAt - arrivedMs[i]));
         }
+        List<StreamRecord<ModelFrame>> frames = buffer;
+        buffer = new ArrayList<>();
+        toInfer = 0;
+        int count = n;
         long startMs = System.currentTimeMillis();
+        if (inferenceThread == null) {
+            complete(frames, run(count, startMs));
+            return;
+        }
+        inFlightFrames = frames;
+        inFlight = inferenceThread.submit(() -> run(count, startMs));
+        long gen = ++inFlightGeneration;
+        long expectedMs = Math.max(1, lastBatchNanos / 1_000_000);
+        getProcessingTimeService().registerTimer(startedAt + expectedMs, t -> {
+            if (gen == inFlightGeneration) {
+                awaitInFlight();
+            }
+        });
+    }
+
+    /** One batch's classifications, made on the inference thread with overlap. */
+    private record Batch(Classification[] results, int size, long startMs, long nanos) {
+    }
+
+    private Batch run(int n, long startMs) {
         long t0 = System.nanoTime();
         Classification[] results = classifier.classify(batchImages, n);
-        long inferenceNanos = System.nanoTime() - t0;
-        double inferenceMs = inferenceNanos / 1e6;
-        metrics.batch(n, inferenceNanos);
-        String batchId = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + "-" + (++batches);
+        return new Batch(results, n, startMs, System.nanoTime() - t0);
+    }
+
+    /** Waits for the batch in flight, if any, and emits its events, then the frames that waited for it. */
+    private void awaitInFlight() throws Exception {
+        if (inFlight == null) {
+            return;
+        }
+        Batch done;
+        try {
+            done = inFlight.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+        List<StreamRecord<ModelFrame>> frames = inFlightFrames;
+        inFlight = null;
+        inFlightFrames = null;
+        inFlightGeneration++;
+        complete(frames, done);
+        if (toInfer == 0 && !buffer.isEmpty()) {
+            // frames to carry whose camera had frames in flight: their result is known now
+            List<StreamRecord<ModelFrame>> carried = buffer;
+            buffer = new ArrayList<>();
+            complete(carried, null);
+        }
+    }
+
+    /** Emits the events of {@code frames} in order; {@code batch} is null when none of them is inferred. */
+    private void complete(List<StreamRecord<ModelFrame>> frames, Batch batch) throws Exception {
+        String batchId = null;
+        double inferenceMs = 0;
+        if (batch != null) {
+            lastBatchNanos = batch.nanos();
+            inferenceMs = batch.nanos() / 1e6;
+            metrics.batch(batch.size(), batch.nanos());
+            batchId = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + "-" + (++batches);
+        }
         long now = System.currentTimeMillis();
         int j = 0;
-        for (StreamRecord<ModelFrame> r : buffer) {
+        for (StreamRecord<ModelFrame> r : frames) {
             ModelFrame f = r.getValue();
             LabeledEvent e;
             if (f.infer()) {
-                e = inferred(f, results[j++], batchId, n, startMs, inferenceMs, now);
+                e = inferred(f, batch.results()[j++], batchId, batch.size(), batch.startMs(), inferenceMs, now);
                 lastResult.put(f.camera(), e);
             } else {
                 e = carried(f, lastResult.get(f.camera()), now);
             }
+            bufferedPerCamera.computeIfPresent(f.camera(), (c, k) -> k > 1 ? k - 1 : null);
             emit(e, r);
         }
-        buffer.clear();
-        bufferedPerCamera.clear();
-        Arrays.fill(batchImages, null);
-        toInfer = 0;
-        if (heldWatermark != null) {
+        if (batch != null) {
+            Arrays.fill(batchImages, 0, batch.size(), null);
+        }
+        if (heldWatermark != null && buffer.isEmpty() && inFlight == null) {
             Watermark w = heldWatermark;
             heldWatermark = null;
             super.processWatermark(w);

@@ -11,9 +11,16 @@ import java.io.Serializable;
  * @param batchSize       frames per forward pass: a batch runs as soon as this many wait
  * @param batchTimeoutMs  a batch also runs this long after its first frame arrived
  * @param threads         intra-batch threads of the classifier
+ * @param overlap         run each batch on an inference thread while the task thread decodes the next
+ *                        frames (one batch in flight); false runs it on the task thread
  */
-public record InferenceSettings(String model, String labels, int topK, int batchSize, long batchTimeoutMs, int threads)
-        implements Serializable {
+public record InferenceSettings(String model, String labels, int topK, int batchSize, long batchTimeoutMs, int threads,
+                                boolean overlap) implements Serializable {
+
+    /** Without overlap: every batch's events are out when the call that triggered it returns. */
+    public InferenceSettings(String model, String labels, int topK, int batchSize, long batchTimeoutMs, int threads) {
+        this(model, labels, topK, batchSize, batchTimeoutMs, threads, false);
+    }
 
     public InferenceSettings {
         if (model == null || model.isBlank()) {

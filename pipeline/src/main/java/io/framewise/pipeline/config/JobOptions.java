@@ -102,6 +102,12 @@ public final class JobOptions {
             .intType().defaultValue(1)
             .withDescription("Threads per forward pass in each inference subtask.");
 
+    public static final ConfigOption<Boolean> INFERENCE_OVERLAP = ConfigOptions.key(PREFIX + "inference-overlap")
+            .booleanType().defaultValue(true)
+            .withDescription("Run each batch on an inference thread while the task thread decodes the next frames"
+                    + " (one batch in flight; still flushed before every checkpoint barrier). false runs batches"
+                    + " on the task thread, serial with decoding.");
+
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key(PREFIX + "parallelism")
             .intType().defaultValue(1)
             .withDescription("Parallelism of every operator.");
@@ -204,7 +210,7 @@ public final class JobOptions {
     /** All options, in the order help lists them. */
     public static final List<ConfigOption<?>> ALL = List.of(
             BOOTSTRAP, INPUT_TOPIC, OUTPUT_TOPIC, DLQ_TOPIC, GROUP, STARTING_OFFSETS, STOP_AT_LATEST,
-            MODEL, LABELS, TOP_K, BATCH_SIZE, BATCH_TIMEOUT_MS, INFERENCE_THREADS,
+            MODEL, LABELS, TOP_K, BATCH_SIZE, BATCH_TIMEOUT_MS, INFERENCE_THREADS, INFERENCE_OVERLAP,
             INFERENCE_INTERVAL, MAX_FPS,
             PARALLELISM, MAX_PARALLELISM, FROM_SAVEPOINT, ALLOW_NON_RESTORED_STATE,
             CHECKPOINT_INTERVAL_MS, CHECKPOINT_TIMEOUT_MS, TOLERABLE_CHECKPOINT_FAILURES,

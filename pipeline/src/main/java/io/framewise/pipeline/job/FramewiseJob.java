@@ -128,7 +128,8 @@ public final class FramewiseJob {
         SingleOutputStreamOperator<LabeledEvent> events = frames
                 .transform("batch inference", LabeledEventSerializer.TYPE_INFO, new BatchInferenceOperator(new InferenceSettings(
                         cfg.get(JobOptions.MODEL), labels, cfg.get(JobOptions.TOP_K), cfg.get(JobOptions.BATCH_SIZE),
-                        cfg.get(JobOptions.BATCH_TIMEOUT_MS), cfg.get(JobOptions.INFERENCE_THREADS))))
+                        cfg.get(JobOptions.BATCH_TIMEOUT_MS), cfg.get(JobOptions.INFERENCE_THREADS),
+                        cfg.get(JobOptions.INFERENCE_OVERLAP))))
                 .uid(UID_INFER);
 
         beforeSink.apply(events).sinkTo(eventSink(cfg)).name("labels: " + cfg.get(JobOptions.OUTPUT_TOPIC))

@@ -34,6 +34,7 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.BATCH_SIZE, "16");
         SAMPLES.put(JobOptions.BATCH_TIMEOUT_MS, "25");
         SAMPLES.put(JobOptions.INFERENCE_THREADS, "2");
+        SAMPLES.put(JobOptions.INFERENCE_OVERLAP, "false");
         SAMPLES.put(JobOptions.INFERENCE_INTERVAL, "3");
         SAMPLES.put(JobOptions.MAX_FPS, "7.5");
         SAMPLES.put(JobOptions.PARALLELISM, "2");
