@@ -33,6 +33,11 @@ public final class AllocationProbe {
     static final int WARM_UP_CALLS = 300;
     private static final int MEASURED_CALLS = 3;
     private static final int MAX_ROUNDS = 10;
+    /**
+     * Rounds go on past {@link #MAX_ROUNDS} for this long: CI once saw a tiny GEMM (7 pixels, 33 to 5)
+     * still boxed after 10 rounds, C2's background compile of its tail branch not yet installed.
+     */
+    private static final long ROUNDS_BUDGET_NANOS = 10_000_000_000L;
 
     private AllocationProbe() {
     }
@@ -40,7 +45,7 @@ public final class AllocationProbe {
     /**
      * Runs {@code call} {@link #WARM_UP_CALLS} times, then returns the largest allocation of the next
      * {@link #MEASURED_CALLS} calls, less what the measuring itself allocates. A non-zero result is
-     * re-measured after more warm-up (up to {@link #MAX_ROUNDS} rounds): a branch first taken late
+     * re-measured after more warm-up (at least {@link #MAX_ROUNDS} rounds, then until a time budget): a branch first taken late
      * (a tail shape) deoptimizes and runs boxed until C2 recompiles, whereas boxing that C2 cannot
      * remove never reaches zero.
      */
@@ -59,7 +64,8 @@ public final class AllocationProbe {
             overhead = Math.min(overhead, after - before);
         }
         long worst = 0;
-        for (int round = 0; round < MAX_ROUNDS; round++) {
+        long deadline = System.nanoTime() + ROUNDS_BUDGET_NANOS;
+        for (int round = 0; round < MAX_ROUNDS || System.nanoTime() < deadline; round++) {
             for (long i = 0; i < warmUpCalls; i++) {
                 call.run();
             }
@@ -72,6 +78,12 @@ public final class AllocationProbe {
             }
             if (worst == 0) {
                 return 0;
+            }
+            try {
+                Thread.sleep(20); // C2 compiles in the background: on a loaded machine it needs the CPU too
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return worst;
             }
         }
         return worst;
