@@ -1,5 +1,9 @@
 package io.framewise.operators.infer;
 
+import static io.framewise.operators.infer.Photos.BIRD;
+import static io.framewise.operators.infer.Photos.CAT;
+import static io.framewise.operators.infer.Photos.HOT_DOG;
+import static io.framewise.operators.infer.Photos.PARROT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -22,11 +26,6 @@ import org.junit.jupiter.api.Test;
 
 /** The batching operator in Flink's operator test harness, classifying the shared photos for real. */
 class BatchInferenceOperatorTest {
-
-    private static final String PARROT = "parrot.jpg";
-    private static final String BIRD = "bird.bmp";
-    private static final String CAT = "cat.bmp";
-    private static final String HOT_DOG = "hot_dog.jpg";
 
     private long nextOffset;
 

@@ -19,6 +19,10 @@ final class Photos {
 
     static final String MODEL = "mobilenet_v2_1.0_224_quant.tflite";
     static final int SIZE = 224;
+    static final String PARROT = "parrot.jpg";
+    static final String BIRD = "bird.bmp";
+    static final String CAT = "cat.bmp";
+    static final String HOT_DOG = "hot_dog.jpg";
 
     private static final Map<String, byte[]> PIXELS = new HashMap<>();
     private static Map<String, String> top1;
