@@ -90,8 +90,7 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
             DecodeFailure f = result.failure();
             metrics.failed(r.camera(), f.reason());
             DeadLetter d = DeadLetter.of(r, f.reason().name(), f.message(), System.currentTimeMillis());
-            // The dead-letter producer takes the record limit + 64 KiB: key and headers are bounded by DeadLetter.of.
-            ctx.output(DEAD_LETTERS, d.withoutValueOver(settings.maxEncodedBytes() + 16 * 1024));
+            ctx.output(DEAD_LETTERS, d.withinRecordLimit(settings.maxEncodedBytes()));
             return;
         }
         List<DecodedFrame> frames = result.frames();

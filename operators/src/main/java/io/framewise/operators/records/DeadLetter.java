@@ -67,6 +67,18 @@ public record DeadLetter(byte[] key, byte[] value, Map<String, byte[]> headers, 
                 r.camera(), atMs);
     }
 
+    /** How far over the job's record limit a dead letter's value may be and still be kept. */
+    public static final int VALUE_SLACK_BYTES = 16 * 1024;
+
+    /**
+     * The dead letter as the dead-letter sink can take it (record limit + 64 KiB, key and headers
+     * already bounded by {@link #of}): without its value when that is over {@code maxRecordBytes} +
+     * {@link #VALUE_SLACK_BYTES}. Every operator that dead-letters a source record uses this.
+     */
+    public DeadLetter withinRecordLimit(int maxRecordBytes) {
+        return withoutValueOver(maxRecordBytes + VALUE_SLACK_BYTES);
+    }
+
     /**
      * The same dead letter without the value when it is over {@code maxBytes}, saying so in the message.
      * (A record just over the job's limit keeps its bytes, for a replay with a raised limit.)

@@ -15,7 +15,14 @@ public final class RecordRouting extends ProcessFunction<FrameRecord, FrameRecor
 
     private static final long serialVersionUID = 1L;
 
+    private final int maxRecordBytes;
+
     private transient RoutingMetrics metrics;
+
+    /** @param maxRecordBytes the job's record limit: a keyless record far over it is dead-lettered without its value */
+    public RecordRouting(int maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
+    }
 
     @Override
     public void open(OpenContext openContext) {
@@ -28,7 +35,8 @@ public final class RecordRouting extends ProcessFunction<FrameRecord, FrameRecor
         if (r.camera() == null) {
             metrics.deadLetter(DeadLetter.MISSING_KEY);
             ctx.output(DecodeFunction.DEAD_LETTERS, DeadLetter.of(r, DeadLetter.MISSING_KEY,
-                    FrameRecord.whyNoCamera(r.key()), ctx.timerService().currentProcessingTime()));
+                    FrameRecord.whyNoCamera(r.key()), ctx.timerService().currentProcessingTime())
+                    .withinRecordLimit(maxRecordBytes));
         } else {
             out.collect(r);
         }

@@ -1,6 +1,7 @@
 package io.framewise.operators.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewise.operators.decode.DecodeFunction;
 import java.util.List;
@@ -13,7 +14,7 @@ class RecordRoutingTest {
     @Test
     void recordsWithoutACameraAreDeadLetteredBeforeKeyBy() throws Exception {
         FrameRecord[] samples = RecordSamples.frameRecords(); // [0] and [3] have a camera, [1] and [2] not
-        try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new RecordRouting())) {
+        try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new RecordRouting(1 << 20))) {
             for (FrameRecord r : samples) {
                 h.processElement(r, 1);
             }
@@ -32,6 +33,23 @@ class RecordRoutingTest {
             }
             assertEquals("record key is not valid UTF-8", dead.get(0).message());
             assertEquals("record has no key (the camera id)", dead.get(1).message());
+        }
+    }
+
+    @Test
+    void aKeylessRecordFarOverTheLimitIsDeadLetteredWithoutItsValue() throws Exception {
+        int limit = 1000;
+        FrameRecord near = new FrameRecord(null, null, new byte[limit + DeadLetter.VALUE_SLACK_BYTES], null, "frames", 0, 1, -1);
+        FrameRecord far = new FrameRecord(null, null, new byte[limit + DeadLetter.VALUE_SLACK_BYTES + 1], null, "frames", 0, 2, -1);
+        try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new RecordRouting(limit))) {
+            h.processElement(near, 1);
+            h.processElement(far, 2);
+            List<DeadLetter> dead = h.getSideOutput(DecodeFunction.DEAD_LETTERS).stream().map(StreamRecord::getValue)
+                    .toList();
+            assertEquals(2, dead.size());
+            assertEquals(limit + DeadLetter.VALUE_SLACK_BYTES, dead.get(0).value().length, "kept for a replay");
+            assertEquals(null, dead.get(1).value(), "the dead-letter sink could not take it");
+            assertTrue(dead.get(1).message().contains("not kept"), dead.get(1).message());
         }
     }
 }

@@ -10,7 +10,7 @@ class RoutingMetricsTest {
     @Test
     void everyRecordCountsInAndKeylessOnesAsDeadLetters() throws Exception {
         FrameRecord[] samples = RecordSamples.frameRecords(); // [0] and [3] have a camera, [1] and [2] not
-        RecordRouting routing = new RecordRouting();
+        RecordRouting routing = new RecordRouting(1 << 20);
         try (var h = ProcessFunctionTestHarnesses.forProcessFunction(routing)) {
             for (FrameRecord r : samples) {
                 h.processElement(r, 1);

@@ -115,7 +115,7 @@ public final class FramewiseJob {
                 .fromSource(source(cfg), WatermarkStrategy.noWatermarks(), "frames: " + cfg.get(JobOptions.INPUT_TOPIC))
                 .uid(UID_SOURCE);
         SingleOutputStreamOperator<FrameRecord> routed = records
-                .process(new RecordRouting())
+                .process(new RecordRouting(cfg.get(JobOptions.MAX_RECORD_BYTES)))
                 .name("route (no key: dead letter)")
                 .uid(UID_ROUTING);
         SingleOutputStreamOperator<ModelFrame> frames = routed
