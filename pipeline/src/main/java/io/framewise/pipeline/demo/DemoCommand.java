@@ -13,7 +13,6 @@ import io.framewise.pipeline.consume.EventLine;
 import io.framewise.pipeline.job.FramewiseJob;
 import io.framewise.pipeline.job.LocalFlink;
 import io.framewise.pipeline.metrics.JobMetrics;
-import io.framewise.pipeline.metrics.PrometheusText;
 import io.framewise.pipeline.produce.SourceProducer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -335,7 +334,7 @@ public final class DemoCommand implements Callable<Integer> {
             return null;
         }
         try {
-            return JobMetrics.read(PrometheusText.scrape(flink.metricsUrl()), job.toHexString(), batchSize);
+            return JobMetrics.settled(flink.metricsUrl(), job.toHexString(), batchSize, Duration.ofSeconds(5)).metrics();
         } catch (Exception e) {
             status(err, "metrics not read from " + flink.metricsUrl() + ": " + e);
             return null;

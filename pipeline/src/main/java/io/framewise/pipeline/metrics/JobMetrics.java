@@ -5,7 +5,10 @@ import io.framewise.operators.metrics.DeadLetterMetrics;
 import io.framewise.operators.metrics.DecodeMetrics;
 import io.framewise.operators.metrics.InferenceMetrics;
 import io.framewise.operators.metrics.RoutingMetrics;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -70,6 +73,31 @@ public record JobMetrics(long framesIn, long framesDecoded, long decodeFailures,
                 t.max(name(InferenceMetrics.END_TO_END_MS), p50),
                 t.max(name(InferenceMetrics.END_TO_END_MS), p99),
                 byCamera);
+    }
+
+    /** A scrape and what it says about one job. */
+    public record Reading(PrometheusText text, JobMetrics metrics) {
+    }
+
+    /**
+     * Scrapes until two scrapes in a row read the same figures, or {@code within} has passed (then the
+     * last reading). One scrape reads the series one at a time while the task threads update them, so
+     * alone it can show a batch in {@code batches} but not yet in {@code framesInferred} or in the
+     * batch-size histogram; once the job is idle, two equal readings are a consistent one.
+     */
+    public static Reading settled(URI url, String jobId, int batchCapacity, Duration within)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        Reading last = null;
+        while (true) {
+            PrometheusText t = PrometheusText.scrape(url);
+            Reading r = new Reading(t, read(t, jobId, batchCapacity));
+            if ((last != null && last.metrics().equals(r.metrics())) || System.nanoTime() > deadline) {
+                return r;
+            }
+            last = r;
+            Thread.sleep(200);
+        }
     }
 
     private static long count(PrometheusText t, String metric, Predicate<PrometheusText.Sample> job) {
