@@ -95,6 +95,7 @@ public final class JobConfig {
         require(JobOptions.PARALLELISM, v -> v <= get(JobOptions.MAX_PARALLELISM),
                 "must be at most " + JobOptions.describe(JobOptions.MAX_PARALLELISM) + " ("
                         + get(JobOptions.MAX_PARALLELISM) + ")");
+        require(JobOptions.BUFFER_TIMEOUT_MS, v -> v >= 0 && v <= 60_000, "must be 0..60000");
         require(JobOptions.CHECKPOINT_INTERVAL_MS, v -> v >= 10, "must be at least 10");
         require(JobOptions.CHECKPOINT_TIMEOUT_MS, v -> v >= 10, "must be at least 10");
         require(JobOptions.TOLERABLE_CHECKPOINT_FAILURES, v -> v >= 0, "must be 0 or more");

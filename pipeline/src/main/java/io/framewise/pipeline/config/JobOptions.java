@@ -108,6 +108,13 @@ public final class JobOptions {
                     + " (one batch in flight; still flushed before every checkpoint barrier). false runs batches"
                     + " on the task thread, serial with decoding.");
 
+    public static final ConfigOption<Long> BUFFER_TIMEOUT_MS = ConfigOptions.key(PREFIX + "buffer-timeout-ms")
+            .longType().defaultValue(5L)
+            .withDescription("How long a partly filled network buffer between tasks waits before it is sent"
+                    + " (Flink's execution.buffer-timeout.interval, 100 ms by default there). A frame record"
+                    + " spans several 32 KB buffers and its last one would otherwise wait for the next frame"
+                    + " or the timeout; 0 sends after every record.");
+
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key(PREFIX + "parallelism")
             .intType().defaultValue(1)
             .withDescription("Parallelism of every operator.");
@@ -211,7 +218,7 @@ public final class JobOptions {
     public static final List<ConfigOption<?>> ALL = List.of(
             BOOTSTRAP, INPUT_TOPIC, OUTPUT_TOPIC, DLQ_TOPIC, GROUP, STARTING_OFFSETS, STOP_AT_LATEST,
             MODEL, LABELS, TOP_K, BATCH_SIZE, BATCH_TIMEOUT_MS, INFERENCE_THREADS, INFERENCE_OVERLAP,
-            INFERENCE_INTERVAL, MAX_FPS,
+            INFERENCE_INTERVAL, MAX_FPS, BUFFER_TIMEOUT_MS,
             PARALLELISM, MAX_PARALLELISM, FROM_SAVEPOINT, ALLOW_NON_RESTORED_STATE,
             CHECKPOINT_INTERVAL_MS, CHECKPOINT_TIMEOUT_MS, TOLERABLE_CHECKPOINT_FAILURES,
             DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT_MS,

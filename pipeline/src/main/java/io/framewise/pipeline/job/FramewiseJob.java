@@ -25,6 +25,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -80,6 +81,10 @@ public final class FramewiseJob {
             c.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
             c.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, cfg.get(JobOptions.ALLOW_NON_RESTORED_STATE));
         }
+        // Frames are tens to hundreds of KB: a buffer flushed early costs little, a buffer waiting for the
+        // next frame of a quiet camera costs latency.
+        c.set(ExecutionOptions.BUFFER_TIMEOUT_ENABLED, true);
+        c.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(cfg.get(JobOptions.BUFFER_TIMEOUT_MS)));
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMillis(cfg.get(JobOptions.CHECKPOINT_TIMEOUT_MS)));

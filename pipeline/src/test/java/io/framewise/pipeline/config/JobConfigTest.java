@@ -37,6 +37,7 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.INFERENCE_OVERLAP, "false");
         SAMPLES.put(JobOptions.INFERENCE_INTERVAL, "3");
         SAMPLES.put(JobOptions.MAX_FPS, "7.5");
+        SAMPLES.put(JobOptions.BUFFER_TIMEOUT_MS, "0");
         SAMPLES.put(JobOptions.PARALLELISM, "2");
         SAMPLES.put(JobOptions.MAX_PARALLELISM, "256");
         SAMPLES.put(JobOptions.FROM_SAVEPOINT, "file:///tmp/savepoints/savepoint-1a2b3c-0123456789ab");
@@ -174,6 +175,7 @@ class JobConfigTest {
         bad.put("framewise.inference-interval", "0");
         bad.put("framewise.stop-at-latest", "maybe");
         bad.put("framewise.checkpoint-interval-ms", "1.5");
+        bad.put("framewise.buffer-timeout-ms", "-1");
         for (Map.Entry<String, String> b : bad.entrySet()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> JobConfig.parse(Map.of(b.getKey(), b.getValue())), b.toString());
