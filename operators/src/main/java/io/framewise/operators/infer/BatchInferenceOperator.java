@@ -17,13 +17,16 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -56,9 +59,10 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Overlap ({@link InferenceSettings#overlap}): a batch runs on this operator's inference thread
  * while the task thread goes on decoding and buffering the next frames; at most one batch is in
- * flight. Its events are emitted on the task thread (never from the inference thread): when the
- * next batch starts, at a timer set to the batch's expected end, when a frame arrives after it
- * finished, and before every barrier and at end of input, which wait for it. The in-flight frames
+ * flight. Its events are emitted on the task thread (never from the inference thread): the inference
+ * thread, done, puts a mail into the task's mailbox that emits them, so they leave as soon as the
+ * batch is done even when no further frame comes; the next batch, every barrier and the end of input
+ * wait for the batch in flight and emit it themselves if the mail has not run yet. The in-flight frames
  * count as buffered for their cameras, so order and carried results are as without overlap.
  *
  * <p>Watermarks are held while frames are buffered or in flight, so no event is emitted behind one.
@@ -93,7 +97,7 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
     private transient Future<Batch> inFlight;
     private transient List<StreamRecord<ModelFrame>> inFlightFrames; // arrival order
     private transient long inFlightGeneration;
-    private transient long lastBatchNanos;
+    private transient MailboxExecutor mailbox; // runs a finished batch's emission on the task thread
 
     private transient Map<String, LabeledEvent> lastResult; // camera -> last inferred event
     private transient ListState<LabeledEvent> lastResultState;
@@ -145,6 +149,8 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
         lastResult.values().removeIf(e -> !modelSha256.equals(e.modelSha256()));
         if (settings.overlap()) {
             String name = "framewise-inference " + getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
+            mailbox = getContainingTask().getMailboxExecutorFactory()
+                    .createExecutor(getOperatorConfig().getChainIndex());
             inferenceThread = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, name);
                 t.setDaemon(true);
@@ -298,12 +304,19 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
             return;
         }
         inFlightFrames = frames;
-        inFlight = inferenceThread.submit(() -> run(count, startMs));
         long gen = ++inFlightGeneration;
-        long expectedMs = Math.max(1, lastBatchNanos / 1_000_000);
-        getProcessingTimeService().registerTimer(startedAt + expectedMs, t -> {
-            if (gen == inFlightGeneration) {
-                awaitInFlight();
+        CompletableFuture<Batch> batch = CompletableFuture.supplyAsync(() -> run(count, startMs), inferenceThread);
+        inFlight = batch;
+        batch.whenComplete((b, e) -> {
+            try {
+                // a later generation: the batch was already emitted by whoever waited for it
+                mailbox.execute(() -> {
+                    if (gen == inFlightGeneration) {
+                        awaitInFlight();
+                    }
+                }, "emit batch %s", gen);
+            } catch (RejectedExecutionException closed) {
+                // the task is shutting down: its finish() or cancellation owns the batch
             }
         });
     }
@@ -347,7 +360,6 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
         String batchId = null;
         double inferenceMs = 0;
         if (batch != null) {
-            lastBatchNanos = batch.nanos();
             inferenceMs = batch.nanos() / 1e6;
             metrics.batch(batch.size(), batch.nanos());
             batchId = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + "-" + (++batches);

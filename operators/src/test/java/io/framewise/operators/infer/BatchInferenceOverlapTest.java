@@ -17,8 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The batching operator with overlap on (a batch in flight on the inference thread while frames keep
@@ -59,18 +61,31 @@ class BatchInferenceOverlapTest {
     }
 
     @Test
-    void aFinishedBatchIsEmittedByItsTimerWithoutFurtherInput() throws Exception {
+    @Timeout(60)
+    void aFinishedBatchIsEmittedByItsMailWithoutFurtherInputOrTimers() throws Exception {
         try (var h = harness(2, 60_000, true)) {
             h.setProcessingTime(1_000);
             h.processElement(frame("cam-a", 0, PARROT, true), 1);
-            h.processElement(frame("cam-a", 1, HOT_DOG, true), 2);
-            // the timer at the batch's expected end waits for it and emits on the task thread
-            h.setProcessingTime(10_000);
+            h.processElement(frame("cam-a", 1, HOT_DOG, true), 2); // batch starts on the inference thread
+            assertEquals(0, h.getProcessingTimeService().getNumActiveTimers(), "no batch timer left, and none for the batch in flight");
+            // done, the inference thread puts a mail into the task's mailbox; the task thread runs it
+            h.getTaskMailbox().take(TaskMailbox.MIN_PRIORITY).run();
             List<LabeledEvent> events = h.extractOutputValues();
             assertEquals(2, events.size());
             assertEquals(List.of("macaw", Photos.referenceTop1(HOT_DOG)),
                     events.stream().map(e -> e.top().get(0).label()).toList());
             assertEquals(0, ((BatchInferenceOperator) h.getOperator()).buffered());
+        }
+    }
+
+    @Test
+    void aMailForABatchAlreadyEmittedDoesNothing() throws Exception {
+        try (var h = harness(1, 60_000, true)) {
+            h.processElement(frame("cam-a", 0, PARROT, true), 1);
+            h.prepareSnapshotPreBarrier(1); // waits for the batch and emits it
+            assertEquals(1, h.extractOutputValues().size());
+            h.getTaskMailbox().take(TaskMailbox.MIN_PRIORITY).run(); // the batch's own mail, late
+            assertEquals(1, h.extractOutputValues().size());
         }
     }
 
