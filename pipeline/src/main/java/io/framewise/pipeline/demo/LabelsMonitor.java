@@ -1,25 +1,23 @@
 package io.framewise.pipeline.demo;
 
+import io.framewise.operators.records.DeadLetterSerialization;
+import io.framewise.pipeline.consume.OutputReader;
 import io.framewise.pipeline.consume.ThrowawayReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the labels and dead-letter topics as a downstream consumer would (read_committed) and keeps
@@ -32,13 +30,9 @@ final class LabelsMonitor implements AutoCloseable {
     interface Listener extends BiConsumer<JsonNode, String> {
     }
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final String labelsTopic;
     private final Listener listener;
     private final ObjectMapper json = new ObjectMapper();
-    private final Thread thread;
-    private volatile boolean stop;
-    private volatile Throwable failure;
+    private final OutputReader reader;
 
     private final Set<String> eventIds = new HashSet<>();
     private final Map<String, Map<String, Integer>> labelsByCamera = new TreeMap<>();
@@ -56,33 +50,18 @@ final class LabelsMonitor implements AutoCloseable {
         Properties p = ThrowawayReader.properties(bootstrap, "framewise-demo", "earliest");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(EmbeddedBroker.MAX_MESSAGE_BYTES));
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(2 * EmbeddedBroker.MAX_MESSAGE_BYTES));
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.labelsTopic = labelsTopic;
         this.listener = listener;
-        consumer.subscribe(List.of(labelsTopic, dlqTopic));
-        this.thread = new Thread(this::loop, "framewise-demo-monitor");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void loop() {
-        try {
-            while (!stop) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    if (r.topic().equals(labelsTopic)) {
-                        onEvent(r);
-                    } else {
-                        onDeadLetter(r);
-                    }
-                }
+        this.reader = new OutputReader(p, labelsTopic, dlqTopic, "framewise-demo-monitor", new OutputReader.Handler() {
+            @Override
+            public void onEvent(ConsumerRecord<byte[], byte[]> r, long visibleAt) throws IOException {
+                LabelsMonitor.this.onEvent(r);
             }
-        } catch (WakeupException stopped) {
-            // close()
-        } catch (Throwable t) {
-            failure = t;
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
+
+            @Override
+            public void onDeadLetter(ConsumerRecord<byte[], byte[]> r) {
+                LabelsMonitor.this.onDeadLetter(r);
+            }
+        });
     }
 
     private void onEvent(ConsumerRecord<byte[], byte[]> r) throws IOException {
@@ -119,26 +98,22 @@ final class LabelsMonitor implements AutoCloseable {
     }
 
     private void onDeadLetter(ConsumerRecord<byte[], byte[]> r) {
-        String reason = header(r, "fw-dlq-reason");
+        String reason = header(r, DeadLetterSerialization.REASON_HEADER);
         synchronized (this) {
             deadLetters++;
             deadByReason.merge(reason, 1, Integer::sum);
         }
         String camera = r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8);
         listener.accept(null, "dead letter: camera " + camera + ", reason " + reason + ": "
-                + header(r, "fw-dlq-message"));
+                + header(r, DeadLetterSerialization.MESSAGE_HEADER));
     }
 
     private static String header(ConsumerRecord<?, ?> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null || h.value() == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
+        return Objects.requireNonNullElse(OutputReader.header(r, name), "?");
     }
 
     void checkHealthy() {
-        Throwable t = failure;
-        if (t != null) {
-            throw new IllegalStateException("reading the labels topic failed: " + t.getMessage(), t);
-        }
+        reader.checkHealthy();
     }
 
     synchronized long events() {
@@ -199,8 +174,6 @@ final class LabelsMonitor implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        stop = true;
-        consumer.wakeup();
-        thread.join(10_000);
+        reader.close();
     }
 }

@@ -1,26 +1,23 @@
 package io.framewise.pipeline.loadtest;
 
+import io.framewise.pipeline.consume.OutputReader;
 import io.framewise.pipeline.consume.ThrowawayReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewise.operators.frames.FrameHeaders;
 import io.framewise.operators.records.DeadLetterSerialization;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the labels and dead-letter topics as a downstream consumer does (read_committed) and keeps
@@ -75,13 +72,9 @@ final class OutputTally implements AutoCloseable {
         }
     }
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final String labelsTopic;
     private final int segmentStride;
     private final ObjectMapper json = new ObjectMapper();
-    private final Thread thread;
-    private volatile boolean stop;
-    private volatile Throwable failure;
+    private final OutputReader reader;
 
     private final Phase probe = new Phase();
     private final Phase load = new Phase();
@@ -103,34 +96,18 @@ final class OutputTally implements AutoCloseable {
         p.putAll(ThrowawayReader.properties(bootstrap, "framewise-loadtest", "earliest"));
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(maxFetchBytes));
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(2 * maxFetchBytes));
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.labelsTopic = labelsTopic;
         this.segmentStride = segmentStride;
-        consumer.subscribe(List.of(labelsTopic, dlqTopic));
-        this.thread = new Thread(this::loop, "framewise-loadtest-tally");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void loop() {
-        try {
-            while (!stop) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    long visibleAt = System.currentTimeMillis();
-                    if (r.topic().equals(labelsTopic)) {
-                        onEvent(json.readTree(r.value()), visibleAt);
-                    } else {
-                        onDeadLetter(r);
-                    }
-                }
+        this.reader = new OutputReader(p, labelsTopic, dlqTopic, "framewise-loadtest-tally", new OutputReader.Handler() {
+            @Override
+            public void onEvent(ConsumerRecord<byte[], byte[]> r, long visibleAt) throws IOException {
+                OutputTally.this.onEvent(json.readTree(r.value()), visibleAt);
             }
-        } catch (WakeupException stopped) {
-            // close()
-        } catch (Throwable t) {
-            failure = t;
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
+
+            @Override
+            public void onDeadLetter(ConsumerRecord<byte[], byte[]> r) {
+                OutputTally.this.onDeadLetter(r);
+            }
+        });
     }
 
     private synchronized void onEvent(JsonNode e, long visibleAt) {
@@ -160,8 +137,8 @@ final class OutputTally implements AutoCloseable {
 
     private void onDeadLetter(ConsumerRecord<byte[], byte[]> r) {
         String camera = r.key() == null ? "?" : new String(r.key(), StandardCharsets.UTF_8);
-        String seq = header(r, FrameHeaders.SEQUENCE);
-        String reason = header(r, DeadLetterSerialization.REASON_HEADER);
+        String seq = OutputReader.header(r, FrameHeaders.SEQUENCE);
+        String reason = OutputReader.header(r, DeadLetterSerialization.REASON_HEADER);
         synchronized (this) {
             Phase ph = phase(camera);
             if (seq != null && seq.matches("\\d{1,18}") && !mark(deadSeen, camera, Long.parseLong(seq))) {
@@ -191,16 +168,8 @@ final class OutputTally implements AutoCloseable {
         return true;
     }
 
-    private static String header(ConsumerRecord<?, ?> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
     void checkHealthy() {
-        Throwable t = failure;
-        if (t != null) {
-            throw new IllegalStateException("reading the labels topic failed: " + t.getMessage(), t);
-        }
+        reader.checkHealthy();
     }
 
     /** Frames of the phase accounted for: events plus dead letters. */
@@ -228,8 +197,6 @@ final class OutputTally implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        stop = true;
-        consumer.wakeup();
-        thread.join(10_000);
+        reader.close();
     }
 }
