@@ -2,6 +2,7 @@ package io.framewise.inference.exec;
 
 import io.framewise.inference.plan.Plan;
 
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
@@ -104,25 +105,18 @@ public final class Classifier implements AutoCloseable {
 
     /** Nanoseconds per step kind summed over all workspaces. */
     public long[] nanosByKind() {
-        long[] sum = null;
-        for (Workspace ws : workspaces) {
-            long[] t = ws.nanosByKind();
-            if (sum == null) {
-                sum = t;
-            } else {
-                for (int i = 0; i < t.length; i++) {
-                    sum[i] += t[i];
-                }
-            }
-        }
-        return sum;
+        return sumOverWorkspaces(Workspace::nanosByKind);
     }
 
     /** Nanoseconds per plan step summed over all workspaces. */
     public long[] nanosByStep() {
+        return sumOverWorkspaces(Workspace::nanosByStep);
+    }
+
+    private long[] sumOverWorkspaces(Function<Workspace, long[]> times) {
         long[] sum = null;
         for (Workspace ws : workspaces) {
-            long[] t = ws.nanosByStep();
+            long[] t = times.apply(ws);
             if (sum == null) {
                 sum = t;
             } else {
