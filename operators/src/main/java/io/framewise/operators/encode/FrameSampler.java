@@ -23,6 +23,17 @@ public final class FrameSampler {
         return sourceFps > 0 ? Math.min(sourceFps, maxFps) : maxFps;
     }
 
+    /**
+     * Frames a source of {@code sourceFrames} frames at {@code sourceFps} gives at {@code keptFps}
+     * after sampling; the source's own count when either rate or the count is unknown.
+     */
+    public static long expectedFrames(long sourceFrames, double sourceFps, double keptFps) {
+        if (sourceFrames < 0 || keptFps <= 0 || sourceFps <= 0) {
+            return sourceFrames;
+        }
+        return (long) Math.ceil(sourceFrames * keptFps / sourceFps);
+    }
+
     public boolean keep(long ptsMicros) {
         if (intervalMicros == 0) {
             return true;

@@ -47,11 +47,7 @@ public final class JpegFrameReader implements MediaReader {
 
     @Override
     public long expectedFrames() {
-        long n = source.lengthInFrames();
-        if (n < 0 || fps <= 0 || source.frameRate() <= 0) {
-            return n;
-        }
-        return (long) Math.ceil(n * fps / source.frameRate());
+        return FrameSampler.expectedFrames(source.lengthInFrames(), source.frameRate(), fps);
     }
 
     @Override

@@ -160,11 +160,7 @@ final class ReencodeSegmenter implements MediaReader {
 
     @Override
     public long expectedFrames() {
-        long n = source.lengthInFrames();
-        if (n < 0 || source.frameRate() <= 0) {
-            return n;
-        }
-        return (long) Math.ceil(n * fps / source.frameRate());
+        return FrameSampler.expectedFrames(source.lengthInFrames(), source.frameRate(), fps);
     }
 
     @Override

@@ -49,4 +49,13 @@ class FrameSamplerTest {
         assertEquals(12.5, FrameSampler.effectiveRate(12.5, 30), 0);
         assertEquals(7, FrameSampler.effectiveRate(0, 7), 0);
     }
+
+    @Test
+    void expectedFramesScaleWithTheKeptRateAndRoundUp() {
+        assertEquals(125, FrameSampler.expectedFrames(250, 25, 12.5));
+        assertEquals(84, FrameSampler.expectedFrames(250, 30, 10)); // 83.3: a started interval keeps a frame
+        assertEquals(250, FrameSampler.expectedFrames(250, 25, 25));
+        assertEquals(250, FrameSampler.expectedFrames(250, 0, 5), "source rate unknown: its own count");
+        assertEquals(-1, FrameSampler.expectedFrames(-1, 25, 5), "count unknown stays unknown");
+    }
 }
