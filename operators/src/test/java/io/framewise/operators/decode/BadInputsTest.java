@@ -1,19 +1,22 @@
 package io.framewise.operators.decode;
 
+import static io.framewise.operators.decode.HostileMedia.cut;
+import static io.framewise.operators.decode.HostileMedia.cutMidLastNal;
+import static io.framewise.operators.decode.HostileMedia.pngBomb;
+import static io.framewise.operators.decode.HostileMedia.random;
+import static io.framewise.operators.decode.HostileMedia.withoutFirstIdr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewise.operators.frames.Codec;
 import io.framewise.operators.frames.FrameHeaders;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.Headers;
@@ -98,10 +101,10 @@ class BadInputsTest {
         c.add(new Case("jpeg truncated at 10%", () -> headers("jpeg"), () -> cut(goodJpeg, 0.10), ReasonCode.TRUNCATED));
         c.add(new Case("jpeg truncated at 50%", () -> headers("jpeg"), () -> cut(goodJpeg, 0.50), ReasonCode.TRUNCATED));
         c.add(new Case("jpeg truncated at 90%", () -> headers("jpeg"), () -> cut(goodJpeg, 0.90), ReasonCode.TRUNCATED));
-        c.add(new Case("jpeg with corrupted Huffman table", () -> headers("jpeg"), BadInputsTest::badHuffman,
+        c.add(new Case("jpeg with corrupted Huffman table", () -> headers("jpeg"), () -> HostileMedia.badHuffman(goodJpeg),
                 ReasonCode.CORRUPT_IMAGE));
-        c.add(new Case("jpeg SOF declaring 0x0", () -> headers("jpeg"), () -> jpegSize(0, 0), ReasonCode.CORRUPT_IMAGE));
-        c.add(new Case("jpeg SOF declaring 60000x60000", () -> headers("jpeg"), () -> jpegSize(60000, 60000),
+        c.add(new Case("jpeg SOF declaring 0x0", () -> headers("jpeg"), () -> HostileMedia.jpegSize(goodJpeg, 0, 0), ReasonCode.CORRUPT_IMAGE));
+        c.add(new Case("jpeg SOF declaring 60000x60000", () -> headers("jpeg"), () -> HostileMedia.jpegSize(goodJpeg, 60000, 60000),
                 ReasonCode.DIMENSIONS_TOO_LARGE));
         c.add(new Case("png header claiming 20000x20000", () -> headers("png"), () -> pngBomb(20000, 20000),
                 ReasonCode.DIMENSIONS_TOO_LARGE));
@@ -215,63 +218,8 @@ class BadInputsTest {
 
     // --- builders of bad inputs ---
 
-    static byte[] random(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        b[0] = 0x11; // no signature starts with 0x11
-        return b;
-    }
-
-    static byte[] cut(byte[] b, double fraction) {
-        return Arrays.copyOf(b, (int) (b.length * fraction));
-    }
-
     static byte[] oversized(byte[] jpeg) {
         return Arrays.copyOf(jpeg, (16 << 20) + 1); // a valid JPEG start, padded past 16 MiB
-    }
-
-    /** Makes the first DHT's table class 2 (only 0 = DC and 1 = AC exist). */
-    static byte[] badHuffman() {
-        byte[] b = goodJpeg.clone();
-        int p = markerOffset(b, 0xC4);
-        b[p + 4] = (byte) (0x20 | (b[p + 4] & 0x0F));
-        return b;
-    }
-
-    /** The good JPEG with its SOF0 patched to declare another size. */
-    static byte[] jpegSize(int w, int h) {
-        byte[] b = goodJpeg.clone();
-        int p = markerOffset(b, 0xC0);
-        b[p + 5] = (byte) (h >> 8);
-        b[p + 6] = (byte) h;
-        b[p + 7] = (byte) (w >> 8);
-        b[p + 8] = (byte) w;
-        return b;
-    }
-
-    /** Offset of the 0xFF of the first marker {@code m} in the header part of a JPEG. */
-    static int markerOffset(byte[] b, int m) {
-        int p = 2;
-        while (p + 4 < b.length) {
-            int marker = b[p + 1] & 0xFF;
-            if (marker == m) {
-                return p;
-            }
-            p += 2 + (((b[p + 2] & 0xFF) << 8) | (b[p + 3] & 0xFF));
-        }
-        throw new IllegalStateException("marker " + Integer.toHexString(m) + " not found");
-    }
-
-    /** A well-formed PNG (signature, IHDR, a tiny IDAT, IEND) whose IHDR declares w x h. */
-    static byte[] pngBomb(int w, int h) {
-        byte[] b = MediaFixtures.encode(new BufferedImage(8, 8, BufferedImage.TYPE_3BYTE_BGR), "png");
-        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.BIG_ENDIAN);
-        bb.putInt(16, w);
-        bb.putInt(20, h);
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(b, 12, 17); // chunk type + 13 data bytes
-        bb.putInt(29, (int) crc.getValue());
-        return b;
     }
 
     static byte[] pngFlipped() {
@@ -295,50 +243,5 @@ class BadInputsTest {
         bb.putInt(18, 100000);
         bb.putInt(22, 100000);
         return b;
-    }
-
-    // --- Annex-B surgery ---
-
-    /** Start offsets of the NAL units (at their start code) of an Annex-B stream. */
-    static List<int[]> nals(byte[] b) {
-        List<int[]> out = new ArrayList<>(); // {startCodeOffset, headerOffset}
-        for (int i = 0; i + 3 < b.length; i++) {
-            if (b[i] == 0 && b[i + 1] == 0 && b[i + 2] == 1) {
-                int start = i > 0 && b[i - 1] == 0 ? i - 1 : i;
-                out.add(new int[] {start, i + 3});
-                i += 2;
-            }
-        }
-        return out;
-    }
-
-    static byte[] cutMidLastNal(byte[] b) {
-        List<int[]> n = nals(b);
-        int last = n.get(n.size() - 1)[1];
-        return Arrays.copyOf(b, last + (b.length - last) / 2);
-    }
-
-    /** Drops every NAL from the first IDR slice up to the next non-IDR slice; keeps SPS/PPS. */
-    static byte[] withoutFirstIdr(byte[] b) {
-        List<int[]> n = nals(b);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        boolean seenIdr = false;
-        boolean dropping = true;
-        for (int k = 0; k < n.size(); k++) {
-            int start = n.get(k)[0];
-            int end = k + 1 < n.size() ? n.get(k + 1)[0] : b.length;
-            int type = b[n.get(k)[1]] & 0x1F;
-            if (type == 5) {
-                seenIdr = true;
-            }
-            if (seenIdr && type == 1) {
-                dropping = false;
-            }
-            boolean keep = type == 7 || type == 8 || !dropping && type != 5;
-            if (keep) {
-                out.write(b, start, end - start);
-            }
-        }
-        return out.toByteArray();
     }
 }

@@ -120,7 +120,12 @@ public final class MediaFixtures {
      * (H.264, keyframe first) of the given container: "mpegts", "mp4" (fragmented), "matroska", "h264".
      */
     public static byte[] segment(String video, String format, int first, int count, int gop) throws Exception {
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(SharedData.video(video).toFile())) {
+        return segment(SharedData.video(video), format, first, count, gop);
+    }
+
+    /** The same from any video file. */
+    public static byte[] segment(Path video, String format, int first, int count, int gop) throws Exception {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
             g.start();
             ByteArrayOutputStream bos = new ByteArrayOutputStream();
             FFmpegFrameRecorder r = recorder(bos, format, g.getImageWidth(), g.getImageHeight(), g.getFrameRate(), gop);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.framewise.operators.decode.HostileMedia;
+import io.framewise.operators.decode.MediaFixtures;
 import io.framewise.operators.frames.FrameHeaders;
 import io.framewise.operators.records.DeadLetterSerialization;
 import io.framewise.pipeline.config.JobConfig;
@@ -114,7 +116,7 @@ class HostileInputITCase {
         List<Case> cases = catalog();
         List<byte[]> switchJpegs = new ArrayList<>();
         for (String p : LabeledVideo.PHOTOS) { // native sizes 500x333 .. 512x600: a camera changing resolution
-            switchJpegs.add(HostileRecords.encode(bgr(ImageIO.read(LabeledVideo.shared().resolve("images/" + p).toFile())),
+            switchJpegs.add(MediaFixtures.encode(bgr(ImageIO.read(LabeledVideo.shared().resolve("images/" + p).toFile())),
                     "jpeg"));
         }
 
@@ -232,10 +234,10 @@ class HostileInputITCase {
     private List<Case> catalog() throws Exception {
         byte[] evil = utf8(EVIL);
         BufferedImage cat = bgr(ImageIO.read(LabeledVideo.shared().resolve("images/cat.bmp").toFile()));
-        byte[] jpeg = HostileRecords.encode(cat, "jpeg");
-        byte[] png = HostileRecords.encode(cat, "png");
-        byte[] h264 = HostileRecords.h264(video.file, MAX_FRAMES, 3);
-        byte[] h264Long = HostileRecords.h264(video.file, MAX_FRAMES + 2, 3);
+        byte[] jpeg = MediaFixtures.encode(cat, "jpeg");
+        byte[] png = MediaFixtures.encode(cat, "png");
+        byte[] h264 = MediaFixtures.segment(video.file, "h264", 0, MAX_FRAMES, 3);
+        byte[] h264Long = MediaFixtures.segment(video.file, "h264", 0, MAX_FRAMES + 2, 3);
         long now = System.currentTimeMillis();
         int[] seq = {100};
         java.util.function.Function<String, RecordHeaders> hs = codec -> headers(codec, now, seq[0]++);
@@ -249,20 +251,20 @@ class HostileInputITCase {
         List<Case> c = new ArrayList<>();
         c.add(new Case("zero bytes", evil, new byte[0], hs.apply("jpeg"), "EMPTY"));
         c.add(new Case("zero bytes, no codec header", evil, new byte[0], hs.apply(null), "EMPTY"));
-        c.add(new Case("random bytes as jpeg", evil, HostileRecords.random(4096, 1), hs.apply("jpeg"), "CORRUPT_IMAGE"));
-        c.add(new Case("random bytes, no codec", evil, HostileRecords.random(4096, 2), hs.apply(null), "UNKNOWN_CODEC"));
-        c.add(new Case("random bytes as mpegts", evil, HostileRecords.random(8192, 3), hs.apply("mpegts"), "CORRUPT_SEGMENT"));
-        c.add(new Case("jpeg truncated at 10%", evil, HostileRecords.cut(jpeg, 0.1), hs.apply("jpeg"), "TRUNCATED"));
-        c.add(new Case("jpeg truncated at 50%", evil, HostileRecords.cut(jpeg, 0.5), hs.apply("jpeg"), "TRUNCATED"));
-        c.add(new Case("jpeg truncated at 90%", evil, HostileRecords.cut(jpeg, 0.9), hs.apply("jpeg"), "TRUNCATED"));
-        c.add(new Case("jpeg corrupted Huffman table", evil, HostileRecords.badHuffman(jpeg), hs.apply("jpeg"), "CORRUPT_IMAGE"));
-        c.add(new Case("jpeg SOF 60000x60000", evil, HostileRecords.jpegSize(jpeg, 60000, 60000), hs.apply("jpeg"),
+        c.add(new Case("random bytes as jpeg", evil, HostileMedia.random(4096, 1), hs.apply("jpeg"), "CORRUPT_IMAGE"));
+        c.add(new Case("random bytes, no codec", evil, HostileMedia.random(4096, 2), hs.apply(null), "UNKNOWN_CODEC"));
+        c.add(new Case("random bytes as mpegts", evil, HostileMedia.random(8192, 3), hs.apply("mpegts"), "CORRUPT_SEGMENT"));
+        c.add(new Case("jpeg truncated at 10%", evil, HostileMedia.cut(jpeg, 0.1), hs.apply("jpeg"), "TRUNCATED"));
+        c.add(new Case("jpeg truncated at 50%", evil, HostileMedia.cut(jpeg, 0.5), hs.apply("jpeg"), "TRUNCATED"));
+        c.add(new Case("jpeg truncated at 90%", evil, HostileMedia.cut(jpeg, 0.9), hs.apply("jpeg"), "TRUNCATED"));
+        c.add(new Case("jpeg corrupted Huffman table", evil, HostileMedia.badHuffman(jpeg), hs.apply("jpeg"), "CORRUPT_IMAGE"));
+        c.add(new Case("jpeg SOF 60000x60000", evil, HostileMedia.jpegSize(jpeg, 60000, 60000), hs.apply("jpeg"),
                 "DIMENSIONS_TOO_LARGE"));
-        c.add(new Case("png claiming 20000x20000", evil, HostileRecords.pngBomb(20000, 20000), hs.apply("png"),
+        c.add(new Case("png claiming 20000x20000", evil, HostileMedia.pngBomb(20000, 20000), hs.apply("png"),
                 "DIMENSIONS_TOO_LARGE"));
-        c.add(new Case("png claiming 65535x65535, sniffed", evil, HostileRecords.pngBomb(65535, 65535), hs.apply(null),
+        c.add(new Case("png claiming 65535x65535, sniffed", evil, HostileMedia.pngBomb(65535, 65535), hs.apply(null),
                 "DIMENSIONS_TOO_LARGE"));
-        c.add(new Case("png truncated at 60%", evil, HostileRecords.cut(png, 0.6), hs.apply("png"), "TRUNCATED"));
+        c.add(new Case("png truncated at 60%", evil, HostileMedia.cut(png, 0.6), hs.apply("png"), "TRUNCATED"));
         c.add(new Case("png labelled jpeg", evil, png, hs.apply("jpeg"), "CORRUPT_IMAGE"));
         c.add(new Case("jpeg labelled h264", evil, jpeg, hs.apply("h264"), "CORRUPT_SEGMENT"));
         c.add(new Case("unknown codec webp", evil, jpeg, hs.apply("webp"), "UNKNOWN_CODEC"));
@@ -275,8 +277,8 @@ class HostileInputITCase {
         badTs.add(FrameHeaders.CAPTURE_TS, utf8("yesterday"));
         c.add(new Case("non-numeric timestamp", evil, jpeg, badTs, "BAD_HEADER"));
         c.add(new Case("value 4x over the record limit", evil, tooLarge, hs.apply("jpeg"), "TOO_LARGE"));
-        c.add(new Case("h264 cut mid-NAL", evil, HostileRecords.cutMidLastNal(h264), hs.apply("h264"), "TRUNCATED"));
-        c.add(new Case("h264 not starting with a keyframe", evil, HostileRecords.withoutFirstIdr(h264), hs.apply("h264"),
+        c.add(new Case("h264 cut mid-NAL", evil, HostileMedia.cutMidLastNal(h264), hs.apply("h264"), "TRUNCATED"));
+        c.add(new Case("h264 not starting with a keyframe", evil, HostileMedia.withoutFirstIdr(h264), hs.apply("h264"),
                 "NO_KEYFRAME"));
         c.add(new Case("segment over the frame limit", evil, h264Long, hs.apply("h264"), "TOO_MANY_FRAMES"));
         c.add(new Case("m3u8 playlist (URL, /etc/passwd) as mpegts", evil, playlist, hs.apply("mpegts"), "CORRUPT_SEGMENT"));
