@@ -1,5 +1,6 @@
 package io.framewise.operators.encode;
 
+import io.framewise.operators.decode.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

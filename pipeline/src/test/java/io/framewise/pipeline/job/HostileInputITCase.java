@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.framewise.operators.decode.HostileMedia;
 import io.framewise.operators.decode.MediaFixtures;
+import io.framewise.operators.decode.SharedData;
 import io.framewise.operators.frames.FrameHeaders;
 import io.framewise.operators.records.DeadLetterSerialization;
 import io.framewise.pipeline.config.JobConfig;
@@ -116,7 +117,7 @@ class HostileInputITCase {
         List<Case> cases = catalog();
         List<byte[]> switchJpegs = new ArrayList<>();
         for (String p : LabeledVideo.PHOTOS) { // native sizes 500x333 .. 512x600: a camera changing resolution
-            switchJpegs.add(MediaFixtures.encode(bgr(ImageIO.read(LabeledVideo.shared().resolve("images/" + p).toFile())),
+            switchJpegs.add(MediaFixtures.encode(bgr(ImageIO.read(SharedData.root().resolve("images/" + p).toFile())),
                     "jpeg"));
         }
 
@@ -233,7 +234,7 @@ class HostileInputITCase {
     /** The catalog (README "Hostile input"): every case the garbage camera sends, with its expected reason. */
     private List<Case> catalog() throws Exception {
         byte[] evil = utf8(EVIL);
-        BufferedImage cat = bgr(ImageIO.read(LabeledVideo.shared().resolve("images/cat.bmp").toFile()));
+        BufferedImage cat = bgr(ImageIO.read(SharedData.root().resolve("images/cat.bmp").toFile()));
         byte[] jpeg = MediaFixtures.encode(cat, "jpeg");
         byte[] png = MediaFixtures.encode(cat, "png");
         byte[] h264 = MediaFixtures.segment(video.file, "h264", 0, MAX_FRAMES, 3);

@@ -1,5 +1,6 @@
 package io.framewise.pipeline.job;
 
+import io.framewise.operators.decode.SharedData;
 import io.framewise.inference.exec.Classification;
 import io.framewise.inference.exec.Classifier;
 import io.framewise.inference.exec.ClassifierOptions;
@@ -54,22 +55,8 @@ final class LabeledVideo {
         return top1.get(frame / hold);
     }
 
-    static Path shared() {
-        String env = System.getenv("FRAMEWISE_DATA");
-        if (env != null && !env.isBlank() && Files.isDirectory(Path.of(env))) {
-            return Path.of(env).toAbsolutePath();
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path c = p.resolveSibling("shared");
-            if (Files.isDirectory(c.resolve("images"))) {
-                return c;
-            }
-        }
-        throw new IllegalStateException("shared data not found: set FRAMEWISE_DATA or put ../shared beside the repo");
-    }
-
     static LabeledVideo build(Path dir, int hold, double fps, int gop) throws Exception {
-        Path images = shared().resolve("images");
+        Path images = SharedData.root().resolve("images");
         CompiledModel model = SharedModels.load(SharedModels.DEFAULT_MODEL, null);
         List<String> top1 = new ArrayList<>();
         List<BufferedImage> frames = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.framewise.pipeline.produce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.framewise.operators.decode.SharedData;
 import io.framewise.operators.frames.FrameHeaders;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ class BrokerRestartITCase {
     void recordsSentWhileTheBrokerIsDownArriveOnceInOrder() throws Exception {
         String topic = EmbeddedKafka.uniqueTopic("restart");
         KAFKA.createTopic(topic, 1);
-        String car = ProduceCommandITCase.sharedData().resolve("videos/car-detection.mp4").toString();
+        String car = SharedData.root().resolve("videos/car-detection.mp4").toString();
         // 75 frames paced at 12.5 fps: 6 s of sending, with the broker down for 3 s in the middle.
         CompletableFuture<ProduceCommandITCase.Run> run = CompletableFuture.supplyAsync(() ->
                 ProduceCommandITCase.produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.framewise.operators.decode.SharedData;
 import io.framewise.operators.decode.DecodeResult;
 import io.framewise.operators.decode.DecodedFrame;
 import io.framewise.operators.decode.FrameDecoder;
@@ -42,7 +43,7 @@ class ProduceCommandITCase {
     @RegisterExtension
     static final EmbeddedKafka KAFKA = new EmbeddedKafka();
 
-    private static final Path SHARED = sharedData();
+    private static final Path SHARED = SharedData.root();
     private static final String CAR = SHARED.resolve("videos/car-detection.mp4").toString();
     private static final int CAR_FRAMES = 377;
 
@@ -326,18 +327,5 @@ class ProduceCommandITCase {
             }
         }
         return new int[] {frames, key};
-    }
-
-    static Path sharedData() {
-        String env = System.getenv("FRAMEWISE_DATA");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.exists(d.resolve("framewise")) && Files.isDirectory(d.resolveSibling("shared").resolve("videos"))) {
-                return d.resolveSibling("shared");
-            }
-        }
-        throw new IllegalStateException("shared data not found: set FRAMEWISE_DATA or put it at ../shared");
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.framewise.operators.decode.SharedData;
 import io.framewise.operators.records.LabeledEvent;
 import io.framewise.operators.records.LabeledEventJson;
 import io.framewise.pipeline.cli.FramewiseCli;
@@ -74,7 +75,7 @@ class ReportBrowserITCase {
 
     @BeforeAll
     static void labelAndReport() throws Exception {
-        images = shared().resolve("images");
+        images = SharedData.root().resolve("images");
         String frames = EmbeddedKafka.uniqueTopic("frames");
         String labels = EmbeddedKafka.uniqueTopic("labels");
         String dlq = EmbeddedKafka.uniqueTopic("dlq");
@@ -367,19 +368,5 @@ class ReportBrowserITCase {
         cl.setErr(new PrintWriter(e));
         assertEquals(0, cl.execute(args), () -> args[0] + " failed: " + e + "\n" + o);
         return o.toString();
-    }
-
-    static Path shared() {
-        String env = System.getenv("FRAMEWISE_DATA");
-        if (env != null && !env.isBlank() && Files.isDirectory(Path.of(env))) {
-            return Path.of(env).toAbsolutePath();
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path c = p.resolveSibling("shared");
-            if (Files.isDirectory(c.resolve("images"))) {
-                return c;
-            }
-        }
-        throw new IllegalStateException("shared data not found: set FRAMEWISE_DATA or put ../shared beside the repo");
     }
 }
