@@ -1,7 +1,7 @@
 package io.framewise.inference.exec;
 
 import io.framewise.inference.plan.Plan;
-
+import io.framewise.inference.plan.Workspace;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 

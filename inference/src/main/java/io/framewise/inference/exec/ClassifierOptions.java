@@ -2,7 +2,7 @@ package io.framewise.inference.exec;
 
 /**
  * @param topK          classes reported per image
- * @param maxBatch      images one forward pass takes; larger requests are split
+ * @param maxBatch      images one forward pass takes; a larger request is refused (the caller batches)
  * @param threads       intra-batch threads (default 1: Flink already gives each slot its own thread)
  * @param keepScores    also return the full probability vector of each image
  */

@@ -6,6 +6,7 @@ import io.framewise.inference.model.ModelGraph;
 import io.framewise.inference.plan.Plan;
 import io.framewise.inference.plan.PlanOptions;
 import io.framewise.inference.plan.Planner;
+import io.framewise.inference.plan.Workspace;
 import io.framewise.inference.preprocess.InputQuantization;
 
 /**

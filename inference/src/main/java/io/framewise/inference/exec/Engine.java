@@ -2,6 +2,7 @@ package io.framewise.inference.exec;
 
 import io.framewise.inference.plan.Plan;
 import io.framewise.inference.plan.Step;
+import io.framewise.inference.plan.Workspace;
 
 /** Runs a plan's steps in order on a workspace: the forward pass. */
 public final class Engine {

@@ -1,12 +1,11 @@
 package io.framewise.inference.exec;
 
-import io.framewise.inference.kernels.KernelSelection;
+import io.framewise.inference.kernels.select.KernelSelection;
 import io.framewise.inference.model.Labels;
 import io.framewise.inference.model.ModelFiles;
 import io.framewise.inference.model.ModelGraph;
-import io.framewise.inference.model.TfliteModelLoader;
 import io.framewise.inference.plan.PlanOptions;
-
+import io.framewise.inference.tflite.TfliteModelLoader;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,23 +28,20 @@ public final class SharedModels {
     public static CompiledModel load(String model, String labels) {
         Path m = modelPath(model);
         Path l = labelsPath(m, labels);
-        String key = m.toAbsolutePath().normalize() + "|" + (l == null ? "" : l.toAbsolutePath().normalize());
-        return CACHE.computeIfAbsent(key, k -> {
-            ModelGraph g = TfliteModelLoader.load(m);
-            Labels lab = l == null ? null : Labels.load(l).forClasses(g.numClasses());
-            Classification.LabelLookup lookup = lab == null ? i -> Integer.toString(i) : lab::label;
-            return CompiledModel.compile(g, lookup, KernelSelection.get(), PlanOptions.fromSystemProperties());
-        });
+        String key = m.toAbsolutePath().normalize() + "|" + l.toAbsolutePath().normalize();
+        return CACHE.computeIfAbsent(key, k -> compile(m, l, PlanOptions.fromSystemProperties()));
     }
 
     /** An uncached compile with explicit plan options (benchmarks compare plans). */
     public static CompiledModel compile(String model, PlanOptions options) {
         Path m = modelPath(model);
-        Path l = labelsPath(m, null);
-        ModelGraph g = TfliteModelLoader.load(m);
-        Labels lab = l == null ? null : Labels.load(l).forClasses(g.numClasses());
-        Classification.LabelLookup lookup = lab == null ? i -> Integer.toString(i) : lab::label;
-        return CompiledModel.compile(g, lookup, KernelSelection.get(), options);
+        return compile(m, labelsPath(m, null), options);
+    }
+
+    private static CompiledModel compile(Path model, Path labels, PlanOptions options) {
+        ModelGraph g = TfliteModelLoader.load(model);
+        Labels lab = Labels.load(labels).forClasses(g.numClasses());
+        return CompiledModel.compile(g, lab::label, KernelSelection.get(), options);
     }
 
     public static ModelGraph graph(String model) {
@@ -67,10 +63,6 @@ public final class SharedModels {
     }
 
     private static Path labelsPath(Path model, String labels) {
-        if (labels != null) {
-            return ModelFiles.resolve(labels);
-        }
-        String name = model.getFileName().toString();
-        return ModelFiles.resolve(name.contains("inat_bird") ? "inat_bird_labels.txt" : "imagenet_labels.txt");
+        return ModelFiles.resolve(labels != null ? labels : ModelFiles.labelsFor(model.getFileName().toString()));
     }
 }

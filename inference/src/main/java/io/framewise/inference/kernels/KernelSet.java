@@ -1,5 +1,6 @@
 package io.framewise.inference.kernels;
 
+
 /**
  * The kernels one process uses, chosen once at start-up (see {@code KernelSelection}): the Vector API
  * kernels at {@code FloatVector.SPECIES_PREFERRED}, or the plain-loop reference twins.

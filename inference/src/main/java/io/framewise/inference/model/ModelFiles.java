@@ -34,6 +34,14 @@ public final class ModelFiles {
             "imagenet_labels.txt", "b8aaeb5630c62626a7d124a05c0e14230a7ffdd2136a31d0190a4fb71c1d82f1",
             "inat_bird_labels.txt", "a16108dfe3f8daff015b87a97ab6a17e717b9b1bccd719f6d8f747746d7b9277");
 
+    /**
+     * The labels file that goes with a model file of this name: the iNaturalist bird model has its own
+     * 965 classes, every other supported classifier the 1001 ImageNet labels.
+     */
+    public static String labelsFor(String modelFileName) {
+        return modelFileName.contains("inat_bird") ? "inat_bird_labels.txt" : "imagenet_labels.txt";
+    }
+
     private ModelFiles() {
     }
 

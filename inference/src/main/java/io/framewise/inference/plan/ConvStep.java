@@ -1,8 +1,7 @@
 package io.framewise.inference.plan;
 
-import io.framewise.inference.exec.Workspace;
-import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.kernels.Conv2d;
+import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.model.Layer;
 
 /** A regular K×K convolution, image by image (MobileNet's stem). */

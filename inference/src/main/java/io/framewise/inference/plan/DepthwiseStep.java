@@ -1,8 +1,7 @@
 package io.framewise.inference.plan;
 
-import io.framewise.inference.exec.Workspace;
-import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.kernels.DepthwiseConv;
+import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.model.Layer;
 
 /** An unfused depthwise convolution over whole images. */

@@ -1,6 +1,5 @@
 package io.framewise.inference.plan;
 
-import io.framewise.inference.exec.Workspace;
 
 import java.util.Arrays;
 

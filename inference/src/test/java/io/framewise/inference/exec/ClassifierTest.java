@@ -1,24 +1,23 @@
 package io.framewise.inference.exec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.framewise.inference.SharedData;
 import io.framewise.inference.kernels.AllocationProbe;
-import io.framewise.inference.kernels.KernelSelection;
+import io.framewise.inference.kernels.select.KernelSelection;
 import io.framewise.inference.model.ModelGraph;
-import io.framewise.inference.model.TfliteModelLoader;
 import io.framewise.inference.plan.PlanOptions;
 import io.framewise.inference.preprocess.ImageFiles;
 import io.framewise.inference.preprocess.ResizePlan;
 import io.framewise.inference.preprocess.RgbImage;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
+import io.framewise.inference.tflite.TfliteModelLoader;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Batching, threads, plans and kernels change how fast, never what: results must be bit-identical. */
 class ClassifierTest {

@@ -1,27 +1,26 @@
 package io.framewise.inference.exec;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewise.inference.SharedData;
-import io.framewise.inference.kernels.KernelSelection;
+import io.framewise.inference.kernels.select.KernelSelection;
 import io.framewise.inference.model.Labels;
-import io.framewise.inference.model.TfliteModelLoader;
 import io.framewise.inference.peer.TflitePeer;
 import io.framewise.inference.plan.PlanOptions;
 import io.framewise.inference.preprocess.ImageFiles;
 import io.framewise.inference.preprocess.ResizePlan;
 import io.framewise.inference.preprocess.RgbImage;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
+import io.framewise.inference.tflite.TfliteModelLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every shared model on every shared photo against live TFLite (XNNPACK) in the same JVM: the same

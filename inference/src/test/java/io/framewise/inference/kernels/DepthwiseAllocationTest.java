@@ -4,6 +4,7 @@ import static io.framewise.inference.kernels.KernelAssertions.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.framewise.inference.kernels.select.KernelSelection;
 import io.framewise.inference.model.Padding;
 import org.junit.jupiter.api.Test;
 

@@ -1,16 +1,13 @@
 package io.framewise.inference.model;
 
-import io.framewise.inference.SharedData;
-import org.bytedeco.tensorflowlite.FlatBufferModel;
-import org.bytedeco.tensorflowlite.Interpreter;
-import org.bytedeco.tensorflowlite.InterpreterBuilder;
-import org.bytedeco.tensorflowlite.BuiltinOpResolver;
-import org.bytedeco.tensorflowlite.TfLiteAffineQuantization;
-import org.bytedeco.tensorflowlite.TfLiteTensor;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import io.framewise.inference.SharedData;
+import io.framewise.inference.tflite.TfliteModelLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -18,12 +15,15 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.bytedeco.tensorflowlite.BuiltinOpResolver;
+import org.bytedeco.tensorflowlite.FlatBufferModel;
+import org.bytedeco.tensorflowlite.Interpreter;
+import org.bytedeco.tensorflowlite.InterpreterBuilder;
+import org.bytedeco.tensorflowlite.TfLiteAffineQuantization;
+import org.bytedeco.tensorflowlite.TfLiteTensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TfliteModelLoaderTest {
 

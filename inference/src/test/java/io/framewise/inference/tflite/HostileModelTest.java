@@ -1,21 +1,19 @@
 package io.framewise.inference.tflite;
 
-import io.framewise.inference.SharedData;
-import io.framewise.inference.model.ModelFormatException;
-import io.framewise.inference.model.TfliteModelLoader;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+
+import io.framewise.inference.SharedData;
+import io.framewise.inference.model.ModelFormatException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Truncated, random, bit-flipped and deliberately malicious files: loading must end in a

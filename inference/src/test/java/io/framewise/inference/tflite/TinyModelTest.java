@@ -1,22 +1,20 @@
 package io.framewise.inference.tflite;
 
-import com.google.flatbuffers.FlatBufferBuilder;
-import io.framewise.inference.model.Layer;
-import io.framewise.inference.model.ModelFormatException;
-import io.framewise.inference.model.ModelGraph;
-import io.framewise.inference.model.Padding;
-import io.framewise.inference.model.TensorInfo;
-import io.framewise.inference.model.TfliteModelLoader;
-import org.junit.jupiter.api.Test;
-
-import java.util.function.ToIntFunction;
-
 import static io.framewise.inference.tflite.TinyModel.table;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.flatbuffers.FlatBufferBuilder;
+import io.framewise.inference.model.Layer;
+import io.framewise.inference.model.ModelFormatException;
+import io.framewise.inference.model.ModelGraph;
+import io.framewise.inference.model.Padding;
+import io.framewise.inference.model.TensorInfo;
+import java.util.function.ToIntFunction;
+import org.junit.jupiter.api.Test;
 
 /** Hand-built models for the op, type and option combinations the shared models do not contain. */
 class TinyModelTest {

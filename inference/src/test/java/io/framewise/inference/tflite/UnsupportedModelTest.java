@@ -1,16 +1,14 @@
 package io.framewise.inference.tflite;
 
-import io.framewise.inference.SharedData;
-import io.framewise.inference.model.ModelFormatException;
-import io.framewise.inference.model.TfliteModelLoader;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.framewise.inference.SharedData;
+import io.framewise.inference.model.ModelFormatException;
+import java.nio.file.Files;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Real models with one field patched to something the float graph cannot run: each must fail by name. */
 class UnsupportedModelTest {

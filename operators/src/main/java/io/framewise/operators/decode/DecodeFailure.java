@@ -1,9 +1,10 @@
 package io.framewise.operators.decode;
 
+import io.framewise.operators.records.DeadLetterReason;
 import java.util.Objects;
 
-/** A typed decode failure: a stable {@link ReasonCode} plus a human-readable message. */
-public record DecodeFailure(ReasonCode reason, String message) {
+/** A typed decode failure: a stable {@link DeadLetterReason} plus a human-readable message. */
+public record DecodeFailure(DeadLetterReason reason, String message) {
 
     public DecodeFailure {
         Objects.requireNonNull(reason, "reason");

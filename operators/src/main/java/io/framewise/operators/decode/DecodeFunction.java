@@ -1,13 +1,11 @@
 package io.framewise.operators.decode;
 
+import io.framewise.operators.deadletter.DeadLetters;
 import io.framewise.operators.frames.FrameFormatException;
 import io.framewise.operators.frames.FrameRecordMeta;
-import io.framewise.operators.metrics.CameraMetrics;
-import io.framewise.operators.metrics.DecodeMetrics;
 import io.framewise.operators.records.DeadLetter;
 import io.framewise.operators.records.FrameRecord;
 import io.framewise.operators.records.ModelFrame;
-import io.framewise.operators.records.types.DeadLetterSerializer;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -15,7 +13,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -29,15 +26,12 @@ import org.apache.kafka.common.header.Headers;
  * them an event that carries the camera's last result. Presentation time, not wall clock, so a replay
  * after recovery samples exactly the same frames.
  *
- * <p>Every record that does not decode becomes one {@link DeadLetter} on {@link #DEAD_LETTERS}; this
+ * <p>Every record that does not decode becomes one {@link DeadLetter} on {@link DeadLetters#TAG}; this
  * function never fails the job because of input.
  */
 public final class DecodeFunction extends KeyedProcessFunction<String, FrameRecord, ModelFrame> {
 
     private static final long serialVersionUID = 1L;
-
-    /** Records and frames that cannot become events (from routing, decoding and inference). */
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", DeadLetterSerializer.TYPE_INFO);
 
     private final DecodeSettings settings;
     private final int metricsMaxCameras;
@@ -89,8 +83,8 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
         if (!result.isOk()) {
             DecodeFailure f = result.failure();
             metrics.failed(r.camera(), f.reason());
-            DeadLetter d = DeadLetter.of(r, f.reason().name(), f.message(), System.currentTimeMillis());
-            ctx.output(DEAD_LETTERS, d.withinRecordLimit(settings.maxEncodedBytes()));
+            DeadLetter d = DeadLetter.of(r, f.reason(), f.message(), System.currentTimeMillis());
+            ctx.output(DeadLetters.TAG, d.withinRecordLimit(settings.maxEncodedBytes()));
             return;
         }
         List<DecodedFrame> frames = result.frames();

@@ -1,5 +1,6 @@
 package io.framewise.operators.decode;
 
+import io.framewise.operators.records.DeadLetterReason;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -18,7 +19,7 @@ public final class DecodeResult {
         return new DecodeResult(List.copyOf(frames), null);
     }
 
-    public static DecodeResult failed(ReasonCode reason, String message) {
+    public static DecodeResult failed(DeadLetterReason reason, String message) {
         return new DecodeResult(null, new DecodeFailure(reason, message));
     }
 
@@ -43,7 +44,7 @@ public final class DecodeResult {
     }
 
     /** The reason code, or null on success (handy in assertions and metrics). */
-    public ReasonCode reasonOrNull() {
+    public DeadLetterReason reasonOrNull() {
         return failure == null ? null : failure.reason();
     }
 

@@ -3,6 +3,7 @@ package io.framewise.operators.decode;
 import io.framewise.operators.frames.Codec;
 import io.framewise.operators.frames.FrameFormatException;
 import io.framewise.operators.frames.FrameRecordMeta;
+import io.framewise.operators.records.DeadLetterReason;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -13,7 +14,7 @@ import org.bytedeco.ffmpeg.global.avutil;
  * the same decoded RGB).
  *
  * <p>{@link #decode} never throws for bad input: every failure is a {@link DecodeResult} with a
- * {@link ReasonCode}, and the decoder stays usable afterwards. One instance per thread (one per
+ * {@link DeadLetterReason}, and the decoder stays usable afterwards. One instance per thread (one per
  * Flink subtask): it owns native FFmpeg contexts that {@link #close()} releases.
  *
  * <p>State: the still-image codec contexts, the colour converter and the resize plan (cached per
@@ -23,7 +24,7 @@ import org.bytedeco.ffmpeg.global.avutil;
 public final class FrameDecoder implements AutoCloseable {
 
     static {
-        // Failures are reported through ReasonCode; FFmpeg's own stderr chatter about the same bad
+        // Failures are reported through DeadLetterReason; FFmpeg's own stderr chatter about the same bad
         // bytes would flood task manager logs. This is process-wide.
         avutil.av_log_set_level(avutil.AV_LOG_FATAL);
     }
@@ -55,10 +56,10 @@ public final class FrameDecoder implements AutoCloseable {
         try {
             meta = FrameRecordMeta.parse(headers, value);
         } catch (FrameFormatException e) {
-            ReasonCode reason = switch (e.problem()) {
-                case UNSUPPORTED_VERSION -> ReasonCode.UNSUPPORTED_VERSION;
-                case UNKNOWN_CODEC -> value == null || value.length == 0 ? ReasonCode.EMPTY : ReasonCode.UNKNOWN_CODEC;
-                case BAD_HEADER -> ReasonCode.BAD_HEADER;
+            DeadLetterReason reason = switch (e.problem()) {
+                case UNSUPPORTED_VERSION -> DeadLetterReason.UNSUPPORTED_VERSION;
+                case UNKNOWN_CODEC -> value == null || value.length == 0 ? DeadLetterReason.EMPTY : DeadLetterReason.UNKNOWN_CODEC;
+                case BAD_HEADER -> DeadLetterReason.BAD_HEADER;
             };
             return DecodeResult.failed(reason, e.getMessage());
         }
@@ -70,10 +71,10 @@ public final class FrameDecoder implements AutoCloseable {
             throw new IllegalStateException("decoder closed");
         }
         if (value == null || value.length == 0) {
-            return DecodeResult.failed(ReasonCode.EMPTY, "record value is empty");
+            return DecodeResult.failed(DeadLetterReason.EMPTY, "record value is empty");
         }
         if (value.length > limits.maxEncodedBytes()) {
-            return DecodeResult.failed(ReasonCode.TOO_LARGE, "record value of " + value.length
+            return DecodeResult.failed(DeadLetterReason.TOO_LARGE, "record value of " + value.length
                     + " bytes over the limit " + limits.maxEncodedBytes());
         }
         try {
@@ -87,22 +88,22 @@ public final class FrameDecoder implements AutoCloseable {
             return DecodeResult.failed(e.reason(), e.getMessage());
         } catch (RuntimeException e) {
             // A bug or an FFmpeg binding surprise: still a typed failure, never an escaped exception.
-            return DecodeResult.failed(ReasonCode.DECODER_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return DecodeResult.failed(DeadLetterReason.DECODER_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
     private DecodedFrame rawRgb(FrameRecordMeta meta, byte[] value) throws DecodeException {
         if (meta.width().isEmpty() || meta.height().isEmpty()) {
-            throw new DecodeException(ReasonCode.BAD_HEADER, "raw-rgb24 record without width/height headers");
+            throw new DecodeException(DeadLetterReason.BAD_HEADER, "raw-rgb24 record without width/height headers");
         }
         int w = meta.width().getAsInt();
         int h = meta.height().getAsInt();
         String violation = limits.sizeViolation(w, h);
         if (violation != null) {
-            throw new DecodeException(ReasonCode.DIMENSIONS_TOO_LARGE, "raw-rgb24 headers declare " + violation);
+            throw new DecodeException(DeadLetterReason.DIMENSIONS_TOO_LARGE, "raw-rgb24 headers declare " + violation);
         }
         if ((long) w * h * 3 != value.length) {
-            throw new DecodeException(ReasonCode.DIMENSION_MISMATCH, "raw-rgb24 " + w + "x" + h + "x3 = "
+            throw new DecodeException(DeadLetterReason.DIMENSION_MISMATCH, "raw-rgb24 " + w + "x" + h + "x3 = "
                     + (long) w * h * 3 + " bytes, value has " + value.length);
         }
         return new DecodedFrame(pixels.toModelRgb(value, w, h), pixels.outWidth(), pixels.outHeight(), w, h,

@@ -5,6 +5,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 
 import io.framewise.inference.preprocess.ResizePlan;
+import io.framewise.operators.records.DeadLetterReason;
 import java.nio.ByteBuffer;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.swscale;
@@ -75,13 +76,13 @@ final class ModelPixels implements AutoCloseable {
         sws = swscale.sws_getCachedContext(sws, w, h, fmt, w, h, AV_PIX_FMT_RGB24,
                 SWS_FLAGS, null, null, (DoublePointer) null);
         if (sws == null) {
-            throw new DecodeException(ReasonCode.DECODER_ERROR, "sws_getCachedContext failed for pixel format "
+            throw new DecodeException(DeadLetterReason.DECODER_ERROR, "sws_getCachedContext failed for pixel format "
                     + fmt + " " + w + "x" + h);
         }
         ensureRgb(w, h);
         int lines = swscale.sws_scale(sws, frame.data(), frame.linesize(), 0, h, dstData, dstStride);
         if (lines != h) {
-            throw new DecodeException(ReasonCode.DECODER_ERROR, "sws_scale converted " + lines + " of " + h + " lines");
+            throw new DecodeException(DeadLetterReason.DECODER_ERROR, "sws_scale converted " + lines + " of " + h + " lines");
         }
         p.resize(rgb.position(0).asByteBuffer(), 0, rgbStride, out, 0);
         return out;

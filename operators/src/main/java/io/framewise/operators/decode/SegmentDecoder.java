@@ -2,6 +2,7 @@ package io.framewise.operators.decode;
 
 import io.framewise.operators.frames.Codec;
 import io.framewise.operators.frames.FrameRecordMeta;
+import io.framewise.operators.records.DeadLetterReason;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,19 +71,19 @@ final class SegmentDecoder {
             try {
                 g.start();
             } catch (FrameGrabber.Exception | RuntimeException e) {
-                throw new DecodeException(ReasonCode.CORRUPT_SEGMENT, codec.wireName() + ": cannot open segment: "
+                throw new DecodeException(DeadLetterReason.CORRUPT_SEGMENT, codec.wireName() + ": cannot open segment: "
                         + e.getMessage());
             }
             if (!g.hasVideo()) {
-                throw new DecodeException(ReasonCode.NO_VIDEO, codec.wireName() + " segment has no video stream");
+                throw new DecodeException(DeadLetterReason.NO_VIDEO, codec.wireName() + " segment has no video stream");
             }
             if (g.getImageWidth() <= 0 || g.getImageHeight() <= 0) {
-                throw new DecodeException(ReasonCode.CORRUPT_SEGMENT, codec.wireName()
+                throw new DecodeException(DeadLetterReason.CORRUPT_SEGMENT, codec.wireName()
                         + ": the demuxer found no picture size (not " + codec.wireName() + " data?)");
             }
             String violation = limits.sizeViolation(g.getImageWidth(), g.getImageHeight());
             if (violation != null) {
-                throw new DecodeException(ReasonCode.DIMENSIONS_TOO_LARGE, codec.wireName() + " stream declares " + violation);
+                throw new DecodeException(DeadLetterReason.DIMENSIONS_TOO_LARGE, codec.wireName() + " stream declares " + violation);
             }
             return frames(g, meta, data.length);
         } finally {
@@ -108,26 +109,26 @@ final class SegmentDecoder {
             try {
                 f = g.grabImage();
             } catch (FrameGrabber.Exception | RuntimeException e) {
-                throw new DecodeException(out.isEmpty() ? ReasonCode.CORRUPT_SEGMENT : ReasonCode.TRUNCATED,
+                throw new DecodeException(out.isEmpty() ? DeadLetterReason.CORRUPT_SEGMENT : DeadLetterReason.TRUNCATED,
                         codec.wireName() + ": decoding failed after " + out.size() + " frame(s): " + e.getMessage());
             }
             if (f == null) {
                 break;
             }
             if (!(f.opaque instanceof AVFrame av)) {
-                throw new DecodeException(ReasonCode.DECODER_ERROR, "grabber returned no native frame in RAW mode");
+                throw new DecodeException(DeadLetterReason.DECODER_ERROR, "grabber returned no native frame in RAW mode");
             }
             if (out.isEmpty() && !f.keyFrame) {
-                throw new DecodeException(ReasonCode.NO_KEYFRAME, codec.wireName()
+                throw new DecodeException(DeadLetterReason.NO_KEYFRAME, codec.wireName()
                         + ": first decoded frame is not a keyframe (segment is not self-contained)");
             }
             if (out.size() >= limits.maxFramesPerSegment()) {
-                throw new DecodeException(ReasonCode.TOO_MANY_FRAMES, codec.wireName() + " segment has more than "
+                throw new DecodeException(DeadLetterReason.TOO_MANY_FRAMES, codec.wireName() + " segment has more than "
                         + limits.maxFramesPerSegment() + " frames");
             }
             String violation = limits.sizeViolation(av.width(), av.height());
             if (violation != null) {
-                throw new DecodeException(ReasonCode.DIMENSIONS_TOO_LARGE, codec.wireName() + " frame " + out.size()
+                throw new DecodeException(DeadLetterReason.DIMENSIONS_TOO_LARGE, codec.wireName() + " frame " + out.size()
                         + " has " + violation);
             }
             if (damaged < 0 && (av.decode_error_flags() != 0 || (av.flags() & AV_FRAME_FLAG_CORRUPT) != 0)) {
@@ -143,13 +144,13 @@ final class SegmentDecoder {
                     meta.captureTsMs() + offsetMs, out.size(), f.keyFrame));
         }
         if (out.isEmpty()) {
-            throw new DecodeException(ReasonCode.NO_VIDEO, codec.wireName() + " segment of " + bytes
+            throw new DecodeException(DeadLetterReason.NO_VIDEO, codec.wireName() + " segment of " + bytes
                     + " bytes decoded to no frame");
         }
         if (damaged >= 0) {
             // FFmpeg conceals damage and keeps going; a concealed frame is not what the camera saw.
             boolean atEnd = damaged == out.size() - 1;
-            throw new DecodeException(atEnd ? ReasonCode.TRUNCATED : ReasonCode.CORRUPT_SEGMENT, codec.wireName()
+            throw new DecodeException(atEnd ? DeadLetterReason.TRUNCATED : DeadLetterReason.CORRUPT_SEGMENT, codec.wireName()
                     + ": frame " + damaged + " of " + out.size() + " decoded with errors"
                     + (atEnd ? " (segment cut short)" : ""));
         }

@@ -10,6 +10,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_INVALIDDATA;
 
 import io.framewise.operators.frames.Codec;
+import io.framewise.operators.records.DeadLetterReason;
 import java.util.EnumMap;
 import java.util.Map;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -76,11 +77,11 @@ final class StillImageDecoder implements AutoCloseable {
                 throw failure(ret, codec, "avcodec_receive_frame");
             }
             if (frame.width() != g.width() || frame.height() != g.height()) {
-                throw new DecodeException(ReasonCode.CORRUPT_IMAGE, codec.wireName() + " header says " + g.width()
+                throw new DecodeException(DeadLetterReason.CORRUPT_IMAGE, codec.wireName() + " header says " + g.width()
                         + "x" + g.height() + " but the decoder produced " + frame.width() + "x" + frame.height());
             }
             if ((frame.decode_error_flags() != 0 || (frame.flags() & 1 /* AV_FRAME_FLAG_CORRUPT */) != 0)) {
-                throw new DecodeException(ReasonCode.CORRUPT_IMAGE, codec.wireName() + " decoded with errors (flags "
+                throw new DecodeException(DeadLetterReason.CORRUPT_IMAGE, codec.wireName() + " decoded with errors (flags "
                         + frame.decode_error_flags() + ")");
             }
             byte[] rgb = pixels.toModelRgb(frame);
@@ -93,9 +94,9 @@ final class StillImageDecoder implements AutoCloseable {
     }
 
     private static DecodeException failure(int ret, Codec codec, String where) {
-        ReasonCode reason = ret == AVERROR_ENOMEM ? ReasonCode.DECODER_ERROR
-                : ret == AVERROR_INVALIDDATA || ret == AVERROR_EOF || ret < 0 ? ReasonCode.CORRUPT_IMAGE
-                : ReasonCode.DECODER_ERROR;
+        DeadLetterReason reason = ret == AVERROR_ENOMEM ? DeadLetterReason.DECODER_ERROR
+                : ret == AVERROR_INVALIDDATA || ret == AVERROR_EOF || ret < 0 ? DeadLetterReason.CORRUPT_IMAGE
+                : DeadLetterReason.DECODER_ERROR;
         return new DecodeException(reason, codec.wireName() + ": " + where + " failed: " + errorText(ret));
     }
 
@@ -135,15 +136,15 @@ final class StillImageDecoder implements AutoCloseable {
             case JPEG -> AV_CODEC_ID_MJPEG;
             case PNG -> AV_CODEC_ID_PNG;
             case BMP -> AV_CODEC_ID_BMP;
-            default -> throw new DecodeException(ReasonCode.UNKNOWN_CODEC, codec + " is not a still image codec");
+            default -> throw new DecodeException(DeadLetterReason.UNKNOWN_CODEC, codec + " is not a still image codec");
         };
         AVCodec dec = avcodec.avcodec_find_decoder(id);
         if (dec == null) {
-            throw new DecodeException(ReasonCode.DECODER_ERROR, "FFmpeg build has no decoder for " + codec);
+            throw new DecodeException(DeadLetterReason.DECODER_ERROR, "FFmpeg build has no decoder for " + codec);
         }
         ctx = avcodec.avcodec_alloc_context3(dec);
         if (ctx == null) {
-            throw new DecodeException(ReasonCode.DECODER_ERROR, "avcodec_alloc_context3 failed for " + codec);
+            throw new DecodeException(DeadLetterReason.DECODER_ERROR, "avcodec_alloc_context3 failed for " + codec);
         }
         ctx.thread_count(1);
         // Second line of defence behind ImageHeaderProbe: FFmpeg refuses larger pictures itself.
@@ -153,7 +154,7 @@ final class StillImageDecoder implements AutoCloseable {
         int ret = avcodec.avcodec_open2(ctx, dec, (PointerPointer<?>) null);
         if (ret < 0) {
             avcodec.avcodec_free_context(ctx);
-            throw new DecodeException(ReasonCode.DECODER_ERROR, "avcodec_open2 failed for " + codec + ": " + errorText(ret));
+            throw new DecodeException(DeadLetterReason.DECODER_ERROR, "avcodec_open2 failed for " + codec + ": " + errorText(ret));
         }
         contexts.put(codec, ctx);
         return ctx;

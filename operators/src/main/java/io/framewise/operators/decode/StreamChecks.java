@@ -2,6 +2,7 @@ package io.framewise.operators.decode;
 
 import io.framewise.operators.frames.FrameHeaders;
 import io.framewise.operators.frames.FrameRecordMeta;
+import io.framewise.operators.records.DeadLetterReason;
 
 /**
  * Checks of a decoded record against its camera's stream, not its bytes: a record can be a perfect
@@ -31,13 +32,13 @@ public final class StreamChecks {
      */
     public static DecodeFailure check(FrameRecordMeta meta, long kafkaTimestampMs, Long lastSequence) {
         if (kafkaTimestampMs > 0 && Math.abs(meta.captureTsMs() - kafkaTimestampMs) > MAX_CLOCK_SKEW_MS) {
-            return new DecodeFailure(ReasonCode.TIMESTAMP_OUT_OF_RANGE, FrameHeaders.CAPTURE_TS + " "
+            return new DecodeFailure(DeadLetterReason.TIMESTAMP_OUT_OF_RANGE, FrameHeaders.CAPTURE_TS + " "
                     + meta.captureTsMs() + " is " + (meta.captureTsMs() - kafkaTimestampMs) / 3_600_000
                     + " h from the record's Kafka timestamp " + kafkaTimestampMs + " (limit "
                     + MAX_CLOCK_SKEW_MS / 3_600_000 + " h)");
         }
         if (lastSequence != null && meta.sequence() == lastSequence) {
-            return new DecodeFailure(ReasonCode.DUPLICATE_SEQUENCE, FrameHeaders.SEQUENCE + " " + meta.sequence()
+            return new DecodeFailure(DeadLetterReason.DUPLICATE_SEQUENCE, FrameHeaders.SEQUENCE + " " + meta.sequence()
                     + " repeats the camera's last accepted record (a resend: its frames were already labeled)");
         }
         return null;

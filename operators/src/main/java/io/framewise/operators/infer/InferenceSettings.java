@@ -1,5 +1,6 @@
 package io.framewise.operators.infer;
 
+import io.framewise.inference.exec.ClassifierOptions;
 import java.io.Serializable;
 
 /**
@@ -17,9 +18,9 @@ import java.io.Serializable;
 public record InferenceSettings(String model, String labels, int topK, int batchSize, long batchTimeoutMs, int threads,
                                 boolean overlap) implements Serializable {
 
-    /** Without overlap: every batch's events are out when the call that triggered it returns. */
-    public InferenceSettings(String model, String labels, int topK, int batchSize, long batchTimeoutMs, int threads) {
-        this(model, labels, topK, batchSize, batchTimeoutMs, threads, false);
+    /** The classifier these settings ask for: one forward pass takes a whole batch. */
+    public ClassifierOptions classifierOptions() {
+        return new ClassifierOptions(topK, batchSize, threads, false);
     }
 
     public InferenceSettings {

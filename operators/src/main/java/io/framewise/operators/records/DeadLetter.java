@@ -1,6 +1,5 @@
 package io.framewise.operators.records;
 
-import io.framewise.operators.records.types.DeadLetterSerializer;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,19 +13,14 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * @param key      original key bytes (may be null)
  * @param value    original value bytes (may be null)
  * @param headers  original headers in arrival order
- * @param reason   a decode {@code ReasonCode} name, or {@link #MISSING_KEY} / {@link #MODEL_REJECTED}
+ * @param reason   why (routing, decoding or inference)
  * @param message  human-readable detail
  * @param camera   camera id, null when the key was not one
  * @param atMs     when it was dead-lettered, epoch milliseconds
  */
 @TypeInfo(DeadLetterSerializer.TypeFactory.class)
-public record DeadLetter(byte[] key, byte[] value, Map<String, byte[]> headers, String reason, String message,
+public record DeadLetter(byte[] key, byte[] value, Map<String, byte[]> headers, DeadLetterReason reason, String message,
                          String topic, int partition, long offset, String camera, long atMs) {
-
-    /** The key is missing, empty, not UTF-8 or too long to be a camera id. */
-    public static final String MISSING_KEY = "MISSING_KEY";
-    /** A decoded frame the model cannot take (its pixels do not match the model input). */
-    public static final String MODEL_REJECTED = "MODEL_REJECTED";
 
     public DeadLetter {
         headers = headers == null ? Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
@@ -43,7 +37,7 @@ public record DeadLetter(byte[] key, byte[] value, Map<String, byte[]> headers, 
      * key would fail the dead-letter sink and with it the job) and headers past
      * {@link #MAX_HEADER_BYTES}. What was dropped is said in the message.
      */
-    public static DeadLetter of(FrameRecord r, String reason, String message, long atMs) {
+    public static DeadLetter of(FrameRecord r, DeadLetterReason reason, String message, long atMs) {
         byte[] key = r.key();
         if (key != null && key.length > FrameRecord.MAX_CAMERA_BYTES) {
             message = message + " [key of " + key.length + " bytes not kept]";

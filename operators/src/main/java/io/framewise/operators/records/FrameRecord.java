@@ -1,6 +1,5 @@
 package io.framewise.operators.records;
 
-import io.framewise.operators.records.types.FrameRecordSerializer;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -10,9 +9,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One Kafka record as the source read it, before any decoding.
@@ -31,6 +30,13 @@ public record FrameRecord(String camera, byte[] key, byte[] value, Map<String, b
 
     /** Longest accepted camera id in UTF-8 bytes: it becomes a Flink key and a Kafka key downstream. */
     public static final int MAX_CAMERA_BYTES = 256;
+
+    /**
+     * What a Kafka record needs beyond its value: key, headers and batch framing. Every size a broker,
+     * topic, producer or fetch is given is the largest value plus this (a dead letter keeps the record's
+     * headers, bounded to {@code DeadLetter.MAX_HEADER_BYTES} = 32 KiB, so 64 KiB covers it).
+     */
+    public static final int RECORD_HEADROOM_BYTES = 64 * 1024;
 
     public FrameRecord {
         headers = headers == null ? Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));

@@ -1,12 +1,11 @@
 package io.framewise.operators.records;
 
-import io.framewise.operators.records.types.LabeledEventSerializer;
 import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
- * The output event of one frame (JSON form: {@link LabeledEventJson}, schema in
+ * The output event of one frame (JSON form: {@code kafka.LabeledEventJson}, schema in
  * {@code docs/labeled-event.schema.json}).
  *
  * @param model        model file name

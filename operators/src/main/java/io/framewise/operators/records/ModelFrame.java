@@ -1,6 +1,5 @@
 package io.framewise.operators.records;
 
-import io.framewise.operators.records.types.ModelFrameSerializer;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInfo;

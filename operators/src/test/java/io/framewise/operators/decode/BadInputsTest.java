@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewise.operators.frames.Codec;
 import io.framewise.operators.frames.FrameHeaders;
+import io.framewise.operators.records.DeadLetterReason;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -43,7 +44,7 @@ class BadInputsTest {
     private static byte[] goodTs;   // MPEG-TS, 8 frames
 
     /** One row: what it is, the record, the expected reason. */
-    record Case(String name, Supplier<Headers> headers, Supplier<byte[]> value, ReasonCode expected) {
+    record Case(String name, Supplier<Headers> headers, Supplier<byte[]> value, DeadLetterReason expected) {
         @Override
         public String toString() {
             return name;
@@ -93,59 +94,59 @@ class BadInputsTest {
 
     static Stream<Case> cases() {
         List<Case> c = new ArrayList<>();
-        c.add(new Case("zero bytes", () -> headers("jpeg"), () -> new byte[0], ReasonCode.EMPTY));
-        c.add(new Case("zero bytes, no codec header", () -> headers(null), () -> new byte[0], ReasonCode.EMPTY));
-        c.add(new Case("random bytes as jpeg", () -> headers("jpeg"), () -> random(4096, 1), ReasonCode.CORRUPT_IMAGE));
-        c.add(new Case("random bytes, no codec header", () -> headers(null), () -> random(4096, 2), ReasonCode.UNKNOWN_CODEC));
-        c.add(new Case("random bytes as mpegts", () -> headers("mpegts"), () -> random(8192, 3), ReasonCode.CORRUPT_SEGMENT));
-        c.add(new Case("jpeg truncated at 10%", () -> headers("jpeg"), () -> cut(goodJpeg, 0.10), ReasonCode.TRUNCATED));
-        c.add(new Case("jpeg truncated at 50%", () -> headers("jpeg"), () -> cut(goodJpeg, 0.50), ReasonCode.TRUNCATED));
-        c.add(new Case("jpeg truncated at 90%", () -> headers("jpeg"), () -> cut(goodJpeg, 0.90), ReasonCode.TRUNCATED));
+        c.add(new Case("zero bytes", () -> headers("jpeg"), () -> new byte[0], DeadLetterReason.EMPTY));
+        c.add(new Case("zero bytes, no codec header", () -> headers(null), () -> new byte[0], DeadLetterReason.EMPTY));
+        c.add(new Case("random bytes as jpeg", () -> headers("jpeg"), () -> random(4096, 1), DeadLetterReason.CORRUPT_IMAGE));
+        c.add(new Case("random bytes, no codec header", () -> headers(null), () -> random(4096, 2), DeadLetterReason.UNKNOWN_CODEC));
+        c.add(new Case("random bytes as mpegts", () -> headers("mpegts"), () -> random(8192, 3), DeadLetterReason.CORRUPT_SEGMENT));
+        c.add(new Case("jpeg truncated at 10%", () -> headers("jpeg"), () -> cut(goodJpeg, 0.10), DeadLetterReason.TRUNCATED));
+        c.add(new Case("jpeg truncated at 50%", () -> headers("jpeg"), () -> cut(goodJpeg, 0.50), DeadLetterReason.TRUNCATED));
+        c.add(new Case("jpeg truncated at 90%", () -> headers("jpeg"), () -> cut(goodJpeg, 0.90), DeadLetterReason.TRUNCATED));
         c.add(new Case("jpeg with corrupted Huffman table", () -> headers("jpeg"), () -> HostileMedia.badHuffman(goodJpeg),
-                ReasonCode.CORRUPT_IMAGE));
-        c.add(new Case("jpeg SOF declaring 0x0", () -> headers("jpeg"), () -> HostileMedia.jpegSize(goodJpeg, 0, 0), ReasonCode.CORRUPT_IMAGE));
+                DeadLetterReason.CORRUPT_IMAGE));
+        c.add(new Case("jpeg SOF declaring 0x0", () -> headers("jpeg"), () -> HostileMedia.jpegSize(goodJpeg, 0, 0), DeadLetterReason.CORRUPT_IMAGE));
         c.add(new Case("jpeg SOF declaring 60000x60000", () -> headers("jpeg"), () -> HostileMedia.jpegSize(goodJpeg, 60000, 60000),
-                ReasonCode.DIMENSIONS_TOO_LARGE));
+                DeadLetterReason.DIMENSIONS_TOO_LARGE));
         c.add(new Case("png header claiming 20000x20000", () -> headers("png"), () -> pngBomb(20000, 20000),
-                ReasonCode.DIMENSIONS_TOO_LARGE));
+                DeadLetterReason.DIMENSIONS_TOO_LARGE));
         c.add(new Case("png header claiming 65535x65535", () -> headers("png"), () -> pngBomb(65535, 65535),
-                ReasonCode.DIMENSIONS_TOO_LARGE));
+                DeadLetterReason.DIMENSIONS_TOO_LARGE));
         c.add(new Case("png header claiming 65535x65535, no codec header", () -> headers(null),
-                () -> pngBomb(65535, 65535), ReasonCode.DIMENSIONS_TOO_LARGE));
-        c.add(new Case("png truncated at 60%", () -> headers("png"), () -> cut(goodPng, 0.60), ReasonCode.TRUNCATED));
+                () -> pngBomb(65535, 65535), DeadLetterReason.DIMENSIONS_TOO_LARGE));
+        c.add(new Case("png truncated at 60%", () -> headers("png"), () -> cut(goodPng, 0.60), DeadLetterReason.TRUNCATED));
         c.add(new Case("png with a flipped byte in IDAT (CRC)", () -> headers("png"), BadInputsTest::pngFlipped,
-                ReasonCode.CORRUPT_IMAGE));
+                DeadLetterReason.CORRUPT_IMAGE));
         c.add(new Case("bmp with lying header (4000x3000, data for the real size)", () -> headers("bmp"),
-                BadInputsTest::bmpLying, ReasonCode.TRUNCATED));
+                BadInputsTest::bmpLying, DeadLetterReason.TRUNCATED));
         c.add(new Case("bmp header claiming 100000x100000", () -> headers("bmp"), BadInputsTest::bmpHuge,
-                ReasonCode.DIMENSIONS_TOO_LARGE));
+                DeadLetterReason.DIMENSIONS_TOO_LARGE));
         c.add(new Case("png bytes labelled jpeg (wrong codec header)", () -> headers("jpeg"), () -> goodPng,
-                ReasonCode.CORRUPT_IMAGE));
+                DeadLetterReason.CORRUPT_IMAGE));
         c.add(new Case("jpeg bytes labelled h264 (wrong codec header)", () -> headers("h264"), () -> goodJpeg,
-                ReasonCode.CORRUPT_SEGMENT));
-        c.add(new Case("unknown codec name", () -> headers("webp"), () -> goodJpeg, ReasonCode.UNKNOWN_CODEC));
+                DeadLetterReason.CORRUPT_SEGMENT));
+        c.add(new Case("unknown codec name", () -> headers("webp"), () -> goodJpeg, DeadLetterReason.UNKNOWN_CODEC));
         c.add(new Case("unknown version", () -> headers("jpeg", "2", "1", "1"), () -> goodJpeg,
-                ReasonCode.UNSUPPORTED_VERSION));
+                DeadLetterReason.UNSUPPORTED_VERSION));
         c.add(new Case("non-numeric timestamp", () -> headers("jpeg", "1", "yesterday", "1"), () -> goodJpeg,
-                ReasonCode.BAD_HEADER));
+                DeadLetterReason.BAD_HEADER));
         c.add(new Case("negative sequence number", () -> headers("jpeg", "1", "1", "-4"), () -> goodJpeg,
-                ReasonCode.BAD_HEADER));
+                DeadLetterReason.BAD_HEADER));
         c.add(new Case("raw-rgb24 with wrong length", () -> rawHeaders(64, 48), () -> new byte[64 * 48 * 3 - 1],
-                ReasonCode.DIMENSION_MISMATCH));
+                DeadLetterReason.DIMENSION_MISMATCH));
         c.add(new Case("raw-rgb24 without width/height", () -> headers("raw-rgb24"), () -> new byte[12],
-                ReasonCode.BAD_HEADER));
+                DeadLetterReason.BAD_HEADER));
         c.add(new Case("raw-rgb24 claiming 9000x9000", () -> rawHeaders(9000, 9000), () -> new byte[300],
-                ReasonCode.DIMENSIONS_TOO_LARGE));
+                DeadLetterReason.DIMENSIONS_TOO_LARGE));
         c.add(new Case("over the encoded size limit", () -> headers("jpeg"), () -> oversized(goodJpeg),
-                ReasonCode.TOO_LARGE));
-        c.add(new Case("h264 cut mid-NAL", () -> headers("h264"), () -> cutMidLastNal(h264), ReasonCode.TRUNCATED));
+                DeadLetterReason.TOO_LARGE));
+        c.add(new Case("h264 cut mid-NAL", () -> headers("h264"), () -> cutMidLastNal(h264), DeadLetterReason.TRUNCATED));
         c.add(new Case("h264 segment without keyframe at start", () -> headers("h264"), () -> withoutFirstIdr(h264),
-                ReasonCode.NO_KEYFRAME));
+                DeadLetterReason.NO_KEYFRAME));
         c.add(new Case("segment with more frames than the limit (8 > 6)", () -> headers("h264"), () -> h264Long,
-                ReasonCode.TOO_MANY_FRAMES));
+                DeadLetterReason.TOO_MANY_FRAMES));
         c.add(new Case("mpegts truncated to its first 2 packets", () -> headers("mpegts"),
-                () -> Arrays.copyOf(goodTs, 376), ReasonCode.CORRUPT_SEGMENT));
-        c.add(new Case("mpegts cut at 50%", () -> headers("mpegts"), () -> cut(goodTs, 0.5), ReasonCode.TRUNCATED));
+                () -> Arrays.copyOf(goodTs, 376), DeadLetterReason.CORRUPT_SEGMENT));
+        c.add(new Case("mpegts cut at 50%", () -> headers("mpegts"), () -> cut(goodTs, 0.5), DeadLetterReason.TRUNCATED));
         return c.stream();
     }
 
@@ -202,9 +203,9 @@ class BadInputsTest {
     void segmentOverThePixelLimitIsRejectedBeforeItsFramesAreDecoded() {
         try (FrameDecoder small = new FrameDecoder(224, 224, DecodeLimits.DEFAULTS.withMaxSize(640, 480, 640L * 480))) {
             DecodeResult r = small.decode(headers("mpegts"), goodTs); // 768x432 > 640 wide
-            assertEquals(ReasonCode.DIMENSIONS_TOO_LARGE, r.reasonOrNull(), r::toString);
+            assertEquals(DeadLetterReason.DIMENSIONS_TOO_LARGE, r.reasonOrNull(), r::toString);
             DecodeResult j = small.decode(headers("jpeg"), MediaFixtures.jpeg(MediaFixtures.readImage("grace_hopper.bmp"), 0.9f));
-            assertEquals(ReasonCode.DIMENSIONS_TOO_LARGE, j.reasonOrNull(), j::toString); // 512x600 > 480 high
+            assertEquals(DeadLetterReason.DIMENSIONS_TOO_LARGE, j.reasonOrNull(), j::toString); // 512x600 > 480 high
             assertTrue(small.decode(headers("jpeg"), goodJpeg).isOk()); // cat is 512x341
         }
     }

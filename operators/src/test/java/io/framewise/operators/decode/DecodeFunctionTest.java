@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.framewise.operators.deadletter.DeadLetters;
 import io.framewise.operators.frames.FrameHeaders;
 import io.framewise.operators.records.DeadLetter;
 import io.framewise.operators.records.FrameRecord;
 import io.framewise.operators.records.ModelFrame;
-import io.framewise.operators.records.types.ModelFrameSerializer;
+import io.framewise.operators.records.ModelFrameSerializer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -120,14 +121,14 @@ class DecodeFunctionTest {
             }
             assertEquals(good, h.extractOutputValues().size(), "every good record between the bad ones decoded");
             List<DeadLetter> dead = new ArrayList<>();
-            for (StreamRecord<DeadLetter> d : h.getSideOutput(DecodeFunction.DEAD_LETTERS)) {
+            for (StreamRecord<DeadLetter> d : h.getSideOutput(DeadLetters.TAG)) {
                 dead.add(d.getValue());
             }
             assertEquals(bad.size(), dead.size(), () -> "dead letters: " + dead);
             for (int i = 0; i < bad.size(); i++) {
                 FrameRecord r = bad.get(i);
                 DeadLetter d = dead.get(i);
-                assertEquals(expected.get(i), d.reason(), d.toString());
+                assertEquals(expected.get(i), d.reason().name(), d.toString());
                 assertArrayEquals(r.key(), d.key());
                 assertArrayEquals(r.value(), d.value());
                 assertEquals(r.headers().keySet(), d.headers().keySet());
@@ -213,7 +214,7 @@ class DecodeFunctionTest {
     }
 
     private static void assertNoDeadLetters(KeyedOneInputStreamOperatorTestHarness<String, FrameRecord, ModelFrame> h) {
-        var dead = h.getSideOutput(DecodeFunction.DEAD_LETTERS);
+        var dead = h.getSideOutput(DeadLetters.TAG);
         assertTrue(dead == null || dead.isEmpty(), () -> "dead letters: " + dead);
     }
 }

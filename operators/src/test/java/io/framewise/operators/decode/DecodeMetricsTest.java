@@ -2,11 +2,11 @@ package io.framewise.operators.decode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.framewise.operators.deadletter.DeadLetters;
 import io.framewise.operators.frames.FrameHeaders;
-import io.framewise.operators.metrics.CameraMetrics;
-import io.framewise.operators.metrics.DecodeMetrics;
+import io.framewise.operators.records.DeadLetterReason;
 import io.framewise.operators.records.FrameRecord;
-import io.framewise.operators.records.types.ModelFrameSerializer;
+import io.framewise.operators.records.ModelFrameSerializer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,12 +44,12 @@ class DecodeMetricsTest {
             assertEquals(13, h.extractOutputValues().size());
             assertEquals(13, m.framesDecoded(), "a segment counts its 12 frames");
             assertEquals(3, m.failures());
-            assertEquals(2, m.failures(ReasonCode.EMPTY));
-            assertEquals(1, m.failures(ReasonCode.UNKNOWN_CODEC));
-            assertEquals(0, m.failures(ReasonCode.TRUNCATED));
-            assertEquals(h.getSideOutput(DecodeFunction.DEAD_LETTERS).size(), m.deadLetters().total());
-            assertEquals(2, m.deadLetters().of("EMPTY"));
-            assertEquals(1, m.deadLetters().of("UNKNOWN_CODEC"));
+            assertEquals(2, m.failures(DeadLetterReason.EMPTY));
+            assertEquals(1, m.failures(DeadLetterReason.UNKNOWN_CODEC));
+            assertEquals(0, m.failures(DeadLetterReason.TRUNCATED));
+            assertEquals(h.getSideOutput(DeadLetters.TAG).size(), m.deadLetters().total());
+            assertEquals(2, m.deadLetters().of(DeadLetterReason.EMPTY));
+            assertEquals(1, m.deadLetters().of(DeadLetterReason.UNKNOWN_CODEC));
             assertEquals(13, m.cameras().framesOf("cam-1"));
             assertEquals(0, m.cameras().framesOf("cam-2"), "cam-2 sent nothing decodable");
             assertEquals(2, m.cameras().tracked());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.framewise.operators.frames.Codec;
+import io.framewise.operators.records.DeadLetterReason;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -72,7 +73,7 @@ class HostileContainersTest {
             DecodeResult r = decoder.decode(BadInputsTest.headers("mp4"), b);
             long grown = Pointer.physicalBytes() - rss;
             // The claim is never trusted (the mov demuxer rejects a run longer than its box on open).
-            assertEquals(ReasonCode.CORRUPT_SEGMENT, r.reasonOrNull(), claimed + ": " + r);
+            assertEquals(DeadLetterReason.CORRUPT_SEGMENT, r.reasonOrNull(), claimed + ": " + r);
             assertTrue(grown < 256L << 20, claimed + " claimed samples grew resident memory by " + (grown >> 20) + " MiB");
         }
         assertTrue(decoder.decode(BadInputsTest.headers("mp4"), fragmentedMp4).isOk());
@@ -107,7 +108,7 @@ class HostileContainersTest {
                 assertFalse(r.isOk(), c + ": " + r);
             }
             DecodeResult sniffed = decoder.decode(BadInputsTest.headers(null), p);
-            assertEquals(ReasonCode.UNKNOWN_CODEC, sniffed.reasonOrNull(), sniffed::toString);
+            assertEquals(DeadLetterReason.UNKNOWN_CODEC, sniffed.reasonOrNull(), sniffed::toString);
         }
         Thread.sleep(200); // a reader that opened the pipe lets the writer through at once
         boolean wasOpened = opened.get();

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.framewise.operators.deadletter.DeadLetters;
 import io.framewise.operators.frames.FrameHeaders;
 import io.framewise.operators.records.DeadLetter;
+import io.framewise.operators.records.DeadLetterReason;
 import io.framewise.operators.records.FrameRecord;
 import io.framewise.operators.records.ModelFrame;
-import io.framewise.operators.records.types.ModelFrameSerializer;
+import io.framewise.operators.records.ModelFrameSerializer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +58,7 @@ class StreamChecksTest {
             assertEquals(List.of("cam-1/5", "cam-2/5", "cam-1/6", "cam-1/0"), h.extractOutputValues().stream()
                     .map(f -> f.camera() + "/" + f.sequence()).toList());
             List<DeadLetter> dead = dead(h);
-            assertEquals(List.of("DUPLICATE_SEQUENCE", "DUPLICATE_SEQUENCE"), dead.stream().map(DeadLetter::reason).toList());
+            assertEquals(List.of("DUPLICATE_SEQUENCE", "DUPLICATE_SEQUENCE"), dead.stream().map(d -> d.reason().name()).toList());
             assertTrue(dead.get(0).message().contains("fw-seq 5"), dead.get(0).message());
             assertArrayEquals(jpeg, dead.get(0).value(), "the resend is kept for inspection");
         }
@@ -72,7 +74,7 @@ class StreamChecksTest {
             assertEquals(List.of(3L, 4L), h.extractOutputValues().stream().map(ModelFrame::sequence).toList());
             List<DeadLetter> dead = dead(h);
             assertEquals(List.of("TIMESTAMP_OUT_OF_RANGE", "TIMESTAMP_OUT_OF_RANGE"),
-                    dead.stream().map(DeadLetter::reason).toList());
+                    dead.stream().map(d -> d.reason().name()).toList());
             assertTrue(dead.get(0).message().contains("h from the record's Kafka timestamp"), dead.get(0).message());
         }
     }
@@ -112,7 +114,7 @@ class StreamChecksTest {
             h.processElement(new FrameRecord("cam-1", "cam-1".getBytes(StandardCharsets.UTF_8), new byte[0],
                     bigHeaders, "frames", 0, offset++, NOW), 1);
             List<DeadLetter> dead = dead(h);
-            assertEquals(List.of("TOO_LARGE", "TOO_LARGE", "EMPTY"), dead.stream().map(DeadLetter::reason).toList());
+            assertEquals(List.of("TOO_LARGE", "TOO_LARGE", "EMPTY"), dead.stream().map(d -> d.reason().name()).toList());
             assertArrayEquals(justOver, dead.get(0).value(), "just over the limit: kept for a replay with a raised limit");
             assertNull(dead.get(1).value());
             assertTrue(dead.get(1).message().contains("value of " + 4 * limit + " bytes not kept"), dead.get(1).message());
@@ -122,7 +124,7 @@ class StreamChecksTest {
         byte[] hugeKey = new byte[10 << 20];
         Arrays.fill(hugeKey, (byte) 'k');
         FrameRecord r = new FrameRecord(FrameRecord.cameraOf(hugeKey), hugeKey, jpeg, headers(NOW, 1), "frames", 0, 7, NOW);
-        DeadLetter d = DeadLetter.of(r, DeadLetter.MISSING_KEY, FrameRecord.whyNoCamera(hugeKey), NOW);
+        DeadLetter d = DeadLetter.of(r, DeadLetterReason.MISSING_KEY, FrameRecord.whyNoCamera(hugeKey), NOW);
         assertNull(d.camera());
         assertNull(d.key(), "a 10 MB key is not copied into the dead letter");
         assertArrayEquals(jpeg, d.value());
@@ -145,7 +147,7 @@ class StreamChecksTest {
 
     private static List<DeadLetter> dead(KeyedOneInputStreamOperatorTestHarness<String, FrameRecord, ModelFrame> h) {
         List<DeadLetter> out = new ArrayList<>();
-        var side = h.getSideOutput(DecodeFunction.DEAD_LETTERS);
+        var side = h.getSideOutput(DeadLetters.TAG);
         if (side != null) {
             for (StreamRecord<DeadLetter> d : side) {
                 out.add(d.getValue());

@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.framewise.operators.deadletter.DeadLetters;
 import io.framewise.operators.records.DeadLetter;
+import io.framewise.operators.records.DeadLetterReason;
 import io.framewise.operators.records.LabeledEvent;
+import io.framewise.operators.records.LabeledEventSerializer;
 import io.framewise.operators.records.ModelFrame;
-import io.framewise.operators.records.types.LabeledEventSerializer;
-import io.framewise.operators.records.types.ModelFrameSerializer;
+import io.framewise.operators.records.ModelFrameSerializer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -184,10 +186,10 @@ class BatchInferenceOperatorTest {
                     640, 480, 1_000, 0, true);
             h.processElement(wrong, 1);
             assertTrue(h.extractOutputValues().isEmpty());
-            var dead = new ArrayList<>(h.getSideOutput(BatchInferenceOperator.DEAD_LETTERS));
+            var dead = new ArrayList<>(h.getSideOutput(DeadLetters.TAG));
             assertEquals(1, dead.size());
             DeadLetter d = dead.get(0).getValue();
-            assertEquals(DeadLetter.MODEL_REJECTED, d.reason());
+            assertEquals(DeadLetterReason.MODEL_REJECTED, d.reason());
             assertEquals("cam-a", d.camera());
             assertEquals("frames", d.topic());
             assertEquals(3, d.partition());
@@ -219,7 +221,7 @@ class BatchInferenceOperatorTest {
     private static OneInputStreamOperatorTestHarness<ModelFrame, LabeledEvent> harness(int batchSize, long timeoutMs,
                                                                                       OperatorSubtaskState state)
             throws Exception {
-        var op = new BatchInferenceOperator(new InferenceSettings(Photos.MODEL, null, 5, batchSize, timeoutMs, 1));
+        var op = new BatchInferenceOperator(new InferenceSettings(Photos.MODEL, null, 5, batchSize, timeoutMs, 1, false));
         var h = new OneInputStreamOperatorTestHarness<>(op, ModelFrameSerializer.INSTANCE);
         h.setup(LabeledEventSerializer.INSTANCE);
         if (state != null) {
@@ -230,7 +232,7 @@ class BatchInferenceOperatorTest {
     }
 
     private static void assertNoDeadLetters(OneInputStreamOperatorTestHarness<ModelFrame, LabeledEvent> h) {
-        var dead = h.getSideOutput(BatchInferenceOperator.DEAD_LETTERS);
+        var dead = h.getSideOutput(DeadLetters.TAG);
         assertTrue(dead == null || dead.isEmpty(), () -> "dead letters: " + dead);
     }
 }

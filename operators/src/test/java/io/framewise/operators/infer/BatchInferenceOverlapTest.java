@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewise.operators.records.LabeledEvent;
+import io.framewise.operators.records.LabeledEventSerializer;
 import io.framewise.operators.records.ModelFrame;
-import io.framewise.operators.records.types.LabeledEventSerializer;
-import io.framewise.operators.records.types.ModelFrameSerializer;
+import io.framewise.operators.records.ModelFrameSerializer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.watermark.Watermark;

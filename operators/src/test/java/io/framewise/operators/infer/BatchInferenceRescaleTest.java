@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewise.operators.records.LabeledEvent;
+import io.framewise.operators.records.LabeledEventSerializer;
 import io.framewise.operators.records.ModelFrame;
-import io.framewise.operators.records.types.LabeledEventSerializer;
-import io.framewise.operators.records.types.ModelFrameSerializer;
+import io.framewise.operators.records.ModelFrameSerializer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +137,7 @@ class BatchInferenceRescaleTest {
 
     private static OneInputStreamOperatorTestHarness<ModelFrame, LabeledEvent> harness(int parallelism, int subtask,
             OperatorSubtaskState state, String model, String labels) throws Exception {
-        var op = new BatchInferenceOperator(new InferenceSettings(model, labels, 5, 16, 60_000, 1));
+        var op = new BatchInferenceOperator(new InferenceSettings(model, labels, 5, 16, 60_000, 1, false));
         var h = new OneInputStreamOperatorTestHarness<>(op, MAX_PARALLELISM, parallelism, subtask,
                 ModelFrameSerializer.INSTANCE, OPERATOR);
         h.setup(LabeledEventSerializer.INSTANCE);

@@ -11,9 +11,9 @@ import io.framewise.operators.decode.MediaFixtures;
 import io.framewise.operators.frames.FrameHeaders;
 import io.framewise.operators.records.FrameRecord;
 import io.framewise.operators.records.LabeledEvent;
+import io.framewise.operators.records.LabeledEventSerializer;
 import io.framewise.operators.records.ModelFrame;
-import io.framewise.operators.records.types.LabeledEventSerializer;
-import io.framewise.operators.records.types.ModelFrameSerializer;
+import io.framewise.operators.records.ModelFrameSerializer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +39,7 @@ class DecodeToInferenceTest {
         try (var decode = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new DecodeFunction(settings),
                 FrameRecord::camera, Types.STRING);
              var infer = new OneInputStreamOperatorTestHarness<>(new BatchInferenceOperator(
-                     new InferenceSettings(Photos.MODEL, null, 3, 4, 40, 1)), ModelFrameSerializer.INSTANCE)) {
+                     new InferenceSettings(Photos.MODEL, null, 3, 4, 40, 1, false)), ModelFrameSerializer.INSTANCE)) {
             decode.setup(ModelFrameSerializer.INSTANCE);
             decode.open();
             infer.setup(LabeledEventSerializer.INSTANCE);

@@ -3,12 +3,11 @@ package io.framewise.operators.infer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.framewise.operators.metrics.InferenceMetrics;
-import io.framewise.operators.records.DeadLetter;
+import io.framewise.operators.records.DeadLetterReason;
 import io.framewise.operators.records.LabeledEvent;
+import io.framewise.operators.records.LabeledEventSerializer;
 import io.framewise.operators.records.ModelFrame;
-import io.framewise.operators.records.types.LabeledEventSerializer;
-import io.framewise.operators.records.types.ModelFrameSerializer;
+import io.framewise.operators.records.ModelFrameSerializer;
 import org.apache.flink.metrics.HistogramStatistics;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,7 @@ class InferenceMetricsTest {
 
     @Test
     void batchesSizesWaitsAndEventsAreCounted() throws Exception {
-        var op = new BatchInferenceOperator(new InferenceSettings(Photos.MODEL, null, 1, 4, 40, 1));
+        var op = new BatchInferenceOperator(new InferenceSettings(Photos.MODEL, null, 1, 4, 40, 1, false));
         try (var h = harness(op)) {
             // a full batch of 4, then a timeout batch of 2 whose frames waited 40 and 20 ms
             h.setProcessingTime(1_000);
@@ -43,7 +42,7 @@ class InferenceMetricsTest {
             assertEquals(6, m.framesInferred(), "sum of batch sizes = frames inferred");
             assertEquals(7, m.eventsOut());
             assertEquals(1, m.deadLetters().total());
-            assertEquals(1, m.deadLetters().of(DeadLetter.MODEL_REJECTED));
+            assertEquals(1, m.deadLetters().of(DeadLetterReason.MODEL_REJECTED));
 
             HistogramStatistics size = m.batchSize().getStatistics();
             assertEquals(2, m.batchSize().getCount());

@@ -62,8 +62,8 @@ public final class RecordSamples {
     public static DeadLetter[] deadLetters() {
         return new DeadLetter[] {
             new DeadLetter("cam-1".getBytes(StandardCharsets.UTF_8), bytes(1000, 5), headers("fw-codec", "jpeg"),
-                    "CORRUPT_IMAGE", "invalid JPEG data", "frames", 1, 42, "cam-1", 1_700_000_000_000L),
-            new DeadLetter(null, null, headers(), DeadLetter.MISSING_KEY, "x".repeat(70_000), "frames", 0, 0, null, 0),
+                    DeadLetterReason.CORRUPT_IMAGE, "invalid JPEG data", "frames", 1, 42, "cam-1", 1_700_000_000_000L),
+            new DeadLetter(null, null, headers(), DeadLetterReason.MISSING_KEY, "x".repeat(70_000), "frames", 0, 0, null, 0),
         };
     }
 }

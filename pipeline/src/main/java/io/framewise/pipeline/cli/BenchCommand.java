@@ -2,7 +2,7 @@ package io.framewise.pipeline.cli;
 
 import io.framewise.inference.exec.CompiledModel;
 import io.framewise.inference.exec.SharedModels;
-import io.framewise.inference.kernels.KernelSelection;
+import io.framewise.inference.kernels.select.KernelSelection;
 import io.framewise.inference.model.InputSpec;
 import io.framewise.inference.plan.PlanOptions;
 import io.framewise.inference.plan.Step;
@@ -11,9 +11,6 @@ import io.framewise.inference.preprocess.ResizePlan;
 import io.framewise.inference.preprocess.RgbImage;
 import io.framewise.pipeline.bench.FmaPeak;
 import io.framewise.pipeline.bench.InferenceBench;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code framewise bench}: images/s of Framewise and of TFLite on the same model, side by side. */
 @Command(name = "bench", mixinStandardHelpOptions = true,

@@ -1,7 +1,7 @@
 package io.framewise.pipeline.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code ./framewise} command line: one subcommand per user task. */
 @Command(name = "framewise",
@@ -12,12 +12,12 @@ import picocli.CommandLine.Command;
                 ClassifyCommand.class,
                 SummaryCommand.class,
                 BenchCommand.class,
-                io.framewise.pipeline.produce.ProduceCommand.class,
-                io.framewise.pipeline.consume.ConsumeCommand.class,
-                io.framewise.pipeline.job.JobCommand.class,
-                io.framewise.pipeline.demo.DemoCommand.class,
-                io.framewise.pipeline.report.ReportCommand.class,
-                io.framewise.pipeline.loadtest.LoadtestCommand.class,
+                io.framewise.pipeline.cli.ProduceCommand.class,
+                io.framewise.pipeline.cli.ConsumeCommand.class,
+                io.framewise.pipeline.cli.JobCommand.class,
+                io.framewise.pipeline.cli.DemoCommand.class,
+                io.framewise.pipeline.cli.ReportCommand.class,
+                io.framewise.pipeline.cli.LoadtestCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class FramewiseCli implements Runnable {

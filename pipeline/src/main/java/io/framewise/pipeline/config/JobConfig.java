@@ -1,6 +1,7 @@
 package io.framewise.pipeline.config;
 
 import io.framewise.operators.decode.DecodeLimits;
+import io.framewise.operators.infer.InferenceSettings;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -143,6 +144,13 @@ public final class JobConfig {
         Map<String, String> m = toMap();
         m.put(option.key(), value.toString());
         return parse(m);
+    }
+
+    /** What the inference operator (and the local warm-up, which must match it) is built with. */
+    public InferenceSettings inferenceSettings() {
+        return new InferenceSettings(get(JobOptions.MODEL), get(JobOptions.LABELS).isBlank() ? null : get(JobOptions.LABELS),
+                get(JobOptions.TOP_K), get(JobOptions.BATCH_SIZE), get(JobOptions.BATCH_TIMEOUT_MS),
+                get(JobOptions.INFERENCE_THREADS), get(JobOptions.INFERENCE_OVERLAP));
     }
 
     /** Kafka client properties passed through to the source and both sinks. */

@@ -1,10 +1,11 @@
 package io.framewise.pipeline.demo;
 
-import io.framewise.operators.records.DeadLetterSerialization;
-import io.framewise.pipeline.consume.OutputReader;
-import io.framewise.pipeline.consume.ThrowawayReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewise.operators.kafka.DeadLetterSerialization;
+import io.framewise.pipeline.consume.OutputReader;
+import io.framewise.pipeline.consume.ThrowawayReader;
+import io.framewise.pipeline.local.EmbeddedBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -24,10 +25,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * the demo's figures: distinct events by event id, duplicates, dead letters by reason, end-to-end
  * latencies, top-1 labels per camera.
  */
-final class LabelsMonitor implements AutoCloseable {
+public final class LabelsMonitor implements AutoCloseable {
 
     /** Called for each new event (its JSON tree and raw text) or dead letter (null, description). */
-    interface Listener extends BiConsumer<JsonNode, String> {
+    public interface Listener extends BiConsumer<JsonNode, String> {
     }
 
     private final Listener listener;
@@ -46,7 +47,7 @@ final class LabelsMonitor implements AutoCloseable {
     private long firstEventNanos;
     private long lastEventNanos;
 
-    LabelsMonitor(String bootstrap, String labelsTopic, String dlqTopic, Listener listener) {
+    public LabelsMonitor(String bootstrap, String labelsTopic, String dlqTopic, Listener listener) {
         Properties p = ThrowawayReader.properties(bootstrap, "framewise-demo", "earliest");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(EmbeddedBroker.MAX_MESSAGE_BYTES));
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(2 * EmbeddedBroker.MAX_MESSAGE_BYTES));
@@ -112,23 +113,23 @@ final class LabelsMonitor implements AutoCloseable {
         return Objects.requireNonNullElse(OutputReader.header(r, name), "?");
     }
 
-    void checkHealthy() {
+    public void checkHealthy() {
         reader.checkHealthy();
     }
 
-    synchronized long events() {
+    public synchronized long events() {
         return eventIds.size();
     }
 
-    synchronized long duplicates() {
+    public synchronized long duplicates() {
         return duplicates;
     }
 
-    synchronized long deadLetters() {
+    public synchronized long deadLetters() {
         return deadLetters;
     }
 
-    synchronized Map<String, Integer> deadByReason() {
+    public synchronized Map<String, Integer> deadByReason() {
         return new TreeMap<>(deadByReason);
     }
 
@@ -141,17 +142,17 @@ final class LabelsMonitor implements AutoCloseable {
      * Events per second as the job made them (from the events' creation times), independent of when
      * checkpoints made them visible; 0 with fewer than two events.
      */
-    synchronized double jobRate() {
+    public synchronized double jobRate() {
         double span = lastCreatedMs - firstCreatedMs;
         return eventIds.size() < 2 || span <= 0 ? 0 : (eventIds.size() - 1) / (span / 1000.0);
     }
 
-    synchronized long lastEventNanos() {
+    public synchronized long lastEventNanos() {
         return lastEventNanos;
     }
 
     /** The q-quantile (0..1) of end-to-end latency in ms (nearest rank), -1 without events. */
-    synchronized long latencyQuantile(double q) {
+    public synchronized long latencyQuantile(double q) {
         if (latencyCount == 0) {
             return -1;
         }
@@ -162,7 +163,7 @@ final class LabelsMonitor implements AutoCloseable {
     }
 
     /** Top-1 label counts per camera, most frequent first, at most {@code n} per camera. */
-    synchronized Map<String, List<Map.Entry<String, Integer>>> topLabels(int n) {
+    public synchronized Map<String, List<Map.Entry<String, Integer>>> topLabels(int n) {
         Map<String, List<Map.Entry<String, Integer>>> out = new TreeMap<>();
         labelsByCamera.forEach((cam, counts) -> out.put(cam, counts.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())

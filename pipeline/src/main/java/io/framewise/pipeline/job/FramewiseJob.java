@@ -2,25 +2,25 @@ package io.framewise.pipeline.job;
 
 import io.framewise.inference.exec.SharedModels;
 import io.framewise.inference.model.InputSpec;
+import io.framewise.operators.deadletter.DeadLetters;
 import io.framewise.operators.decode.DecodeFunction;
 import io.framewise.operators.decode.DecodeSettings;
 import io.framewise.operators.infer.BatchInferenceOperator;
-import io.framewise.operators.infer.InferenceSettings;
+import io.framewise.operators.kafka.DeadLetterSerialization;
+import io.framewise.operators.kafka.FrameRecordDeserializer;
+import io.framewise.operators.kafka.LabeledEventSerialization;
 import io.framewise.operators.records.DeadLetter;
-import io.framewise.operators.records.DeadLetterSerialization;
 import io.framewise.operators.records.FrameRecord;
-import io.framewise.operators.records.FrameRecordDeserializer;
 import io.framewise.operators.records.LabeledEvent;
-import io.framewise.operators.records.LabeledEventSerialization;
+import io.framewise.operators.records.LabeledEventSerializer;
 import io.framewise.operators.records.ModelFrame;
-import io.framewise.operators.records.RecordRouting;
-import io.framewise.operators.records.types.LabeledEventSerializer;
+import io.framewise.operators.route.RecordRouting;
 import io.framewise.pipeline.config.JobConfig;
+import io.framewise.pipeline.config.JobFlags;
 import io.framewise.pipeline.config.JobOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -41,6 +41,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The Framewise job: frame records from Kafka, decoded per camera, classified in batches, as
@@ -97,16 +99,25 @@ public final class FramewiseJob {
         return c;
     }
 
-    /** Adds the job's graph to {@code env}. */
+    /** Adds the job's graph to {@code env}: {@link #dataflow} into {@link #sinks}. */
     public static void build(StreamExecutionEnvironment env, JobConfig cfg) {
-        build(env, cfg, UnaryOperator.identity());
+        sinks(dataflow(env, cfg), cfg);
     }
 
     /**
-     * @param beforeSink applied to the event stream right before the sink (tests inject failures here)
+     * What the job computes, before it is written: the events of inference and the dead letters of
+     * every stage. Split from {@link #sinks} so a caller can put an operator in between (the failure
+     * suite injects its faults there).
      */
-    public static void build(StreamExecutionEnvironment env, JobConfig cfg,
-                             UnaryOperator<DataStream<LabeledEvent>> beforeSink) {
+    public record Streams(DataStream<LabeledEvent> events, DataStream<DeadLetter> deadLetters) {
+
+        public Streams withEvents(DataStream<LabeledEvent> replaced) {
+            return new Streams(replaced, deadLetters);
+        }
+    }
+
+    /** Configures {@code env} and adds source, routing, decoding and inference. */
+    public static Streams dataflow(StreamExecutionEnvironment env, JobConfig cfg) {
         env.configure(flinkConfiguration(cfg));
         env.enableCheckpointing(cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS), CheckpointingMode.EXACTLY_ONCE);
         env.setParallelism(cfg.get(JobOptions.PARALLELISM));
@@ -114,7 +125,6 @@ public final class FramewiseJob {
 
         // The model is read here once to size the decoder output and to fail before submission when it is missing.
         InputSpec in = SharedModels.graph(cfg.get(JobOptions.MODEL)).input();
-        String labels = cfg.get(JobOptions.LABELS).isBlank() ? null : cfg.get(JobOptions.LABELS);
 
         DataStream<FrameRecord> records = env
                 .fromSource(source(cfg), WatermarkStrategy.noWatermarks(), "frames: " + cfg.get(JobOptions.INPUT_TOPIC))
@@ -131,19 +141,21 @@ public final class FramewiseJob {
                 .name("decode")
                 .uid(UID_DECODE);
         SingleOutputStreamOperator<LabeledEvent> events = frames
-                .transform("batch inference", LabeledEventSerializer.TYPE_INFO, new BatchInferenceOperator(new InferenceSettings(
-                        cfg.get(JobOptions.MODEL), labels, cfg.get(JobOptions.TOP_K), cfg.get(JobOptions.BATCH_SIZE),
-                        cfg.get(JobOptions.BATCH_TIMEOUT_MS), cfg.get(JobOptions.INFERENCE_THREADS),
-                        cfg.get(JobOptions.INFERENCE_OVERLAP))))
+                .transform("batch inference", LabeledEventSerializer.TYPE_INFO,
+                        new BatchInferenceOperator(cfg.inferenceSettings()))
                 .uid(UID_INFER);
 
-        beforeSink.apply(events).sinkTo(eventSink(cfg)).name("labels: " + cfg.get(JobOptions.OUTPUT_TOPIC))
-                .uid(UID_EVENTS_SINK);
+        DataStream<DeadLetter> dead = routed.getSideOutput(DeadLetters.TAG)
+                .union(frames.getSideOutput(DeadLetters.TAG), events.getSideOutput(DeadLetters.TAG));
+        return new Streams(events, dead);
+    }
 
-        DataStream<DeadLetter> dead = routed.getSideOutput(DecodeFunction.DEAD_LETTERS)
-                .union(frames.getSideOutput(DecodeFunction.DEAD_LETTERS),
-                        events.getSideOutput(BatchInferenceOperator.DEAD_LETTERS));
-        dead.sinkTo(deadLetterSink(cfg)).name("dead letters: " + cfg.get(JobOptions.DLQ_TOPIC)).uid(UID_DLQ_SINK);
+    /** Writes events and dead letters to their topics, exactly once by default. */
+    public static void sinks(Streams streams, JobConfig cfg) {
+        streams.events().sinkTo(eventSink(cfg)).name("labels: " + cfg.get(JobOptions.OUTPUT_TOPIC))
+                .uid(UID_EVENTS_SINK);
+        streams.deadLetters().sinkTo(deadLetterSink(cfg)).name("dead letters: " + cfg.get(JobOptions.DLQ_TOPIC))
+                .uid(UID_DLQ_SINK);
     }
 
     static KafkaSource<FrameRecord> source(JobConfig cfg) {
@@ -157,8 +169,8 @@ public final class FramewiseJob {
                 // Only frames of committed producer transactions (an exactly-once upstream) are read.
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 // A fetch must hold at least one of the largest records, or a big segment stalls its partition.
-                .setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(maxRecord + 65536))
-                .setProperty(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(Math.max(maxRecord + 65536, 52_428_800)))
+                .setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(maxRecord + FrameRecord.RECORD_HEADROOM_BYTES))
+                .setProperty(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(Math.max(maxRecord + FrameRecord.RECORD_HEADROOM_BYTES, 52_428_800)))
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperties(cfg.kafkaProperties());
         if (cfg.get(JobOptions.STOP_AT_LATEST)) {
@@ -192,7 +204,7 @@ public final class FramewiseJob {
                 .setDeliveryGuarantee(guarantee(cfg))
                 .setTransactionalIdPrefix(cfg.get(JobOptions.TRANSACTIONAL_ID_PREFIX) + "-dlq")
                 // a dead letter carries the original record: as large as the largest accepted one, and more
-                .setKafkaProducerConfig(producerProperties(cfg, cfg.get(JobOptions.MAX_RECORD_BYTES) + 65536))
+                .setKafkaProducerConfig(producerProperties(cfg, cfg.get(JobOptions.MAX_RECORD_BYTES) + FrameRecord.RECORD_HEADROOM_BYTES))
                 .build();
     }
 
@@ -209,11 +221,36 @@ public final class FramewiseJob {
                 ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
     }
 
+    /** The arguments {@code flink run} passes: the job's flags, generated from {@code JobOptions}. */
+    @Command(name = "flink run <framewise job jar>", mixinStandardHelpOptions = true, modelTransformer = JobFlags.class)
+    static final class FlinkRunArgs {
+    }
+
     /**
      * The {@code flink run} entry point: the cluster's {@code framewise.*} configuration overlaid with
-     * the flags of {@code framewise job}; runs on whatever environment Flink provides.
+     * the flags of {@code framewise job}; runs on whatever environment Flink provides. Bad options
+     * propagate as exceptions (parseArgs, not execute), so Flink's client reports them.
      */
     public static void main(String[] args) throws Exception {
-        JobCommand.runFromMain(args);
+        CommandLine cli = new CommandLine(new FlinkRunArgs());
+        CommandLine.ParseResult parsed = cli.parseArgs(args);
+        if (CommandLine.printHelpIfRequested(parsed)) {
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobConfig cfg;
+        try {
+            cfg = JobFlags.resolve(env.getConfiguration().toMap(), parsed);
+        } catch (IllegalArgumentException e) {
+            // as framewise job reports it: the message names the option
+            throw new CommandLine.ParameterException(cli, e.getMessage(), e);
+        }
+        build(env, cfg);
+        env.execute(cfg.get(JobOptions.JOB_NAME));
+    }
+
+    /** What {@link #main} makes of {@code args} on a cluster configured with {@code clusterConf}. */
+    public static JobConfig flinkRunConfig(Map<String, String> clusterConf, String... args) {
+        return JobFlags.resolve(clusterConf, new CommandLine(new FlinkRunArgs()).parseArgs(args));
     }
 }

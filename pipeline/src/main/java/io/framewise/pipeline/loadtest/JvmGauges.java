@@ -14,24 +14,24 @@ import java.util.Map;
  * heap used now and the highest seen, heap used right after the latest collection (what stays live:
  * the figure that shows whether the heap is bounded), and collections so far.
  */
-final class JvmGauges {
+public final class JvmGauges {
 
     /** One reading. */
-    record Reading(long heapUsed, long heapMax, long afterGc, long gcCount, long gcMillis) {
+    public record Reading(long heapUsed, long heapMax, long afterGc, long gcCount, long gcMillis) {
     }
 
     private long gcCount0;
     private long gcMillis0;
     private long peakUsed;
 
-    JvmGauges() {
+    public JvmGauges() {
         Reading r = raw();
         gcCount0 = r.gcCount();
         gcMillis0 = r.gcMillis();
     }
 
     /** Counts GC from now on and forgets the heap peak (the start-up of broker and cluster is not the load). */
-    synchronized void rebase() {
+    public synchronized void rebase() {
         Reading r = raw();
         gcCount0 = r.gcCount();
         gcMillis0 = r.gcMillis();
@@ -39,7 +39,7 @@ final class JvmGauges {
     }
 
     /** A reading with GC figures counted from the last {@link #rebase()} (or creation). */
-    synchronized Reading read() {
+    public synchronized Reading read() {
         Reading r = raw();
         peakUsed = Math.max(peakUsed, r.heapUsed());
         return new Reading(r.heapUsed(), r.heapMax(), r.afterGc(), r.gcCount() - gcCount0,
@@ -47,12 +47,12 @@ final class JvmGauges {
     }
 
     /** The highest heap use of all readings. */
-    synchronized long peakUsed() {
+    public synchronized long peakUsed() {
         return peakUsed;
     }
 
     /** The -Xmx the JVM was started with, or a note that the JVM's default applied. */
-    static String xmxSetting() {
+    public static String xmxSetting() {
         List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
         String xmx = null;
         for (String a : args) {

@@ -14,57 +14,57 @@ import java.util.TreeMap;
  * The load test's figures: one row per report interval (printed as it comes) and the summary at the
  * end, as text or as one JSON object.
  */
-final class LoadReport {
+public final class LoadReport {
 
     /** One report interval; rates over the interval, counts cumulative (load cameras only). */
-    record Row(double seconds, String phase, long framesIn, long framesOut, long lag, double offeredFps,
+    public record Row(double seconds, String phase, long framesIn, long framesOut, long lag, double offeredFps,
                double outFps, long p50Ms, long p99Ms, long heapUsed, long heapAfterGc, long gcCount,
                long gcMillis, Map<String, Long> lagByCamera) {
     }
 
     /** The end-of-run figures; {@code -1} where a figure does not apply. */
-    static final class Summary {
-        String command;
-        String bootstrap;
-        String xmx;
-        long heapMax;
-        int cameras;
-        String format;
-        double capacityFps = -1;
-        double load = -1;
-        double fpsPerCamera;
-        double offeredFps;
-        double sustainedFps;
-        double loadSeconds;
-        long framesIn;
-        long eventsOut;
-        long deadLetters;
-        Map<String, Integer> deadByReason = new TreeMap<>();
-        long duplicates;
-        long lagMax;
-        long p50Ms;
-        long p99Ms;
-        long p999Ms;
-        long maxMs;
-        long heapPeakUsed;
-        long heapAfterGcMax;
-        long gcCount;
-        long gcMillis;
-        boolean drained;
-        double drainSeconds;
+    public static final class Summary {
+        public String command;
+        public String bootstrap;
+        public String xmx;
+        public long heapMax;
+        public int cameras;
+        public String format;
+        public double capacityFps = -1;
+        public double load = -1;
+        public double fpsPerCamera;
+        public double offeredFps;
+        public double sustainedFps;
+        public double loadSeconds;
+        public long framesIn;
+        public long eventsOut;
+        public long deadLetters;
+        public Map<String, Integer> deadByReason = new TreeMap<>();
+        public long duplicates;
+        public long lagMax;
+        public long p50Ms;
+        public long p99Ms;
+        public long p999Ms;
+        public long maxMs;
+        public long heapPeakUsed;
+        public long heapAfterGcMax;
+        public long gcCount;
+        public long gcMillis;
+        public boolean drained;
+        public double drainSeconds;
 
         long lost() {
             return framesIn - eventsOut - deadLetters;
         }
 
-        boolean accounted() {
+        public boolean accounted() {
             return lost() == 0 && duplicates == 0;
         }
     }
 
     private final List<Row> rows = new ArrayList<>();
 
-    void add(Row r, PrintWriter err) {
+    public void add(Row r, PrintWriter err) {
         rows.add(r);
         err.println(String.format(Locale.ROOT,
                 "loadtest: %6.0f s %-8s in %8d  out %8d  lag %7d  offered %6.1f/s  out %6.1f/s  p50 %6d ms"
@@ -75,11 +75,11 @@ final class LoadReport {
         err.flush();
     }
 
-    List<Row> rows() {
+    public List<Row> rows() {
         return rows;
     }
 
-    void printText(PrintWriter out, Summary s, double tableSeconds) {
+    public void printText(PrintWriter out, Summary s, double tableSeconds) {
         out.println();
         out.println("load test summary");
         out.printf(Locale.ROOT, "  command        %s%n", s.command);
@@ -124,7 +124,7 @@ final class LoadReport {
         out.flush();
     }
 
-    void printJson(PrintWriter out, Summary s) throws Exception {
+    public void printJson(PrintWriter out, Summary s) throws Exception {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         ObjectNode b = root.putObject("summary");
@@ -175,7 +175,7 @@ final class LoadReport {
         return Math.round(v * 10) / 10.0;
     }
 
-    static long mb(long bytes) {
+    public static long mb(long bytes) {
         return bytes < 0 ? -1 : bytes / (1024 * 1024);
     }
 }

@@ -1,11 +1,11 @@
 package io.framewise.pipeline.loadtest;
 
-import io.framewise.pipeline.consume.OutputReader;
-import io.framewise.pipeline.consume.ThrowawayReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewise.operators.frames.FrameHeaders;
-import io.framewise.operators.records.DeadLetterSerialization;
+import io.framewise.operators.kafka.DeadLetterSerialization;
+import io.framewise.pipeline.consume.OutputReader;
+import io.framewise.pipeline.consume.ThrowawayReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,24 +26,24 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * segment) in one bit set per camera, the latency from capture to visible in a histogram, and the
  * events per second of job time (capture time + the event's end-to-end latency).
  */
-final class OutputTally implements AutoCloseable {
+public final class OutputTally implements AutoCloseable {
 
-    static final String PROBE_PREFIX = "probe-";
+    public static final String PROBE_PREFIX = "probe-";
     /** Highest latency the histograms record exactly; longer ones are clamped (and reported as such). */
     private static final long MAX_TRACKED_MS = Duration.ofHours(2).toMillis();
 
     /** The figures of one phase. */
-    static final class Phase {
-        long events;
-        long deadLetters;
-        long duplicates;
-        final Map<String, Integer> deadByReason = new TreeMap<>();
-        final Histogram visibleMs = new Histogram(MAX_TRACKED_MS, 3);
+    public static final class Phase {
+        public long events;
+        public long deadLetters;
+        public long duplicates;
+        public final Map<String, Integer> deadByReason = new TreeMap<>();
+        public final Histogram visibleMs = new Histogram(MAX_TRACKED_MS, 3);
         /** Events by the whole second (epoch) the job made them. */
         final TreeMap<Long, Integer> createdPerSecond = new TreeMap<>();
 
         /** Events the job made between the two wall-clock instants, per second. */
-        double createdRate(long fromMs, long toMs) {
+        public double createdRate(long fromMs, long toMs) {
             if (toMs <= fromMs) {
                 return 0;
             }
@@ -60,7 +60,7 @@ final class OutputTally implements AutoCloseable {
          * Events per second the job made over a backlog, from its last two thirds: the first third
          * still carries the JIT compiling the decoder, which is start-up, not capacity.
          */
-        double steadyRate() {
+        public double steadyRate() {
             if (createdCount < 6) {
                 return 0;
             }
@@ -89,7 +89,7 @@ final class OutputTally implements AutoCloseable {
      * @param segmentStride frames a record can hold at most (1 for JPEG records): a frame's identity
      *                      is sequence * stride + index in segment
      */
-    OutputTally(String bootstrap, String labelsTopic, String dlqTopic, Properties kafka, int maxFetchBytes,
+    public OutputTally(String bootstrap, String labelsTopic, String dlqTopic, Properties kafka, int maxFetchBytes,
                 int segmentStride) {
         Properties p = new Properties();
         p.putAll(kafka);
@@ -168,28 +168,28 @@ final class OutputTally implements AutoCloseable {
         return true;
     }
 
-    void checkHealthy() {
+    public void checkHealthy() {
         reader.checkHealthy();
     }
 
     /** Frames of the phase accounted for: events plus dead letters. */
-    synchronized long out(boolean probePhase) {
+    public synchronized long out(boolean probePhase) {
         Phase ph = probePhase ? probe : load;
         return ph.events + ph.deadLetters;
     }
 
     /** Frames accounted for of one camera. */
-    synchronized long out(String camera) {
+    public synchronized long out(String camera) {
         return outByCamera.getOrDefault(camera, 0L);
     }
 
     /** Runs {@code reader} on a phase under the tally's lock (the phase keeps changing while read). */
-    synchronized <T> T read(boolean probePhase, java.util.function.Function<Phase, T> reader) {
+    public synchronized <T> T read(boolean probePhase, java.util.function.Function<Phase, T> reader) {
         return reader.apply(probePhase ? probe : load);
     }
 
     /** The load phase's visible latencies since the previous call. */
-    synchronized Histogram takeInterval() {
+    public synchronized Histogram takeInterval() {
         Histogram h = interval;
         interval = new Histogram(MAX_TRACKED_MS, 3);
         return h;

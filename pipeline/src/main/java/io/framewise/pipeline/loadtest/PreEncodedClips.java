@@ -1,7 +1,7 @@
 package io.framewise.pipeline.loadtest;
 
-import io.framewise.operators.encode.JpegFrameReader;
-import io.framewise.operators.encode.MediaChunk;
+import io.framewise.pipeline.produce.encode.JpegFrameReader;
+import io.framewise.pipeline.produce.encode.MediaChunk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +16,11 @@ import java.util.stream.Stream;
  * fresh sequence numbers and capture times on every pass), so producing costs a file read and a
  * Kafka send per frame and the CPU goes to the job under test.
  */
-final class PreEncodedClips implements AutoCloseable {
+public final class PreEncodedClips implements AutoCloseable {
 
     /** One encoded source: its folder and what is in it. */
-    record Clip(String source, Path folder, int frames, long bytes) {
-        double meanFrameBytes() {
+    public record Clip(String source, Path folder, int frames, long bytes) {
+        public double meanFrameBytes() {
             return frames == 0 ? 0 : (double) bytes / frames;
         }
     }
@@ -37,7 +37,7 @@ final class PreEncodedClips implements AutoCloseable {
      * @param maxFrames frames taken from the start of each source (0 = the whole source)
      * @param quality   JPEG quality, as {@code framewise produce --quality}
      */
-    static PreEncodedClips encode(List<String> sources, int maxFrames, int quality) throws IOException {
+    public static PreEncodedClips encode(List<String> sources, int maxFrames, int quality) throws IOException {
         Path root = Files.createTempDirectory("framewise-loadtest-");
         List<Clip> clips = new ArrayList<>();
         try {
@@ -67,7 +67,7 @@ final class PreEncodedClips implements AutoCloseable {
         return new PreEncodedClips(root, clips);
     }
 
-    List<Clip> clips() {
+    public List<Clip> clips() {
         return clips;
     }
 

@@ -1,10 +1,10 @@
 package io.framewise.pipeline.metrics;
 
-import io.framewise.operators.metrics.CameraMetrics;
-import io.framewise.operators.metrics.DeadLetterMetrics;
-import io.framewise.operators.metrics.DecodeMetrics;
-import io.framewise.operators.metrics.InferenceMetrics;
-import io.framewise.operators.metrics.RoutingMetrics;
+import io.framewise.operators.deadletter.DeadLetterMetrics;
+import io.framewise.operators.decode.CameraMetrics;
+import io.framewise.operators.decode.DecodeMetrics;
+import io.framewise.operators.infer.InferenceMetrics;
+import io.framewise.operators.route.RoutingMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;

@@ -1,7 +1,8 @@
 package io.framewise.pipeline.produce;
 
-import io.framewise.operators.encode.MediaChunk;
 import io.framewise.operators.frames.FrameHeaders;
+import io.framewise.operators.records.FrameRecord;
+import io.framewise.pipeline.produce.encode.MediaChunk;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -24,15 +25,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * until {@code delivery.timeout.ms}; the first record that still fails stops the producer with an
  * error naming its sequence number, so nothing is lost silently.
  */
-final class FrameRecordSender implements AutoCloseable {
+public final class FrameRecordSender implements AutoCloseable {
 
-    static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
     /** Room for key, headers and batch framing on top of the value in one produce request. */
-    private static final int REQUEST_OVERHEAD = 64 * 1024;
+    private static final int REQUEST_OVERHEAD = FrameRecord.RECORD_HEADROOM_BYTES;
     private static final long MIN_BUFFER_MEMORY = 64L * 1024 * 1024;
     private static final int MAX_IN_FLIGHT_RECORDS = 256;
     /** A broker restart (controlled shutdown, log recovery, leader election) fits well within this. */
-    static final int DELIVERY_TIMEOUT_MS = 300_000;
+    public static final int DELIVERY_TIMEOUT_MS = 300_000;
     /** Bounds the wait for metadata: an unreachable broker is reported after this, not after minutes. */
     static final int MAX_BLOCK_MS = 15_000;
 
@@ -49,7 +50,7 @@ final class FrameRecordSender implements AutoCloseable {
     private final int byteBudget;
     private final AtomicReference<Failure> failure = new AtomicReference<>();
 
-    FrameRecordSender(String bootstrap, String topic, String camera, int maxRecordBytes,
+    public FrameRecordSender(String bootstrap, String topic, String camera, int maxRecordBytes,
                       Map<String, String> overrides) {
         this.topic = topic;
         this.camera = camera;
@@ -93,7 +94,7 @@ final class FrameRecordSender implements AutoCloseable {
      * Fails fast when the broker is unreachable or the topic does not exist: waits at most
      * {@code max.block.ms} for the topic's metadata.
      */
-    void checkTopic(String bootstrap) {
+    public void checkTopic(String bootstrap) {
         try {
             producer.partitionsFor(topic);
         } catch (TimeoutException e) {
@@ -181,7 +182,7 @@ final class FrameRecordSender implements AutoCloseable {
     }
 
     /** Waits for every queued record; throws if any failed. */
-    void flush() {
+    public void flush() {
         producer.flush();
         throwIfFailed();
     }

@@ -1,7 +1,7 @@
 package io.framewise.pipeline.produce;
 
-import io.framewise.operators.encode.MediaChunk;
-import io.framewise.operators.encode.MediaReader;
+import io.framewise.pipeline.produce.encode.MediaChunk;
+import io.framewise.pipeline.produce.encode.MediaReader;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -16,10 +16,10 @@ import java.util.function.BooleanSupplier;
  * file yields timestamps exactly 80 ms apart however fast it is read. Each loop pass continues the
  * clock where the previous one ended.
  */
-final class ProduceLoop {
+public final class ProduceLoop {
 
     /** Opens the source afresh (for the first pass and each loop). */
-    interface Opener {
+    public interface Opener {
         MediaReader open() throws IOException;
     }
 
@@ -31,7 +31,7 @@ final class ProduceLoop {
     private final boolean realtime;
     private final BooleanSupplier stopRequested;
 
-    ProduceLoop(Opener opener, FrameRecordSender sender, ProduceStats stats, boolean loop, long limit,
+    public ProduceLoop(Opener opener, FrameRecordSender sender, ProduceStats stats, boolean loop, long limit,
                 boolean realtime, BooleanSupplier stopRequested) {
         this.opener = opener;
         this.sender = sender;
@@ -42,7 +42,7 @@ final class ProduceLoop {
         this.stopRequested = stopRequested;
     }
 
-    void run(MediaReader first) throws IOException, InterruptedException {
+    public void run(MediaReader first) throws IOException, InterruptedException {
         long startMillis = System.currentTimeMillis();
         long startNanos = System.nanoTime();
         long passOffsetMicros = 0;

@@ -9,7 +9,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * Counts what was sent and shows it: a progress bar (frames, MB/s, elapsed) when a terminal is
  * attached, and always one summary line at the end.
  */
-final class ProduceStats implements AutoCloseable {
+public final class ProduceStats implements AutoCloseable {
 
     private final long startNanos = System.nanoTime();
     private final ProgressBar bar;
@@ -18,7 +18,7 @@ final class ProduceStats implements AutoCloseable {
     private long bytes;
 
     /** @param expectedFrames the bar's length, -1 when unknown (live, looping, or limited) */
-    ProduceStats(String camera, long expectedFrames, boolean terminal) {
+    public ProduceStats(String camera, long expectedFrames, boolean terminal) {
         this.bar = terminal ? new ProgressBarBuilder()
                 .setTaskName(camera)
                 .setInitialMax(expectedFrames)
@@ -38,19 +38,19 @@ final class ProduceStats implements AutoCloseable {
         }
     }
 
-    long records() {
+    public long records() {
         return records;
     }
 
-    long frames() {
+    public long frames() {
         return frames;
     }
 
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 
-    double seconds() {
+    public double seconds() {
         return Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
     }
 
@@ -58,7 +58,7 @@ final class ProduceStats implements AutoCloseable {
         return bytes / 1e6;
     }
 
-    String summary(String camera, String topic) {
+    public String summary(String camera, String topic) {
         double s = seconds();
         return String.format(Locale.ROOT,
                 "camera %s -> topic %s: %d records, %d frames, %.2f MB in %.2f s: %.1f records/s, %.2f MB/s",

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** What the pages and the contact sheet show for one camera. */
-final class CameraReport {
+public final class CameraReport {
 
     /** Colours for the most frequent labels, in rank order (Tableau 10); the rest share {@link #OTHER}. */
     static final String[] PALETTE = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
@@ -25,20 +25,20 @@ final class CameraReport {
      * @param image     the thumbnail, null when missing
      * @param missing   why there is no thumbnail, null when there is one
      */
-    record Shot(int position, LabeledEvent event, boolean change, String file, BufferedImage image, String missing) {
+    public record Shot(int position, LabeledEvent event, boolean change, String file, BufferedImage image, String missing) {
     }
 
-    final String camera;
-    final String slug;
-    final List<LabeledEvent> events;
-    final List<Shot> shots = new ArrayList<>();
-    final int changes;
+    public final String camera;
+    public final String slug;
+    public final List<LabeledEvent> events;
+    public final List<Shot> shots = new ArrayList<>();
+    public final int changes;
     /** Label changes left out because there were more than the thumbnail budget. */
-    int changesNotShown;
+    public int changesNotShown;
     /** Top-1 label counts, most frequent first. */
     final Map<String, Integer> labelCounts;
 
-    CameraReport(String camera, String slug, List<LabeledEvent> events) {
+    public CameraReport(String camera, String slug, List<LabeledEvent> events) {
         this.camera = camera;
         this.slug = slug;
         this.events = events;
@@ -52,19 +52,19 @@ final class CameraReport {
                 .forEach(en -> labelCounts.put(en.getKey(), en.getValue()));
     }
 
-    String pageFile() {
+    public String pageFile() {
         return "camera-" + slug + ".html";
     }
 
-    String contactSheetFile() {
+    public String contactSheetFile() {
         return "camera-" + slug + "-contact.png";
     }
 
-    long missing() {
+    public long missing() {
         return shots.stream().filter(s -> s.missing() != null).count();
     }
 
-    long thumbnails() {
+    public long thumbnails() {
         return shots.size() - missing();
     }
 
@@ -86,7 +86,7 @@ final class CameraReport {
     }
 
     /** A file-name-safe camera id; a hash keeps ids that differ only in unsafe characters apart. */
-    static String slug(String camera) {
+    public static String slug(String camera) {
         String s = camera.replaceAll("[^A-Za-z0-9_-]", "_");
         if (s.length() > 60) {
             s = s.substring(0, 60);

@@ -17,7 +17,7 @@ import javax.imageio.ImageIO;
  * drawn under it; a red frame marks a label change, a hatched grey box a missing frame. For
  * attaching to a ticket or chat where the HTML folder does not travel.
  */
-final class ContactSheet {
+public final class ContactSheet {
 
     static final int COLUMNS = 6;
     private static final int PAD = 6;
@@ -26,7 +26,7 @@ final class ContactSheet {
     private ContactSheet() {
     }
 
-    static void write(CameraReport r, int thumbWidth, Path file) throws IOException {
+    public static void write(CameraReport r, int thumbWidth, Path file) throws IOException {
         int cellH = r.shots.stream().filter(s -> s.image() != null).mapToInt(s -> s.image().getHeight()).max()
                 .orElse(thumbWidth * 3 / 4);
         int n = Math.max(1, r.shots.size());

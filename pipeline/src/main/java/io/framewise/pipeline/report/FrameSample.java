@@ -10,7 +10,7 @@ import java.util.TreeSet;
  * then evenly spaced events until {@code max}. When the changes alone are more than {@code max}
  * (a flickering label), they are thinned evenly to {@code max} and the page says so.
  */
-final class FrameSample {
+public final class FrameSample {
 
     private FrameSample() {
     }
@@ -21,7 +21,7 @@ final class FrameSample {
     }
 
     /** Positions of events whose top label differs from the previous event's (always includes 0). */
-    static List<Integer> changes(List<LabeledEvent> events) {
+    public static List<Integer> changes(List<LabeledEvent> events) {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             if (i == 0 || !label(events.get(i)).equals(label(events.get(i - 1)))) {
@@ -32,7 +32,7 @@ final class FrameSample {
     }
 
     /** Sorted positions of the sampled events. */
-    static List<Integer> pick(List<LabeledEvent> events, int max) {
+    public static List<Integer> pick(List<LabeledEvent> events, int max) {
         if (max < 1) {
             throw new IllegalArgumentException("max must be >= 1, got " + max);
         }

@@ -14,7 +14,7 @@ import java.util.Locale;
  * actually decoded in the browser ({@code data-images-loaded} of {@code data-images-total}), which
  * is what the browser test checks.
  */
-final class HtmlPages {
+public final class HtmlPages {
 
     private static final String STYLE = """
             body{font:14px/1.4 system-ui,sans-serif;margin:16px 24px;color:#222}
@@ -53,7 +53,7 @@ final class HtmlPages {
     private HtmlPages() {
     }
 
-    static String camera(CameraReport r, String labelsTopic) {
+    public static String camera(CameraReport r, String labelsTopic) {
         StringBuilder s = head("Framewise: " + r.camera);
         s.append("<body data-page=\"camera\" data-camera=\"").append(escape(r.camera)).append("\" data-thumbnails=\"")
                 .append(r.thumbnails()).append("\" data-missing=\"").append(r.missing()).append("\">\n");
@@ -127,7 +127,7 @@ final class HtmlPages {
         return r.shots.stream().filter(x -> x.image() != null).mapToInt(x -> x.image().getWidth()).findFirst().orElse(160);
     }
 
-    static String index(List<CameraReport> cameras, String labelsTopic, long events, long unreadable) {
+    public static String index(List<CameraReport> cameras, String labelsTopic, long events, long unreadable) {
         StringBuilder s = head("Framewise report");
         s.append("<body data-page=\"index\" data-cameras=\"").append(cameras.size()).append("\">\n");
         s.append("<h1>What the cameras saw</h1>\n<p class=\"summary\">").append(events).append(" events from <code>")

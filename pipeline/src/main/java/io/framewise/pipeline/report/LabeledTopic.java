@@ -1,7 +1,7 @@
 package io.framewise.pipeline.report;
 
+import io.framewise.operators.kafka.LabeledEventJson;
 import io.framewise.operators.records.LabeledEvent;
-import io.framewise.operators.records.LabeledEventJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,10 +23,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * taken at start (for a read_committed consumer those are the last stable offsets), so a report of
  * a running job is bounded and never waits for events still to come.
  */
-final class LabeledTopic {
+public final class LabeledTopic {
 
     /** What was read: events per camera in frame order, and the records that were no labeled event. */
-    record Snapshot(Map<String, List<LabeledEvent>> byCamera, long events, long unreadable) {
+    public record Snapshot(Map<String, List<LabeledEvent>> byCamera, long events, long unreadable) {
     }
 
     private LabeledTopic() {
@@ -36,7 +36,7 @@ final class LabeledTopic {
      * @param cameras only these cameras (empty: all)
      * @throws IllegalStateException when the topic does not exist or the end is not reached in time
      */
-    static Snapshot read(Properties base, String topic, Set<String> cameras, Duration timeout) {
+    public static Snapshot read(Properties base, String topic, Set<String> cameras, Duration timeout) {
         Properties p = new Properties();
         p.putAll(base);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

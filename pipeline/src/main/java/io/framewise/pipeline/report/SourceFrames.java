@@ -21,10 +21,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * only one record's bytes (up to a multi-megabyte segment) are held at once. A record that is gone
  * (retention, compaction, a recreated topic) is reported as missing with the reason, never thrown.
  */
-final class SourceFrames implements AutoCloseable {
+public final class SourceFrames implements AutoCloseable {
 
     /** Coordinates of a frame record. */
-    record Ref(String topic, int partition, long offset) implements Comparable<Ref> {
+    public record Ref(String topic, int partition, long offset) implements Comparable<Ref> {
         @Override
         public int compareTo(Ref o) {
             int c = topic.compareTo(o.topic);
@@ -36,7 +36,7 @@ final class SourceFrames implements AutoCloseable {
     }
 
     /** Receives each wanted record, or why it could not be read. */
-    interface Sink {
+    public interface Sink {
         void found(Ref ref, ConsumerRecord<byte[], byte[]> record);
 
         void missing(Ref ref, String reason);
@@ -45,7 +45,7 @@ final class SourceFrames implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Duration timeout;
 
-    SourceFrames(Properties base, Duration timeout) {
+    public SourceFrames(Properties base, Duration timeout) {
         Properties p = new Properties();
         p.putAll(base);
         // The frames the job read, committed or not: the job's own source reads them the same way.
@@ -61,7 +61,7 @@ final class SourceFrames implements AutoCloseable {
     }
 
     /** Visits the wanted records in topic/partition/offset order. */
-    void fetch(Collection<Ref> wanted, Sink sink) {
+    public void fetch(Collection<Ref> wanted, Sink sink) {
         Map<TopicPartition, TreeSet<Long>> byPartition = new TreeMap<>(
                 (a, b) -> a.topic().equals(b.topic()) ? Integer.compare(a.partition(), b.partition())
                         : a.topic().compareTo(b.topic()));

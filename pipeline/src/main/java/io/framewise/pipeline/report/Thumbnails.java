@@ -20,17 +20,17 @@ import org.apache.kafka.common.header.Headers;
  * 160 px would alias visibly. A decoder per output size is kept; the height guess per camera is
  * usually right, a wrong one costs one extra decode.
  */
-final class Thumbnails implements AutoCloseable {
+public final class Thumbnails implements AutoCloseable {
 
     /** Decoded thumbnails by frame index within the record, or why the record gave none. */
-    record Result(Map<Integer, BufferedImage> images, String failure) {
+    public record Result(Map<Integer, BufferedImage> images, String failure) {
     }
 
     private final int width;
     private final Map<Long, FrameDecoder> decoders = new HashMap<>();
     private final Map<String, Integer> heightGuess = new HashMap<>();
 
-    Thumbnails(int width) {
+    public Thumbnails(int width) {
         if (width < 16 || width > 1024) {
             throw new IllegalArgumentException("thumbnail width must be 16..1024, got " + width);
         }
@@ -42,7 +42,7 @@ final class Thumbnails implements AutoCloseable {
     }
 
     /** Decodes a record and keeps the frames at {@code indexes}; never throws for bad bytes. */
-    Result decode(String camera, Headers headers, byte[] value, Set<Integer> indexes) {
+    public Result decode(String camera, Headers headers, byte[] value, Set<Integer> indexes) {
         int h = heightGuess.getOrDefault(camera, width * 3 / 4);
         DecodeResult r = decoder(h).decode(headers, value);
         if (!r.isOk()) {

@@ -8,13 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewise.inference.model.ModelFiles;
+import io.framewise.operators.records.FrameRecord;
 import io.framewise.pipeline.cli.FramewiseCli;
+import io.framewise.pipeline.cli.ProduceCommand;
 import io.framewise.pipeline.config.JobConfig;
-import io.framewise.pipeline.config.JobFlags;
 import io.framewise.pipeline.config.JobOptions;
 import io.framewise.pipeline.job.FramewiseJob;
-import io.framewise.pipeline.job.JobCommand;
-import io.framewise.pipeline.produce.ProduceCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -43,7 +42,7 @@ class DeployManifestsTest {
     static final String K8S_JOB = "deploy/kubernetes/framewise-deployment.yaml";
     static final String K8S_TOPICS = "deploy/kubernetes/kafka-topics.yaml";
     /** Dead letters carry the original record plus headers: the sink allows this much on top. */
-    static final int DEAD_LETTER_OVERHEAD = 65536;
+    static final int DEAD_LETTER_OVERHEAD = FrameRecord.RECORD_HEADROOM_BYTES;
     /** Options of standalone-job that take a value; the job's own arguments start after them. */
     static final Set<String> STANDALONE_JOB_VALUE_OPTIONS = Set.of("--job-classname", "-j", "--job-id", "-jid",
             "--fromSavepoint", "-s", "--restoreMode", "-r");
@@ -273,10 +272,7 @@ class DeployManifestsTest {
 
     /** What FramewiseJob.main makes of {@code args} on a cluster with configuration {@code flinkConf}. */
     static JobConfig jobConfig(Map<String, String> flinkConf, List<String> args) {
-        // the same parsing JobCommand.runFromMain does: picocli with the flags JobFlags generates,
-        // then the cluster's framewise.* keys overlaid with the flags, checked by JobConfig
-        CommandLine.ParseResult parsed = new CommandLine(new JobCommand()).parseArgs(args.toArray(String[]::new));
-        return JobFlags.resolve(flinkConf, parsed);
+        return FramewiseJob.flinkRunConfig(flinkConf, args.toArray(String[]::new));
     }
 
     private Map<String, Object> service(String name) {

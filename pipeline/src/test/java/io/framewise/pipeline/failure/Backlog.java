@@ -3,9 +3,9 @@ package io.framewise.pipeline.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.framewise.inference.exec.SharedModels;
+import io.framewise.pipeline.cli.SourceProducer;
 import io.framewise.pipeline.config.JobOptions;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
-import io.framewise.pipeline.produce.SourceProducer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.framewise.operators.records.DeadLetterSerialization;
+import io.framewise.operators.kafka.DeadLetterSerialization;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.framewise.pipeline.failure;
 
 import io.framewise.operators.records.LabeledEvent;
-import io.framewise.operators.records.types.LabeledEventSerializer;
+import io.framewise.operators.records.LabeledEventSerializer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,7 +14,7 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * Failure injection through {@code FramewiseJob.build}'s {@code beforeSink} hook: an operator between
+ * Failure injection through the events stream between {@code FramewiseJob.dataflow} and {@code FramewiseJob.sinks}: an operator between
  * batch inference and the events sink, chained with both. Its state lives in static counters
  * (the MiniCluster runs in the test JVM), so it survives the operator's restarts and the test reads
  * it; each test uses its own {@code name}.

@@ -77,7 +77,8 @@ final class TwoTaskManagers implements BeforeAllCallback, AfterAllCallback {
         Configuration c = FramewiseJob.flinkConfiguration(cfg);
         c.addAll(flink);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
-        FramewiseJob.build(env, cfg, beforeSink);
+        FramewiseJob.Streams streams = FramewiseJob.dataflow(env, cfg);
+        FramewiseJob.sinks(streams.withEvents(beforeSink.apply(streams.events())), cfg);
         return cluster.submitJob(env.getStreamGraph()).get(60, TimeUnit.SECONDS).getJobID();
     }
 

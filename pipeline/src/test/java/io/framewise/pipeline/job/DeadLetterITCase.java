@@ -11,6 +11,7 @@ import io.framewise.operators.frames.FrameHeaders;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobOptions;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
+import io.framewise.pipeline.local.LocalFlink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewise.operators.frames.FrameHeaders;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
+import io.framewise.pipeline.local.LocalFlink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

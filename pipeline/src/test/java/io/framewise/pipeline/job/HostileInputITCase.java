@@ -10,10 +10,11 @@ import io.framewise.operators.decode.HostileMedia;
 import io.framewise.operators.decode.MediaFixtures;
 import io.framewise.operators.decode.SharedData;
 import io.framewise.operators.frames.FrameHeaders;
-import io.framewise.operators.records.DeadLetterSerialization;
+import io.framewise.operators.kafka.DeadLetterSerialization;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobOptions;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
+import io.framewise.pipeline.local.LocalFlink;
 import java.awt.image.BufferedImage;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import javax.imageio.ImageIO;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -128,7 +128,7 @@ class HostileInputITCase {
         JobConfig cfg = JobConfig.parse(m);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(FramewiseJob.flinkConfiguration(cfg));
-        FramewiseJob.build(env, cfg, UnaryOperator.identity());
+        FramewiseJob.build(env, cfg);
         JobID job = flink.submit(env.getStreamGraph());
         try {
             flink.awaitRunning(job, Duration.ofSeconds(60));

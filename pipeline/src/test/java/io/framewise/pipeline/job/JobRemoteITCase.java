@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewise.pipeline.cli.FramewiseCli;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
+import io.framewise.pipeline.local.LocalFlink;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -2,10 +2,12 @@ package io.framewise.pipeline.job;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.framewise.operators.records.LabeledEvent;
+import io.framewise.pipeline.cli.SourceProducer;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobOptions;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
-import io.framewise.pipeline.produce.SourceProducer;
+import io.framewise.pipeline.local.LocalFlink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +19,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import io.framewise.operators.records.LabeledEvent;
 
 /** Runs the real job on a local MiniCluster against the embedded broker, and produces test input. */
 final class JobRuns {
@@ -61,7 +62,8 @@ final class JobRuns {
                          Duration timeout) throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(FramewiseJob.flinkConfiguration(cfg));
-        FramewiseJob.build(env, cfg, beforeSink);
+        FramewiseJob.Streams streams = FramewiseJob.dataflow(env, cfg);
+        FramewiseJob.sinks(streams.withEvents(beforeSink.apply(streams.events())), cfg);
         JobID id = flink.submit(env.getStreamGraph());
         JobResult r;
         try {

@@ -4,16 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.framewise.operators.deadletter.DeadLetterMetrics;
+import io.framewise.operators.decode.CameraMetrics;
 import io.framewise.operators.decode.DecodeLimits;
+import io.framewise.operators.decode.DecodeMetrics;
 import io.framewise.operators.decode.FrameDecoder;
 import io.framewise.operators.frames.FrameHeaders;
-import io.framewise.operators.metrics.CameraMetrics;
-import io.framewise.operators.metrics.DeadLetterMetrics;
-import io.framewise.operators.metrics.DecodeMetrics;
-import io.framewise.operators.metrics.InferenceMetrics;
+import io.framewise.operators.infer.InferenceMetrics;
+import io.framewise.operators.records.DeadLetterReason;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobOptions;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
+import io.framewise.pipeline.local.LocalFlink;
 import io.framewise.pipeline.metrics.JobMetrics;
 import io.framewise.pipeline.metrics.PrometheusText;
 import java.nio.charset.StandardCharsets;
@@ -131,7 +133,7 @@ class MetricsITCase {
             // one decodeFailures series per reason code and decode subtask, sent or not (bounded label set)
             List<PrometheusText.Sample> failures =
                     scrape.series(JobMetrics.name(DeadLetterMetrics.REASON_GROUP, DecodeMetrics.DECODE_FAILURES), ofJob);
-            assertEquals(2 * io.framewise.operators.decode.ReasonCode.values().length, failures.size());
+            assertEquals(2 * io.framewise.operators.records.DeadLetterReason.values().length, failures.size());
             for (PrometheusText.Sample s : failures) {
                 String reason = s.label(DeadLetterMetrics.REASON_GROUP);
                 double all = scrape.sum(s.name(), ofJob.and(x -> reason.equals(x.label(DeadLetterMetrics.REASON_GROUP))));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewise.pipeline.cli.FramewiseCli;
-import io.framewise.pipeline.produce.SourceProducer;
+import io.framewise.pipeline.cli.SourceProducer;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobOptions;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
+import io.framewise.pipeline.local.LocalFlink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,6 @@
 package io.framewise.pipeline.kafka;
 
-import io.framewise.pipeline.demo.EmbeddedBroker;
-
+import io.framewise.pipeline.local.EmbeddedBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

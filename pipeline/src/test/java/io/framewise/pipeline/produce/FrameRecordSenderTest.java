@@ -3,9 +3,9 @@ package io.framewise.pipeline.produce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.framewise.operators.encode.MediaChunk;
 import io.framewise.operators.frames.Codec;
 import io.framewise.operators.frames.FrameHeaders;
+import io.framewise.pipeline.produce.encode.MediaChunk;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.framewise.operators.decode.SharedData;
+import io.framewise.operators.kafka.LabeledEventJson;
 import io.framewise.operators.records.LabeledEvent;
-import io.framewise.operators.records.LabeledEventJson;
 import io.framewise.pipeline.cli.FramewiseCli;
+import io.framewise.pipeline.cli.SourceProducer;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
-import io.framewise.pipeline.produce.SourceProducer;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.framewise.inference.kernels.KernelSet;
+import io.framewise.inference.kernels.conformance.OnnxProto.Graph;
+import io.framewise.inference.kernels.conformance.OnnxProto.Node;
+import io.framewise.inference.kernels.conformance.OnnxProto.Tensor;
+import io.framewise.inference.kernels.select.KernelSelection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import io.framewise.inference.kernels.KernelSelection;
-import io.framewise.inference.kernels.KernelSet;
-import io.framewise.inference.kernels.conformance.OnnxProto.Graph;
-import io.framewise.inference.kernels.conformance.OnnxProto.Node;
-import io.framewise.inference.kernels.conformance.OnnxProto.Tensor;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

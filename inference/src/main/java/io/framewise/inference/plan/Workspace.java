@@ -1,0 +1,82 @@
+package io.framewise.inference.plan;
+
+import io.framewise.inference.kernels.KernelSet;
+
+/**
+ * Everything mutable one thread needs to run a plan, allocated once: the activation slots sized for
+ * {@code capacity} images, the fused blocks' tiles, and profiling counters. A forward pass allocates
+ * nothing. Not thread-safe: one workspace per thread.
+ */
+public final class Workspace {
+
+    private final float[][] slots;   // slot s: [capacity][slotFloats[s]]
+    private final float[] expandTile; // [tile rows][W][Cexp] of the widest fused block
+    private final float[] dwTile;     // [tile rows][OW][Cexp]
+    private final int capacity;
+    private boolean profiling;
+    private final long[] nanosByKind = new long[Step.Kind.values().length];
+    private final long[] nanosByStep;
+
+    public Workspace(Plan plan, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("workspace capacity must be >= 1 image");
+        }
+        this.capacity = capacity;
+        int[] sizes = plan.slotFloats();
+        this.slots = new float[sizes.length][];
+        for (int s = 0; s < sizes.length; s++) {
+            slots[s] = new float[Math.addExact(Math.multiplyExact(sizes[s], capacity), KernelSet.ARRAY_PAD)];
+        }
+        this.expandTile = new float[plan.expandTile() + KernelSet.ARRAY_PAD];
+        this.dwTile = new float[plan.dwTile() + KernelSet.ARRAY_PAD];
+        this.nanosByStep = new long[plan.steps().size()];
+    }
+
+    public float[] slot(int s) {
+        return slots[s];
+    }
+
+    public float[] expandTile() {
+        return expandTile;
+    }
+
+    public float[] dwTile() {
+        return dwTile;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public boolean profiling() {
+        return profiling;
+    }
+
+    /** Turns per-step timing on or off (off by default: it costs a few clock reads per tile). */
+    public void setProfiling(boolean on) {
+        this.profiling = on;
+    }
+
+    public void addTime(Step.Kind kind, long nanos) {
+        nanosByKind[kind.ordinal()] += nanos;
+    }
+
+    public void addStepTime(int step, long nanos) {
+        nanosByStep[step] += nanos;
+    }
+
+    /** Nanoseconds spent per step kind since the last reset (fused blocks split into their phases). */
+    public long[] nanosByKind() {
+        return nanosByKind.clone();
+    }
+
+    /** Nanoseconds spent per plan step since the last reset. */
+    public long[] nanosByStep() {
+        return nanosByStep.clone();
+    }
+
+    public void resetTimes() {
+        java.util.Arrays.fill(nanosByKind, 0);
+        java.util.Arrays.fill(nanosByStep, 0);
+    }
+}

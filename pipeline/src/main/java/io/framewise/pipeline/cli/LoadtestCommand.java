@@ -1,0 +1,457 @@
+package io.framewise.pipeline.cli;
+
+import io.framewise.pipeline.config.JobConfig;
+import io.framewise.pipeline.config.JobFlags;
+import io.framewise.pipeline.config.JobOptions;
+import io.framewise.pipeline.loadtest.JvmGauges;
+import io.framewise.pipeline.loadtest.LoadReport;
+import io.framewise.pipeline.loadtest.OutputTally;
+import io.framewise.pipeline.loadtest.PreEncodedClips;
+import io.framewise.pipeline.local.EmbeddedBroker;
+import io.framewise.pipeline.local.LocalFlink;
+import io.framewise.pipeline.local.LocalRun;
+import io.framewise.pipeline.local.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.HdrHistogram.Histogram;
+import org.apache.flink.api.common.JobID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
+
+/**
+ * {@code framewise loadtest}: synthetic cameras at a chosen rate (or a multiple of the capacity a
+ * short probe measured) into the job on a local MiniCluster, with an embedded broker or a real Kafka;
+ * reports offered and sustained frames/s, lag, latency, heap and GC while it runs, then waits for the
+ * lag to drain and checks that every frame came out exactly once (an event or a dead letter).
+ */
+@Command(name = "loadtest", mixinStandardHelpOptions = true, sortOptions = false,
+        modelTransformer = JobFlags.class,
+        description = {"Drives synthetic cameras (the shared videos, JPEG-encoded once and looped) into the job"
+                + " on a local Flink MiniCluster and reports throughput, lag, latency, heap and GC; after the load"
+                + " it waits for the lag to drain and checks frames in = events out + dead letters, no duplicates.",
+                "Kafka: an embedded broker, or --bootstrap HOST:PORT (fresh topics per run are created there and"
+                        + " the local job reads them). Job options (--batch-size, --model, ...) apply."})
+public final class LoadtestCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--cameras", defaultValue = "4", paramLabel = "N", description = "Cameras (default: ${DEFAULT-VALUE}).")
+    int cameras;
+
+    @Option(names = "--fps", paramLabel = "F", description = "Frames/s per camera (JPEG format).")
+    double fps;
+
+    @Option(names = "--load", paramLabel = "X",
+            description = "Offer X times the job's capacity, measured first by a probe over a backlog"
+                    + " (default 2.0 when --fps is not given).")
+    double load;
+
+    @Option(names = "--minutes", paramLabel = "M", description = "Load duration in minutes.")
+    double minutes;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "Load duration in seconds (adds to --minutes; default 60 s in all).")
+    double seconds;
+
+    @Option(names = "--format", defaultValue = "jpeg", paramLabel = "jpeg|segment",
+            description = "jpeg: pre-encoded frames at --fps; segment: video segments at the source's own"
+                    + " rate (--fps and --load do not apply) (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--source", paramLabel = "FILE", description = "Video file; repeatable (default: the two shared videos).")
+    List<String> sources = new ArrayList<>();
+
+    @Option(names = "--clip-frames", defaultValue = "250", paramLabel = "N",
+            description = "Frames pre-encoded from the start of each source and looped (default: ${DEFAULT-VALUE}).")
+    int clipFrames;
+
+    @Option(names = "--probe-frames", defaultValue = "1500", paramLabel = "N",
+            description = "Backlog the capacity probe sends for --load (default: ${DEFAULT-VALUE}).")
+    int probeFrames;
+
+    @Option(names = "--report-seconds", defaultValue = "5", paramLabel = "S",
+            description = "Progress row interval (default: ${DEFAULT-VALUE}).")
+    double reportSeconds;
+
+    @Option(names = "--table-seconds", defaultValue = "30", paramLabel = "S",
+            description = "Row spacing of the lag table in the text summary (default: ${DEFAULT-VALUE}).")
+    double tableSeconds;
+
+    @Option(names = "--drain-quiet-seconds", defaultValue = "120", paramLabel = "S",
+            description = "Stop waiting for the drain when nothing came out for S seconds (default: ${DEFAULT-VALUE}).")
+    double drainQuietSeconds;
+
+    @Option(names = "--json", description = "Summary as one JSON object {\"summary\": {...}} on stdout (rows stay on stderr).")
+    boolean json;
+
+    private final JvmGauges gauges = new JvmGauges();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean segments = validate();
+        double loadSecs = minutes * 60 + seconds > 0 ? minutes * 60 + seconds : 60;
+        Map<String, String> given = JobFlags.settings(spec.commandLine().getParseResult());
+        boolean external = given.containsKey(JobOptions.BOOTSTRAP.key());
+        String run = "loadtest-" + Long.toString(System.currentTimeMillis(), 36);
+        Map<String, String> base = LocalRun.defaults();
+        if (external) {
+            // fresh topics and group on a shared broker: the books start at zero
+            base.put(JobOptions.INPUT_TOPIC.key(), run + "-frames");
+            base.put(JobOptions.OUTPUT_TOPIC.key(), run + "-labels");
+            base.put(JobOptions.DLQ_TOPIC.key(), run + "-dlq");
+            base.put(JobOptions.GROUP.key(), "framewise-" + run);
+            base.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), "framewise-" + run);
+        }
+        base.putAll(given);
+        JobConfig cfg0;
+        try {
+            cfg0 = JobConfig.parse(base);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        List<String> src = LocalRun.sourcesOrSharedVideos(sources);
+        LoadReport.Summary sum = new LoadReport.Summary();
+        sum.command = "framewise " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        sum.xmx = JvmGauges.xmxSetting();
+        sum.heapMax = gauges.read().heapMax();
+        sum.cameras = cameras;
+        sum.format = format;
+        status(err, "heap: " + sum.xmx + ", max " + LoadReport.mb(sum.heapMax) + " MB");
+        try (PreEncodedClips clips = segments ? null : PreEncodedClips.encode(src, clipFrames, 90);
+             EmbeddedBroker broker = external ? null : new EmbeddedBroker().start()) {
+            if (clips != null) {
+                clips.clips().forEach(c -> status(err, String.format(Locale.ROOT, "pre-encoded %d frames of %s"
+                        + " (%.0f KB each)", c.frames(), c.source(), c.meanFrameBytes() / 1024)));
+            }
+            String bootstrap = external ? cfg0.get(JobOptions.BOOTSTRAP) : broker.bootstrapServers();
+            JobConfig cfg = cfg0.with(JobOptions.BOOTSTRAP, bootstrap);
+            int maxRecord = external ? cfg.get(JobOptions.MAX_RECORD_BYTES) : EmbeddedBroker.MAX_RECORD_BYTES;
+            Topics.create(bootstrap, cfg, cameras, external ? null : broker);
+            sum.bootstrap = external ? bootstrap + " (topics " + cfg.get(JobOptions.INPUT_TOPIC) + ", ...)"
+                    : "embedded KRaft broker " + bootstrap;
+            status(err, "Kafka: " + sum.bootstrap);
+            Properties kafka = cfg.kafkaProperties();
+            Map<String, String> producerProps = new LinkedHashMap<>();
+            kafka.forEach((k, v) -> producerProps.put(k.toString(), v.toString()));
+            try (LocalFlink flink = LocalFlink.start(cfg.get(JobOptions.PARALLELISM), "8081-8099");
+                 OutputTally tally = new OutputTally(bootstrap, cfg.get(JobOptions.OUTPUT_TOPIC),
+                         cfg.get(JobOptions.DLQ_TOPIC), kafka, Math.max(maxRecord, 1 << 20),
+                         segments ? 1024 : 1)) {
+                status(err, "Flink web UI: " + flink.webUrl());
+                JobID job = LocalRun.submit(flink, cfg);
+                status(err, "job " + job + ": batch " + cfg.get(JobOptions.BATCH_SIZE) + ", inference threads "
+                        + cfg.get(JobOptions.INFERENCE_THREADS) + ", parallelism " + cfg.get(JobOptions.PARALLELISM)
+                        + ", checkpoints every " + cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS) + " ms");
+                LocalRun.warmUp(cfg, err, "loadtest");
+                Cameras cams = new Cameras(bootstrap, cfg.get(JobOptions.INPUT_TOPIC), format, maxRecord, producerProps);
+                try {
+                    double perCamera = fps;
+                    if (!segments && fps <= 0) {
+                        sum.load = load > 0 ? load : 2.0;
+                        sum.capacityFps = probe(cams, clips, tally, flink, job, err);
+                        perCamera = sum.load * sum.capacityFps / cameras;
+                    }
+                    sum.fpsPerCamera = perCamera;
+                    runLoad(cams, clips, src, segments, perCamera, loadSecs, tally, flink, job, sum, err);
+                } finally {
+                    cams.close();
+                }
+                flink.cancel(job, Duration.ofSeconds(30));
+                finish(sum, tally);
+            }
+        }
+        if (json) {
+            report.printJson(out, sum);
+        } else {
+            report.printText(out, sum, tableSeconds);
+        }
+        return sum.accounted() && sum.drained ? 0 : 1;
+    }
+
+    private final LoadReport report = new LoadReport();
+
+    /** Sends a backlog as fast as possible and measures how fast the job works through it. */
+    private double probe(Cameras cams, PreEncodedClips clips, OutputTally tally, LocalFlink flink, JobID job,
+                         PrintWriter err) throws Exception {
+        status(err, "capacity probe: a backlog of " + probeFrames + " frames");
+        long each = Math.max(1, probeFrames / cameras);
+        for (int i = 0; i < cameras; i++) {
+            Path folder = clips.clips().get(i % clips.clips().size()).folder();
+            cams.start(OutputTally.PROBE_PREFIX + (i + 1), folder.toString(), "--loop", "--limit", Long.toString(each));
+        }
+        long in = cams.awaitAll();
+        Drain d = drain(in, true, tally, flink, job, null, cams, err);
+        if (!d.drained) {
+            throw new IllegalStateException("the capacity probe did not drain: " + tally.out(true) + " of " + in
+                    + " frames came out");
+        }
+        double rate = tally.read(true, OutputTally.Phase::steadyRate);
+        long dead = tally.read(true, p -> p.deadLetters + p.duplicates);
+        if (dead > 0) {
+            throw new IllegalStateException("the capacity probe had " + dead + " dead letters or duplicates");
+        }
+        status(err, String.format(Locale.ROOT, "capacity: %.1f frames/s (%d frames)", rate, in));
+        return rate;
+    }
+
+    private void runLoad(Cameras cams, PreEncodedClips clips, List<String> src, boolean segments, double perCamera,
+                         double loadSecs, OutputTally tally, LocalFlink flink, JobID job, LoadReport.Summary sum,
+                         PrintWriter err) throws Exception {
+        status(err, String.format(Locale.ROOT, "load: %d cameras x %s for %.0f s", cameras,
+                segments ? "the source rate" : String.format(Locale.ROOT, "%.1f frames/s", perCamera), loadSecs));
+        gauges.rebase();
+        Ticker ticker = new Ticker(System.nanoTime());
+        tally.takeInterval();
+        for (int i = 0; i < cameras; i++) {
+            String camera = "cam-" + (i + 1);
+            if (segments) {
+                cams.start(camera, src.get(i % src.size()), "--realtime", "--loop");
+            } else {
+                cams.start(camera, clips.clips().get(i % clips.clips().size()).folder().toString(),
+                        "--fps", Double.toString(perCamera), "--realtime", "--loop");
+            }
+        }
+        long loadStartMs = System.currentTimeMillis();
+        long endNanos = ticker.start + (long) (loadSecs * 1e9);
+        while (System.nanoTime() < endNanos) {
+            check(tally, flink, job);
+            cams.check();
+            ticker.maybeRow("load", cams, tally, err);
+            Thread.sleep(100);
+        }
+        cams.stopAll();
+        long in = cams.awaitAll();
+        long loadEndMs = System.currentTimeMillis();
+        sum.loadSeconds = (loadEndMs - loadStartMs) / 1000.0;
+        sum.offeredFps = in / sum.loadSeconds;
+        sum.framesIn = in;
+        sum.sustainedFps = tally.read(false, p -> p.createdRate(loadStartMs, loadEndMs));
+        status(err, "load stopped: " + in + " frames sent; draining");
+        Drain d = drain(in, false, tally, flink, job, ticker, cams, err);
+        sum.drained = d.drained;
+        sum.drainSeconds = d.seconds;
+        ticker.row("end", cams, tally, err);
+        sum.lagMax = report.rows().stream().mapToLong(LoadReport.Row::lag).max().orElse(0);
+    }
+
+    private record Drain(boolean drained, double seconds) {
+    }
+
+    /** Waits until {@code in} frames came out, or nothing came out for --drain-quiet-seconds. */
+    private Drain drain(long in, boolean probePhase, OutputTally tally, LocalFlink flink, JobID job, Ticker ticker,
+                        Cameras cams, PrintWriter err) throws Exception {
+        long t0 = System.nanoTime();
+        long lastOut = -1;
+        long lastProgress = t0;
+        while (true) {
+            check(tally, flink, job);
+            long o = tally.out(probePhase);
+            long now = System.nanoTime();
+            if (o >= in) {
+                return new Drain(true, (now - t0) / 1e9);
+            }
+            if (o != lastOut) {
+                lastOut = o;
+                lastProgress = now;
+            } else if (now - lastProgress > drainQuietSeconds * 1e9) {
+                status(err, (in - o) + " frames did not come out; nothing new for " + drainQuietSeconds + " s");
+                return new Drain(false, (now - t0) / 1e9);
+            }
+            if (ticker != null) {
+                ticker.maybeRow("drain", cams, tally, err);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void check(OutputTally tally, LocalFlink flink, JobID job) throws Exception {
+        tally.checkHealthy();
+        if (flink.status(job).isGloballyTerminalState()) {
+            throw new IllegalStateException("the job stopped: " + flink.status(job) + " (see the log above)");
+        }
+    }
+
+    private void finish(LoadReport.Summary sum, OutputTally tally) {
+        tally.read(false, p -> {
+            sum.eventsOut = p.events;
+            sum.deadLetters = p.deadLetters;
+            sum.deadByReason.putAll(p.deadByReason);
+            sum.duplicates = p.duplicates;
+            Histogram h = p.visibleMs;
+            sum.p50Ms = h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(50);
+            sum.p99Ms = h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(99);
+            sum.p999Ms = h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(99.9);
+            sum.maxMs = h.getTotalCount() == 0 ? -1 : h.getMaxValue();
+            return null;
+        });
+        JvmGauges.Reading r = gauges.read();
+        sum.heapPeakUsed = gauges.peakUsed();
+        sum.heapAfterGcMax = report.rows().stream().mapToLong(LoadReport.Row::heapAfterGc).max().orElse(-1);
+        sum.gcCount = r.gcCount();
+        sum.gcMillis = r.gcMillis();
+    }
+
+    /** Emits a report row every --report-seconds: interval rates, lag, latency, heap, GC. */
+    private final class Ticker {
+        final long start;
+        long lastNanos;
+        long lastIn;
+        long lastOut;
+
+        Ticker(long start) {
+            this.start = start;
+            this.lastNanos = start;
+        }
+
+        void maybeRow(String phase, Cameras cams, OutputTally tally, PrintWriter err) {
+            gauges.read(); // keeps the heap peak fine-grained between rows
+            if (System.nanoTime() - lastNanos >= reportSeconds * 1e9) {
+                row(phase, cams, tally, err);
+            }
+        }
+
+        void row(String phase, Cameras cams, OutputTally tally, PrintWriter err) {
+            long now = System.nanoTime();
+            Map<String, Long> lagByCamera = new LinkedHashMap<>();
+            long in = 0;
+            for (Map.Entry<String, Long> c : cams.framesByCamera().entrySet()) {
+                in += c.getValue();
+                lagByCamera.put(c.getKey(), c.getValue() - tally.out(c.getKey()));
+            }
+            long o = tally.out(false);
+            Histogram h = tally.takeInterval();
+            double dt = Math.max(1e-9, (now - lastNanos) / 1e9);
+            JvmGauges.Reading g = gauges.read();
+            report.add(new LoadReport.Row((now - start) / 1e9, phase, in, o, in - o, (in - lastIn) / dt,
+                    (o - lastOut) / dt, h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(50),
+                    h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(99), g.heapUsed(), g.afterGc(),
+                    g.gcCount(), g.gcMillis(), lagByCamera), err);
+            lastNanos = now;
+            lastIn = in;
+            lastOut = o;
+        }
+    }
+
+    /** The synthetic cameras: one {@link SourceProducer} per camera, each on its own thread. */
+    private static final class Cameras implements AutoCloseable {
+        private final String bootstrap;
+        private final String topic;
+        private final String format;
+        private final int maxRecord;
+        private final Map<String, String> kafka;
+        private final ExecutorService pool = Executors.newCachedThreadPool();
+        private final List<SourceProducer> producers = new ArrayList<>();
+        private final List<Future<SourceProducer.Result>> results = new ArrayList<>();
+        private final List<String> names = new ArrayList<>();
+        /** Exact frame counts once a batch of cameras finished (what {@link #awaitAll()} returned). */
+        private final Map<String, Long> finished = new LinkedHashMap<>();
+
+        Cameras(String bootstrap, String topic, String format, int maxRecord, Map<String, String> kafka) {
+            this.bootstrap = bootstrap;
+            this.topic = topic;
+            this.format = format;
+            this.maxRecord = maxRecord;
+            this.kafka = kafka;
+        }
+
+        void start(String camera, String source, String... extra) {
+            SourceProducer p = new SourceProducer(SourceProducer.args(source, bootstrap, topic, camera, format,
+                    maxRecord, kafka, extra));
+            producers.add(p);
+            names.add(camera);
+            results.add(pool.submit(p::run));
+        }
+
+        /** Frames each camera sent so far (of the cameras started last; exact once they finished). */
+        Map<String, Long> framesByCamera() {
+            if (producers.isEmpty()) {
+                return finished;
+            }
+            Map<String, Long> m = new LinkedHashMap<>();
+            for (int i = 0; i < producers.size(); i++) {
+                m.put(names.get(i), producers.get(i).framesSent());
+            }
+            return m;
+        }
+
+        /** Throws if a camera failed (e.g. a record was not delivered). */
+        void check() throws Exception {
+            for (Future<SourceProducer.Result> f : results) {
+                if (f.isDone()) {
+                    f.get();
+                }
+            }
+        }
+
+        void stopAll() {
+            producers.forEach(SourceProducer::close);
+        }
+
+        /** Waits for every camera to finish (all its records delivered); the frames they sent; resets. */
+        long awaitAll() throws Exception {
+            long frames = 0;
+            finished.clear();
+            for (Future<SourceProducer.Result> f : results) {
+                SourceProducer.Result r = f.get();
+                frames += r.frames();
+                finished.put(r.camera(), r.frames());
+            }
+            producers.clear();
+            results.clear();
+            names.clear();
+            return frames;
+        }
+
+        @Override
+        public void close() {
+            stopAll();
+            pool.shutdownNow();
+        }
+    }
+
+    private boolean validate() {
+        if (cameras < 1) {
+            throw param("--cameras must be at least 1");
+        }
+        if (!format.equals("jpeg") && !format.equals("segment")) {
+            throw param("--format must be jpeg or segment, got " + format);
+        }
+        boolean segments = format.equals("segment");
+        if (fps < 0 || load < 0 || minutes < 0 || seconds < 0) {
+            throw param("--fps, --load, --minutes and --seconds must be positive");
+        }
+        if (fps > 0 && load > 0) {
+            throw param("give --fps or --load, not both");
+        }
+        if (segments && (fps > 0 || load > 0)) {
+            throw param("--format segment sends at the source's own rate: --fps and --load do not apply");
+        }
+        if (reportSeconds <= 0 || probeFrames < cameras || clipFrames < 0) {
+            throw param("--report-seconds must be positive and --probe-frames at least --cameras");
+        }
+        return segments;
+    }
+
+    private CommandLine.ParameterException param(String msg) {
+        return new CommandLine.ParameterException(spec.commandLine(), msg);
+    }
+
+    private static void status(PrintWriter err, String line) {
+        err.println("loadtest: " + line);
+        err.flush();
+    }
+}

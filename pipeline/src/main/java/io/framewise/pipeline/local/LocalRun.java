@@ -1,0 +1,93 @@
+package io.framewise.pipeline.local;
+
+import io.framewise.inference.exec.Classifier;
+import io.framewise.inference.exec.CompiledModel;
+import io.framewise.inference.exec.SharedModels;
+import io.framewise.operators.infer.InferenceSettings;
+import io.framewise.pipeline.config.JobConfig;
+import io.framewise.pipeline.config.JobOptions;
+import io.framewise.pipeline.job.FramewiseJob;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * What every command that runs the job in this process shares ({@code demo}, {@code loadtest},
+ * {@code job}, and the coming {@code chaos}): the local defaults of the configuration, the submission
+ * to a {@link LocalFlink}, the model warm-up and the default sources.
+ */
+public final class LocalRun {
+
+    /** How long a submitted job may take to have all its tasks running (a cold JVM loads the model). */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(3);
+    private static final int WARM_UP_MAX_BATCHES = 200;
+
+    private LocalRun() {
+    }
+
+    /**
+     * The job options a local run starts from, before the user's flags: read the topics from the
+     * beginning (they are new) and checkpoint every second (events become visible at each commit).
+     */
+    public static Map<String, String> defaults() {
+        Map<String, String> base = new LinkedHashMap<>();
+        base.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
+        base.put(JobOptions.CHECKPOINT_INTERVAL_MS.key(), "1000");
+        return base;
+    }
+
+    /** Builds the job for {@code cfg}, submits it and waits until every task runs. */
+    public static JobID submit(LocalFlink flink, JobConfig cfg) throws Exception {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(FramewiseJob.flinkConfiguration(cfg));
+        FramewiseJob.build(env, cfg);
+        JobID job = flink.submit(env.getStreamGraph());
+        // Frames sent before the job runs would wait for it, and their latency would show start-up.
+        flink.awaitRunning(job, START_TIMEOUT);
+        return job;
+    }
+
+    /**
+     * Runs the model on a few batches in this JVM before frames flow. The MiniCluster shares the JVM
+     * and its model cache, so the JIT has compiled the kernels before the first real batch; without
+     * it the first seconds of a run show latencies of a second and more.
+     */
+    public static void warmUp(JobConfig cfg, PrintWriter err, String who) {
+        InferenceSettings s = cfg.inferenceSettings();
+        CompiledModel m = SharedModels.load(s.model(), s.labels());
+        int batch = s.batchSize();
+        long t0 = System.nanoTime();
+        int runs = 0;
+        try (Classifier c = new Classifier(m, s.classifierOptions())) {
+            byte[] pixels = new byte[batch * m.imageBytes()];
+            new Random(1).nextBytes(pixels);
+            while (runs < WARM_UP_MAX_BATCHES && System.nanoTime() - t0 < WARM_UP_BUDGET.toNanos()) {
+                c.classify(pixels, batch);
+                runs++;
+            }
+        }
+        err.println(who + ": " + String.format(Locale.ROOT, "model warmed up: %d batches of %d in %.1f s", runs, batch,
+                (System.nanoTime() - t0) / 1e9));
+        err.flush();
+    }
+
+    /** The given sources, else the two shared videos (one camera each). */
+    public static List<String> sourcesOrSharedVideos(List<String> sources) {
+        if (!sources.isEmpty()) {
+            return sources;
+        }
+        Path data = SharedModels.dataDir().orElseThrow(() -> new IllegalStateException(
+                "no --source and no shared data ($FRAMEWISE_DATA or ../shared) with the default videos"));
+        return List.of(data.resolve("videos/car-detection.mp4").toString(),
+                data.resolve("videos/bottle-detection.mp4").toString());
+    }
+}

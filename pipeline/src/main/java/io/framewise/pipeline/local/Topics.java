@@ -1,0 +1,42 @@
+package io.framewise.pipeline.local;
+
+import io.framewise.operators.records.FrameRecord;
+import io.framewise.pipeline.config.JobConfig;
+import io.framewise.pipeline.config.JobOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/** The run's topics: frames and labels with one partition per camera, one for dead letters. */
+public final class Topics {
+
+    private Topics() {
+    }
+
+    /** @param broker the embedded broker (topics then accept its large records), or null for a real Kafka */
+    public static void create(String bootstrap, JobConfig cfg, int cameras, EmbeddedBroker broker) throws Exception {
+        if (broker != null) {
+            broker.createTopic(cfg.get(JobOptions.INPUT_TOPIC), cameras);
+            broker.createTopic(cfg.get(JobOptions.OUTPUT_TOPIC), cameras);
+            broker.createTopic(cfg.get(JobOptions.DLQ_TOPIC), 1);
+            return;
+        }
+        Properties p = cfg.kafkaProperties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        // the broker's default replication factor: a real cluster decides how many copies it keeps
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(
+                    new NewTopic(cfg.get(JobOptions.INPUT_TOPIC), Optional.of(cameras), Optional.empty())
+                            .configs(Map.of("max.message.bytes", Integer.toString(cfg.get(JobOptions.MAX_RECORD_BYTES)
+                                    + FrameRecord.RECORD_HEADROOM_BYTES))),
+                    new NewTopic(cfg.get(JobOptions.OUTPUT_TOPIC), Optional.of(cameras), Optional.empty()),
+                    new NewTopic(cfg.get(JobOptions.DLQ_TOPIC), Optional.of(1), Optional.empty())
+                            .configs(Map.of("max.message.bytes", Integer.toString(cfg.get(JobOptions.MAX_RECORD_BYTES)
+                                    + FrameRecord.RECORD_HEADROOM_BYTES))))).all().get();
+        }
+    }
+}
