@@ -17,6 +17,8 @@ import io.framewise.operators.records.RecordRouting;
 import io.framewise.operators.records.types.LabeledEventSerializer;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobOptions;
+import io.framewise.pipeline.config.KafkaOverrides;
+import io.framewise.pipeline.config.MaskedJobParameters;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -111,6 +113,9 @@ public final class FramewiseJob {
         env.enableCheckpointing(cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS), CheckpointingMode.EXACTLY_ONCE);
         env.setParallelism(cfg.get(JobOptions.PARALLELISM));
         env.setMaxParallelism(cfg.get(JobOptions.MAX_PARALLELISM));
+        // the web UI shows the options with secrets masked; overridden Kafka settings are warned about
+        env.getConfig().setGlobalJobParameters(new MaskedJobParameters(cfg));
+        KafkaOverrides.warn(cfg);
 
         // The model is read here once to size the decoder output and to fail before submission when it is missing.
         InputSpec in = SharedModels.graph(cfg.get(JobOptions.MODEL)).input();
@@ -214,6 +219,7 @@ public final class FramewiseJob {
      * the flags of {@code framewise job}; runs on whatever environment Flink provides.
      */
     public static void main(String[] args) throws Exception {
+        MaskedJobParameters.warnSecretsInArgs(args);
         JobCommand.runFromMain(args);
     }
 }
