@@ -140,44 +140,46 @@ public final class KafkaClientProperties {
      * a value that only references {@code ${env:...}} or {@code ${file:...}} is fine.
      */
     public static List<String> secretsInArgs(String[] args) {
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String kv = kafkaArg(args, i);
-            int eq = kv == null ? -1 : kv.indexOf('=');
-            if (eq > 0 && isSecret(kv.substring(0, eq)) && !onlyReferences(kv.substring(eq + 1))) {
-                keys.add(kv.substring(0, eq));
-            }
-        }
-        return keys;
+        return kafkaArgs(args).stream().filter(a -> isSecret(a.key()) && !onlyReferences(a.value()))
+                .map(KafkaArg::key).toList();
     }
 
     /** The program arguments with the values of secret Kafka properties masked. */
     public static List<String> maskedArgs(String[] args) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String kv = kafkaArg(args, i);
-            int eq = kv == null ? -1 : kv.indexOf('=');
-            if (eq > 0 && isSecret(kv.substring(0, eq))) {
-                out.add(args[i].substring(0, args[i].length() - kv.length() + eq + 1) + MASK);
-            } else {
-                out.add(args[i]);
+        List<String> out = new ArrayList<>(List.of(args));
+        for (KafkaArg a : kafkaArgs(args)) {
+            if (isSecret(a.key())) {
+                String arg = args[a.index()];
+                out.set(a.index(), arg.substring(0, arg.length() - a.value().length()) + MASK);
             }
         }
         return out;
     }
 
-    /** The KEY=VALUE part of a Kafka property argument at {@code i}, else null. */
-    private static String kafkaArg(String[] args, int i) {
-        String a = args[i];
-        for (String flag : List.of(JobFlags.KAFKA_FLAG, "-X")) {
-            if (a.startsWith(flag + "=")) {
-                return a.substring(flag.length() + 1);
+    /** A Kafka property in program arguments: the argument's index, the property, its value. */
+    private record KafkaArg(int index, String key, String value) {
+    }
+
+    private static List<KafkaArg> kafkaArgs(String[] args) {
+        List<KafkaArg> out = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String kv = null;
+            for (String flag : List.of(JobFlags.KAFKA_FLAG, "-X")) {
+                if (args[i].startsWith(flag + "=")) {
+                    kv = args[i].substring(flag.length() + 1);
+                } else if (i > 0 && args[i - 1].equals(flag)) {
+                    kv = args[i];
+                }
             }
-            if (i > 0 && args[i - 1].equals(flag)) {
-                return a;
+            if (kv == null && args[i].startsWith("-X") && args[i].length() > 2) {
+                kv = args[i].substring(2); // picocli's -XKEY=VALUE
+            }
+            int eq = kv == null ? -1 : kv.indexOf('=');
+            if (eq > 0) {
+                out.add(new KafkaArg(i, kv.substring(0, eq), kv.substring(eq + 1)));
             }
         }
-        return a.startsWith("-X") && a.length() > 2 && a.indexOf('=') > 2 ? a.substring(2) : null;
+        return out;
     }
 
     private static boolean onlyReferences(String value) {
