@@ -23,7 +23,7 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,6 +43,7 @@ class ScramJobITCase {
 
     @TempDir
     static Path dir;
+    @AutoClose
     static SecureBroker broker;
     static Map<String, String> admin;
     static Path passwordFile;
@@ -68,13 +69,6 @@ class ScramJobITCase {
                     || a.describeAcls(AclBindingFilter.ANY).values().get().size() < acls.size())) {
                 Thread.sleep(100);
             }
-        }
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        if (broker != null) {
-            broker.close();
         }
     }
 

@@ -3,20 +3,14 @@ package io.framewise.pipeline.security;
 import io.framewise.pipeline.config.KafkaClientProperties;
 import io.framewise.pipeline.demo.EmbeddedBroker;
 import io.framewise.pipeline.produce.SourceProducer;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The embedded single-node broker ({@link EmbeddedBroker}) with its client listener secured by broker
@@ -104,22 +98,9 @@ final class SecureBroker implements AutoCloseable {
                 kafka, "--limit", Integer.toString(limit))).run().frames();
     }
 
-    /** Reads a topic read_committed from the start until {@code expected} records came, then one more second. */
+    /** {@link ReadCommitted#read} as the client {@code settings} describe. */
     List<ConsumerRecord<String, byte[]>> consume(Map<String, String> settings, String topic, int expected) {
-        Map<String, Object> p = client(settings);
-        p.put("group.id", "check-" + UUID.randomUUID());
-        p.put("auto.offset.reset", "earliest");
-        p.put("isolation.level", "read_committed");
-        List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < until && got.size() < expected) {
-                c.poll(Duration.ofMillis(250)).forEach(got::add);
-            }
-            c.poll(Duration.ofSeconds(1)).forEach(got::add); // a duplicate would show here
-        }
-        return got;
+        return ReadCommitted.read(client(settings), topic, expected);
     }
 
     @Override

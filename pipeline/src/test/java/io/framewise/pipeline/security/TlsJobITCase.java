@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,21 +28,23 @@ class TlsJobITCase {
     @TempDir
     static Path dir;
     static TestCa ca;
+    @AutoClose
     static SecureBroker broker;
     static Map<String, String> client;
 
     @BeforeAll
     static void setUp() throws Exception {
         ca = TestCa.create(dir);
-        client = ca.clientTls(ca.keystore("framewise-job"));
+        // the job's keystore is made while the broker's is made and the broker starts
+        CompletableFuture<Path> jobKeystore = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ca.keystore("framewise-job");
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
         broker = SecureBroker.tls(ca);
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
+        client = ca.clientTls(jobKeystore.join());
     }
 
     @Test
