@@ -24,10 +24,13 @@ public final class JobConfig {
 
     private final Configuration conf;
     private final Map<String, String> kafka;
+    /** kafka plus the properties file, references resolved: what the clients get. */
+    private final Map<String, String> resolved;
 
-    private JobConfig(Configuration conf, Map<String, String> kafka) {
+    private JobConfig(Configuration conf, Map<String, String> kafka, Map<String, String> resolved) {
         this.conf = conf;
         this.kafka = kafka;
+        this.resolved = resolved;
     }
 
     /** Defaults only. */
@@ -70,7 +73,8 @@ public final class JobConfig {
                         + JobOptions.describe(o) + ": " + rootMessage(e), e);
             }
         }
-        JobConfig c = new JobConfig(conf, Collections.unmodifiableMap(kafka));
+        JobConfig c = new JobConfig(conf, Collections.unmodifiableMap(kafka), Collections.unmodifiableMap(
+                KafkaClientProperties.effective(kafka, conf.get(JobOptions.KAFKA_PROPERTIES_FILE), System::getenv)));
         c.checkRanges();
         return c;
     }
@@ -153,10 +157,13 @@ public final class JobConfig {
                 get(JobOptions.INFERENCE_THREADS), get(JobOptions.INFERENCE_OVERLAP));
     }
 
-    /** Kafka client properties passed through to the source and both sinks. */
+    /**
+     * Kafka client properties passed through to the source and both sinks: the properties file's and
+     * the explicit ones, {@code ${env:...}} and {@code ${file:...}} resolved.
+     */
     public Properties kafkaProperties() {
         Properties p = new Properties();
-        p.putAll(kafka);
+        p.putAll(resolved);
         return p;
     }
 
@@ -184,7 +191,7 @@ public final class JobConfig {
 
     /** Kafka SASL/SSL secrets never reach logs. */
     private static boolean secret(String key) {
-        return key.startsWith(JobOptions.KAFKA_PREFIX) && (key.contains("password") || key.contains("jaas"));
+        return key.startsWith(JobOptions.KAFKA_PREFIX) && KafkaClientProperties.isSecret(key);
     }
 
     private static String rootMessage(Throwable e) {

@@ -27,7 +27,8 @@ public final class JobFlags implements CommandLine.IModelTransformer {
                     .paramLabel(label(o))
                     .type(String.class)
                     .arity("1")
-                    .description(text.format(o.description()) + shown);
+                    // picocli would expand ${env:...} in help text: escape it to print literally
+                    .description(text.format(o.description()).replace("${", "$${") + shown);
             if (dflt instanceof Boolean) {
                 // a bare boolean flag means true, as users expect; "--flag false" still works
                 b.paramLabel("true|false").arity("0..1").fallbackValue("true");
@@ -39,7 +40,8 @@ public final class JobFlags implements CommandLine.IModelTransformer {
                 .type(Map.class)
                 .auxiliaryTypes(String.class, String.class)
                 .description("Kafka client property for the source and both sinks (e.g."
-                        + " security.protocol=SASL_SSL); repeatable. Flink configuration: "
+                        + " security.protocol=SASL_SSL); repeatable; secrets belong in --kafka-properties-file"
+                        + " or $${file:PATH} / $${env:NAME}. Flink configuration: "
                         + JobOptions.KAFKA_PREFIX + "<property>.")
                 .build());
         return spec;

@@ -210,6 +210,13 @@ public final class JobOptions {
             .withDescription("Cameras with their own metric series (frames/s, last-seen age) per decode subtask;"
                     + " further cameras share one series labeled camera=\"other\" (bounds the metric count).");
 
+    public static final ConfigOption<String> KAFKA_PROPERTIES_FILE = ConfigOptions.key(PREFIX + "kafka-properties-file")
+            .stringType().defaultValue("")
+            .withDescription("Java properties file of Kafka client properties for the source and both sinks"
+                    + " (security.protocol, ssl.*, sasl.*), so secrets stay off the command line; --kafka and "
+                    + KAFKA_PREFIX + "* win over its entries. In any Kafka property value ${env:NAME} is replaced"
+                    + " by an environment variable and ${file:PATH} by a file's content. See docs/security.md.");
+
     public static final ConfigOption<String> JOB_NAME = ConfigOptions.key(PREFIX + "job-name")
             .stringType().defaultValue("framewise")
             .withDescription("Name of the Flink job.");
@@ -222,7 +229,7 @@ public final class JobOptions {
             PARALLELISM, MAX_PARALLELISM, FROM_SAVEPOINT, ALLOW_NON_RESTORED_STATE,
             CHECKPOINT_INTERVAL_MS, CHECKPOINT_TIMEOUT_MS, TOLERABLE_CHECKPOINT_FAILURES,
             DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT_MS,
-            TRANSACTIONAL_ID_PREFIX, RESTART_ATTEMPTS, RESTART_DELAY_MS, JOB_NAME, METRICS_MAX_CAMERAS,
+            TRANSACTIONAL_ID_PREFIX, RESTART_ATTEMPTS, RESTART_DELAY_MS, JOB_NAME, METRICS_MAX_CAMERAS, KAFKA_PROPERTIES_FILE,
             MAX_RECORD_BYTES, MAX_WIDTH, MAX_HEIGHT, MAX_PIXELS, MAX_FRAMES_PER_SEGMENT);
 
     private JobOptions() {

@@ -18,6 +18,8 @@ import io.framewise.operators.route.RecordRouting;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobFlags;
 import io.framewise.pipeline.config.JobOptions;
+import io.framewise.pipeline.config.KafkaOverrides;
+import io.framewise.pipeline.config.MaskedJobParameters;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -122,6 +124,9 @@ public final class FramewiseJob {
         env.enableCheckpointing(cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS), CheckpointingMode.EXACTLY_ONCE);
         env.setParallelism(cfg.get(JobOptions.PARALLELISM));
         env.setMaxParallelism(cfg.get(JobOptions.MAX_PARALLELISM));
+        // the web UI shows the options with secrets masked; overridden Kafka settings are warned about
+        env.getConfig().setGlobalJobParameters(new MaskedJobParameters(cfg));
+        KafkaOverrides.warn(cfg);
 
         // The model is read here once to size the decoder output and to fail before submission when it is missing.
         InputSpec in = SharedModels.graph(cfg.get(JobOptions.MODEL)).input();
@@ -232,6 +237,7 @@ public final class FramewiseJob {
      * propagate as exceptions (parseArgs, not execute), so Flink's client reports them.
      */
     public static void main(String[] args) throws Exception {
+        MaskedJobParameters.warnSecretsInArgs(args);
         CommandLine cli = new CommandLine(new FlinkRunArgs());
         CommandLine.ParseResult parsed = cli.parseArgs(args);
         if (CommandLine.printHelpIfRequested(parsed)) {

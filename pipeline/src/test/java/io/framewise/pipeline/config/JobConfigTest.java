@@ -57,6 +57,7 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.MAX_HEIGHT, "1080");
         SAMPLES.put(JobOptions.MAX_PIXELS, "2073600");
         SAMPLES.put(JobOptions.MAX_FRAMES_PER_SEGMENT, "120");
+        SAMPLES.put(JobOptions.KAFKA_PROPERTIES_FILE, "/dev/null"); // read at parse: must exist (empty here)
     }
 
     @Command(name = "t", modelTransformer = JobFlags.class)
