@@ -24,10 +24,6 @@ public record ClassifierOptions(int topK, int maxBatch, int threads, boolean kee
         return new ClassifierOptions(5, 8, 1, false);
     }
 
-    public ClassifierOptions withTopK(int k) {
-        return new ClassifierOptions(k, maxBatch, threads, keepScores);
-    }
-
     public ClassifierOptions withMaxBatch(int b) {
         return new ClassifierOptions(topK, b, threads, keepScores);
     }

@@ -52,8 +52,4 @@ public record PlanOptions(Fusion fusion, long fuseAboveBytes, long tileBytes, bo
     public PlanOptions withFusion(Fusion f) {
         return new PlanOptions(f, fuseAboveBytes, tileBytes, snapActivations);
     }
-
-    public PlanOptions withSnapActivations(boolean on) {
-        return new PlanOptions(fusion, fuseAboveBytes, tileBytes, on);
-    }
 }

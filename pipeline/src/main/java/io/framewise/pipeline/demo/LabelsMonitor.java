@@ -133,11 +133,6 @@ public final class LabelsMonitor implements AutoCloseable {
         return new TreeMap<>(deadByReason);
     }
 
-    /** Seconds from the first to the last event seen. */
-    synchronized double eventSeconds() {
-        return firstEventNanos == 0 ? 0 : (lastEventNanos - firstEventNanos) / 1e9;
-    }
-
     /**
      * Events per second as the job made them (from the events' creation times), independent of when
      * checkpoints made them visible; 0 with fewer than two events.

@@ -130,15 +130,6 @@ public final class LocalFlink implements AutoCloseable {
         return true;
     }
 
-    /**
-     * Kills the first TaskManager (its tasks fail, the job restarts from the last checkpoint) and starts
-     * a fresh one in its place: what a crashed TaskManager replaced by the resource manager looks like.
-     */
-    public void replaceTaskManager() throws Exception {
-        cluster.terminateTaskManager(0).get(60, TimeUnit.SECONDS);
-        cluster.startTaskManager();
-    }
-
     /** Completes when the job reached a terminal state (finished, failed, canceled). */
     public CompletableFuture<JobResult> result(JobID job) {
         return cluster.requestJobResult(job);

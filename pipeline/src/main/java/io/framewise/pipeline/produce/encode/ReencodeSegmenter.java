@@ -59,10 +59,6 @@ final class ReencodeSegmenter implements MediaReader {
         throw new IllegalStateException("FFmpeg build has none of the encoders " + String.join(", ", ENCODERS));
     }
 
-    String encoder() {
-        return encoder;
-    }
-
     @Override
     public MediaChunk next() throws IOException {
         if (ended) {
