@@ -12,13 +12,12 @@ import io.framewise.inference.model.InputSpec;
 import io.framewise.inference.preprocess.ImageFiles;
 import io.framewise.inference.preprocess.ResizePlan;
 import io.framewise.inference.preprocess.RgbImage;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code framewise classify}: label image files, one JSON line per image. */
 @Command(name = "classify", mixinStandardHelpOptions = true,

@@ -96,15 +96,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (!format.equals("jpeg") && !format.equals("segment")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format must be jpeg or segment, got " + format);
         }
-        Map<String, String> base = LocalRun.defaults();
-        Map<String, String> given = JobFlags.settings(spec.commandLine().getParseResult());
-        base.putAll(given);
-        JobConfig cfg0;
-        try {
-            cfg0 = JobConfig.parse(base);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        JobConfig cfg0 = JobFlags.resolveOrReject(LocalRun.defaults(), spec.commandLine());
         long t0 = System.nanoTime();
         ObjectMapper mapper = new ObjectMapper();
         try (EmbeddedBroker broker = new EmbeddedBroker().start()) {

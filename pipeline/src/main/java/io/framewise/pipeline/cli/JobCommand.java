@@ -112,11 +112,7 @@ public final class JobCommand implements Callable<Integer> {
     }
 
     private JobConfig config(Map<String, String> base) {
-        try {
-            return JobFlags.resolve(base, spec.commandLine().getParseResult());
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        return JobFlags.resolveOrReject(base, spec.commandLine());
     }
 
     private static int report(JobResult r, PrintWriter out) {

@@ -116,13 +116,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             base.put(JobOptions.GROUP.key(), "framewise-" + run);
             base.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), "framewise-" + run);
         }
-        base.putAll(given);
-        JobConfig cfg0;
-        try {
-            cfg0 = JobConfig.parse(base);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        JobConfig cfg0 = JobFlags.resolveOrReject(base, spec.commandLine());
         List<String> src = LocalRun.sourcesOrSharedVideos(sources);
         LoadReport.Summary sum = new LoadReport.Summary();
         sum.command = "framewise " + String.join(" ", spec.commandLine().getParseResult().originalArgs());

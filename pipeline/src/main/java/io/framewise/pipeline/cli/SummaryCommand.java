@@ -2,10 +2,9 @@ package io.framewise.pipeline.cli;
 
 import io.framewise.inference.exec.SharedModels;
 import io.framewise.inference.model.ModelSummary;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.util.concurrent.Callable;
 
 /** {@code framewise summary}: the per-layer table with parameters, multiply-adds and cost ratios. */
 @Command(name = "summary", mixinStandardHelpOptions = true,

@@ -85,4 +85,16 @@ public final class JobFlags implements CommandLine.IModelTransformer {
         all.putAll(settings(parsed));
         return JobConfig.parse(all);
     }
+
+    /**
+     * {@link #resolve} for a command: an unknown or invalid option stops it as a usage error whose
+     * message names the option.
+     */
+    public static JobConfig resolveOrReject(Map<String, String> base, CommandLine cli) {
+        try {
+            return resolve(base, cli.getParseResult());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cli, e.getMessage(), e);
+        }
+    }
 }
