@@ -7,9 +7,12 @@ package io.framewise.inference.kernels;
  *
  * @param name         human-readable choice, e.g. {@code "vector-512"} or {@code "reference"}
  * @param depthwise3x3 depthwise kernel used for 3×3 filters (other sizes use {@code depthwiseGeneric})
+ * @param dilatedDepthwise3x3 atrous 3×3 depthwise (DeepLab)
+ * @param resize       bilinear resize, ARG_MAX and the two fused (segmentation heads)
  */
 public record KernelSet(String name, Conv2d conv, PointwiseConv pointwise, DepthwiseConv depthwise3x3,
-                        DepthwiseConv depthwiseGeneric, Elementwise elementwise) {
+                        DepthwiseConv depthwiseGeneric, Elementwise elementwise,
+                        DilatedDepthwiseConv dilatedDepthwise3x3, Resize resize) {
 
     /**
      * Floats of slack the planner leaves after the last element of every array it hands to kernels

@@ -25,8 +25,11 @@ public final class Labels {
     public static Labels load(Path file) {
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip).toList();
-            while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
-                lines = lines.subList(0, lines.size() - 1);
+            // class names end at the first blank line: what follows is notes, not classes (the PASCAL VOC
+            // segmentation labels explain the ignore label 255 there)
+            int end = lines.indexOf("");
+            if (end >= 0) {
+                lines = lines.subList(0, end);
             }
             return new Labels(List.copyOf(lines), 0);
         } catch (IOException e) {

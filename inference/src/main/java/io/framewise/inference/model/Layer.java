@@ -23,13 +23,29 @@ public sealed interface Layer {
         public boolean isPointwise() { return kh == 1 && kw == 1 && stride == 1; }
     }
 
-    /** Depthwise convolution with depth multiplier 1 (the only one MobileNets use; others fail at load). */
+    /**
+     * Depthwise convolution with depth multiplier 1 (the only one MobileNets use; others fail at load).
+     * {@code dilation} > 1 is DeepLab's atrous convolution: taps {@code dilation} pixels apart, padding
+     * computed on the effective size {@code (k - 1) * dilation + 1}, as TFLite does.
+     */
     record DepthwiseConv2D(int input, int output, int kh, int kw, int stride, Padding padding,
                            int channels,
                            float[] weights, // [KH][KW][C]
                            float[] bias,    // [C]
-                           float lo, float hi) implements Layer {
+                           float lo, float hi, int dilation) implements Layer {
+
+        /** Undilated (every classifier's depthwise convolution). */
+        public DepthwiseConv2D(int input, int output, int kh, int kw, int stride, Padding padding, int channels,
+                               float[] weights, float[] bias, float lo, float hi) {
+            this(input, output, kh, kw, stride, padding, channels, weights, bias, lo, hi, 1);
+        }
+
         public String opName() { return "DEPTHWISE_CONV_2D"; }
+
+        /** Extent of the filter window on the input: {@code (kh - 1) * dilation + 1}. */
+        public int effectiveKh() { return (kh - 1) * dilation + 1; }
+
+        public int effectiveKw() { return (kw - 1) * dilation + 1; }
     }
 
     /** Elementwise add of two tensors of the same shape (the inverted residual's skip connection). */
@@ -64,6 +80,30 @@ public sealed interface Layer {
     /** Softmax over the last axis with TFLite's beta. */
     record Softmax(int input, int output, float beta) implements Layer {
         public String opName() { return "SOFTMAX"; }
+    }
+
+    /**
+     * RESIZE_BILINEAR to the output tensor's H×W with TFLite's coordinate rules: {@code alignCorners}
+     * maps corner pixels onto corner pixels (scale (in - 1) / (out - 1)); {@code halfPixelCenters}
+     * samples at pixel centres ((x + 0.5) * scale - 0.5); neither: x * in / out.
+     */
+    record ResizeBilinear(int input, int output, boolean alignCorners, boolean halfPixelCenters,
+                          float lo, float hi) implements Layer {
+        public String opName() { return "RESIZE_BILINEAR"; }
+    }
+
+    /**
+     * CONCATENATION along channels, or (one input, {@code fromOp} QUANTIZE) a requantization. Each input
+     * is clamped to [lo, hi] and snapped to the output's grid, as TFLite requantizes every input whose
+     * scale or zero point differs from the output's.
+     */
+    record Concatenation(int[] inputs, int output, float lo, float hi, String fromOp) implements Layer {
+        public String opName() { return fromOp; }
+    }
+
+    /** ARG_MAX over channels: {@code [H][W][C] -> [H][W]} class index, the first index on ties (TFLite's rule). */
+    record ArgMax(int input, int output) implements Layer {
+        public String opName() { return "ARG_MAX"; }
     }
 
     /**

@@ -32,13 +32,20 @@ public final class ModelFiles {
             "mobilenet_v2_1.0_224_quant.tflite", "7aad0c74c5e3c06e5eb3c827e13304fdd68a83da6087d92ee169c24ff9fd4776",
             "tf2_mobilenet_v2_1.0_224_ptq.tflite", "5d3137241276e79c86d14a74fe43581398ae0e815191d3dba45495b810840e8c",
             "imagenet_labels.txt", "b8aaeb5630c62626a7d124a05c0e14230a7ffdd2136a31d0190a4fb71c1d82f1",
-            "inat_bird_labels.txt", "a16108dfe3f8daff015b87a97ab6a17e717b9b1bccd719f6d8f747746d7b9277");
+            "inat_bird_labels.txt", "a16108dfe3f8daff015b87a97ab6a17e717b9b1bccd719f6d8f747746d7b9277",
+            "deeplabv3_mnv2_pascal_quant.tflite", "350af47fd346ea6d74b58833a351f583ba860e9806ec5bd292ff8d8f1f249398",
+            "deeplabv3_mnv2_dm05_pascal_quant.tflite", "0470d2a782aa54eeeb99d32e7b6b3fb7722905c7c4f5d26bd957ec861366d48b",
+            "pascal_voc_segmentation_labels.txt", "7337a2b06728385fb3e1106416c67bfddf69628598b1f2f0db6a63cd63fb6b1e");
 
     /**
      * The labels file that goes with a model file of this name: the iNaturalist bird model has its own
-     * 965 classes, every other supported classifier the 1001 ImageNet labels.
+     * 965 classes, the DeepLab segmentation models the 21 PASCAL VOC classes, every other classifier
+     * the 1001 ImageNet labels.
      */
     public static String labelsFor(String modelFileName) {
+        if (modelFileName.contains("deeplab")) {
+            return "pascal_voc_segmentation_labels.txt";
+        }
         return modelFileName.contains("inat_bird") ? "inat_bird_labels.txt" : "imagenet_labels.txt";
     }
 

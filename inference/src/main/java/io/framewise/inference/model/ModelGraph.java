@@ -11,7 +11,7 @@ import java.util.List;
  * @param input       input image spec
  * @param inputTensor id of the graph input tensor in {@link #tensors()}
  * @param outputTensor id of the graph output tensor (probabilities when the graph ends in SOFTMAX)
- * @param numClasses  size of the output vector
+ * @param numClasses  size of the output vector; for a segmentation graph, the channels its ARG_MAX reduces
  * @param tensors     all activation tensors, indexed by id
  * @param layers      layers in execution order (TFLite's operator order)
  */
@@ -20,6 +20,11 @@ public record ModelGraph(String name, String sha256, InputSpec input, int inputT
 
     public TensorInfo tensor(int id) {
         return tensors.get(id);
+    }
+
+    /** True when the graph ends in ARG_MAX over channels: a per-pixel class map (semantic segmentation). */
+    public boolean isSegmentation() {
+        return !layers.isEmpty() && layers.get(layers.size() - 1) instanceof Layer.ArgMax;
     }
 
     /** True when the graph's last layer is a softmax (its output is already a probability vector). */

@@ -82,6 +82,12 @@ public record ModelSummary(String model, List<Row> rows, List<SeparablePair> pai
             return l.input();
         } else if (layer instanceof Layer.Reshape l) {
             return l.input();
+        } else if (layer instanceof Layer.ResizeBilinear l) {
+            return l.input();
+        } else if (layer instanceof Layer.Concatenation l) {
+            return l.inputs()[0];
+        } else if (layer instanceof Layer.ArgMax l) {
+            return l.input();
         }
         throw new IllegalArgumentException("unknown layer " + layer);
     }

@@ -17,7 +17,8 @@ import java.nio.file.Path;
  * optional dependency of this module: tests, the CLI's {@code bench}, not the job jar).
  *
  * <p>Input: raw pixel bytes of one image at the model's size (q = p for uint8 inputs, as the
- * reference file's recipe says). Output: the dequantized score vector.
+ * reference file's recipe says). Output: the dequantized score vector, or for a segmentation model
+ * (int64 ARG_MAX output) the class of every pixel.
  */
 public final class TflitePeer implements AutoCloseable {
 
@@ -71,6 +72,7 @@ public final class TflitePeer implements AutoCloseable {
         this.outputCount = switch (outputType) {
             case 1 -> (int) (out.bytes() / 4); // float32
             case 3, 9 -> (int) out.bytes();    // uint8, int8
+            case 4 -> (int) (out.bytes() / 8); // int64: ARG_MAX's class map (segmentation)
             default -> throw new IllegalArgumentException("unsupported peer output type " + outputType);
         };
         // typed_input_tensor<T> checks T against the tensor type; JavaCPP's byte is int8, so use raw data
@@ -102,6 +104,14 @@ public final class TflitePeer implements AutoCloseable {
     /** Dequantized output of the last {@link #invoke} into {@code out[0 .. outputCount)}. */
     public void output(float[] out) {
         outputData.get(outputBytes, 0, outputBytes.length);
+        if (outputType == 4) {
+            java.nio.LongBuffer longs = java.nio.ByteBuffer.wrap(outputBytes).order(java.nio.ByteOrder.nativeOrder())
+                    .asLongBuffer();
+            for (int i = 0; i < outputCount; i++) {
+                out[i] = longs.get(i);
+            }
+            return;
+        }
         if (outputType == 1) {
             java.nio.ByteBuffer.wrap(outputBytes).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().get(out, 0, outputCount);
             return;

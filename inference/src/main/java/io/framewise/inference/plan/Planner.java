@@ -2,6 +2,7 @@ package io.framewise.inference.plan;
 
 import io.framewise.inference.kernels.DepthwiseConv;
 import io.framewise.inference.kernels.KernelSet;
+import io.framewise.inference.kernels.Resize;
 import io.framewise.inference.model.Layer;
 import io.framewise.inference.model.ModelFormatException;
 import io.framewise.inference.model.ModelGraph;
@@ -69,6 +70,13 @@ public final class Planner {
                 i++;
                 continue;
             }
+            if (l instanceof Layer.ResizeBilinear r && i + 1 < ls.size() && ls.get(i + 1) instanceof Layer.ArgMax a
+                    && a.input() == r.output() && consumers[r.output()] == 1) {
+                // the class map straight from the low-resolution scores: the resized scores are never stored
+                units.add(new Unit(new Layer[] {r, a}, new int[] {r.input()}, a.output(), false, -1));
+                i += 2;
+                continue;
+            }
             int used = tryBlock(ls, i);
             if (used > 0) {
                 i += used;
@@ -104,7 +112,7 @@ public final class Planner {
         }
         int taken = (j - i) + 2 + (add != null ? 1 : 0);
         int output = add != null ? add.output() : project.output();
-        boolean fuse = shouldFuse(dw);
+        boolean fuse = dw.dilation() == 1 && shouldFuse(dw);
         int b = blocks++;
         if (fuse) {
             units.add(new Unit(new Layer[] {expand, dw, project, add}, new int[] {blockInput}, output, true, b));
@@ -162,7 +170,12 @@ public final class Planner {
                 }
             }
             slotOf[o] = take(slotSize, slotBusy, g.tensor(o).elements());
-            Step s = step(unit, u, slotOf);
+            // the fused resize + ARG_MAX needs per-thread rows: a slot busy for this step only
+            int scratch = isResizeArgMax(unit) ? take(slotSize, slotBusy, resizeArgMaxScratch(unit)) : -1;
+            Step s = scratch >= 0 ? classMap(unit, slotOf, scratch) : step(unit, u, slotOf);
+            if (scratch >= 0) {
+                slotBusy.set(scratch, false);
+            }
             if (opt.snapActivations() && !unit.fused() && !(s instanceof SoftmaxStep)) {
                 s.snapAfter(k.elementwise(), slot(o, slotOf), g.tensor(o).elements(), grid(o));
             }
@@ -235,6 +248,13 @@ public final class Planner {
             }
             return new ConvStep(name, k.conv(), c, in, out, ti.height(), ti.width(), to.height(), to.width());
         }
+        if (first instanceof Layer.DepthwiseConv2D d && d.dilation() > 1) {
+            if (d.kh() != 3 || d.kw() != 3) {
+                throw new ModelFormatException("the planner runs dilated depthwise convolutions 3x3 only");
+            }
+            return new DilatedDepthwiseStep(name, k.dilatedDepthwise3x3(), d, in, out, ti.height(), ti.width(),
+                    to.height(), to.width());
+        }
         if (first instanceof Layer.DepthwiseConv2D d) {
             return new DepthwiseStep(name, depthwiseFor(d), d, in, out, ti.height(), ti.width(), to.height(), to.width());
         }
@@ -261,7 +281,46 @@ public final class Planner {
             return new PadStep(name, in, out, ti.height(), ti.width(), ti.channels(), p.top(), p.left(),
                     to.height(), to.width());
         }
+        if (first instanceof Layer.ResizeBilinear r) {
+            return new ResizeStep(name, k.resize(), in, out, ti.height(), ti.width(), ti.channels(), to.height(),
+                    to.width(), r.alignCorners(), r.halfPixelCenters());
+        }
+        if (first instanceof Layer.Concatenation c) {
+            TensorSlot[] ins = new TensorSlot[c.inputs().length];
+            int[] channels = new int[ins.length];
+            for (int j = 0; j < ins.length; j++) {
+                ins[j] = slot(c.inputs()[j], slotOf);
+                channels[j] = g.tensor(c.inputs()[j]).channels();
+            }
+            return new ConcatStep(name, ins, channels, out, to.height() * to.width(), c.lo(), c.hi());
+        }
+        if (first instanceof Layer.ArgMax) {
+            return ClassMapStep.argMaxOnly(name, k.resize(), in, out, ti.height(), ti.width(), ti.channels());
+        }
         throw new ModelFormatException("the planner cannot run layer " + first.opName());
+    }
+
+    private static boolean isResizeArgMax(Unit unit) {
+        return unit.layers().length == 2 && unit.layers()[1] instanceof Layer.ArgMax;
+    }
+
+    private int resizeArgMaxScratch(Unit unit) {
+        int[] map = g.tensor(unit.output()).shape(); // [H][W]: a class map has no channel axis
+        return Resize.argMaxScratchFloats(g.tensor(unit.inputs()[0]).channels(), map[1]);
+    }
+
+    private Step classMap(Unit unit, int[] slotOf, int scratch) {
+        Layer.ResizeBilinear r = (Layer.ResizeBilinear) unit.layers()[0];
+        TensorInfo ti = g.tensor(r.input());
+        int[] map = g.tensor(unit.output()).shape(); // [H][W]
+        // scores on a quantization grid are compared as TFLite's uint8 resize leaves them; the offset
+        // (the zero point of an unclamped tensor) only keeps the q values non-negative for the rounding
+        float grid = g.tensor(r.output()).grid();
+        int zeroPoint = grid > 0 && Float.isFinite(ti.lo()) ? Math.round(-ti.lo() / grid) : 0;
+        return new ClassMapStep("L" + units.indexOf(unit) + " RESIZE_BILINEAR+ARG_MAX fused", k.resize(),
+                slot(r.input(), slotOf), slot(unit.output(), slotOf), new TensorSlot(scratch, 0),
+                ti.height(), ti.width(), ti.channels(), map[0], map[1], r.alignCorners(),
+                r.halfPixelCenters(), grid, zeroPoint);
     }
 
     /** Steps of the same recognised block share this prefix in both paths, so benchmarks can compare them. */
@@ -323,6 +382,15 @@ public final class Planner {
         }
         if (l instanceof Layer.Softmax s) {
             return new int[] {s.input()};
+        }
+        if (l instanceof Layer.ResizeBilinear r) {
+            return new int[] {r.input()};
+        }
+        if (l instanceof Layer.Concatenation c) {
+            return c.inputs().clone();
+        }
+        if (l instanceof Layer.ArgMax a) {
+            return new int[] {a.input()};
         }
         return new int[] {((Layer.Reshape) l).input()};
     }

@@ -25,6 +25,8 @@ public final class BuiltinOperator {
     public static final int SQUEEZE = 43;
     public static final int HARD_SWISH = 117;
     public static final int QUANTIZE = 114;
+    public static final int RESIZE_BILINEAR = 23;
+    public static final int ARG_MAX = 56;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(ADD, "ADD"), Map.entry(AVERAGE_POOL_2D, "AVERAGE_POOL_2D"),
@@ -34,7 +36,8 @@ public final class BuiltinOperator {
             Map.entry(MAX_POOL_2D, "MAX_POOL_2D"), Map.entry(MUL, "MUL"), Map.entry(RELU, "RELU"),
             Map.entry(RELU6, "RELU6"), Map.entry(RESHAPE, "RESHAPE"), Map.entry(SOFTMAX, "SOFTMAX"),
             Map.entry(CUSTOM, "CUSTOM"), Map.entry(PAD, "PAD"), Map.entry(MEAN, "MEAN"),
-            Map.entry(SQUEEZE, "SQUEEZE"), Map.entry(QUANTIZE, "QUANTIZE"), Map.entry(HARD_SWISH, "HARD_SWISH"));
+            Map.entry(SQUEEZE, "SQUEEZE"), Map.entry(QUANTIZE, "QUANTIZE"), Map.entry(HARD_SWISH, "HARD_SWISH"),
+            Map.entry(RESIZE_BILINEAR, "RESIZE_BILINEAR"), Map.entry(ARG_MAX, "ARG_MAX"));
 
     private BuiltinOperator() {
     }

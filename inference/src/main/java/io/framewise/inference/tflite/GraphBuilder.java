@@ -81,7 +81,11 @@ public final class GraphBuilder {
             outputId = r.input();
         }
         TensorInfo outInfo = tensors.get(outputId);
-        return new ModelGraph(name, sha256, spec, inputId, outputId, outInfo.channels(),
+        // A segmentation graph ends in ARG_MAX: its classes are the channels of the scores it reduces.
+        Layer last = layers.get(layers.size() - 1);
+        int classes = last instanceof Layer.ArgMax a && a.output() == outputId
+                ? tensors.get(a.input()).channels() : outInfo.channels();
+        return new ModelGraph(name, sha256, spec, inputId, outputId, classes,
                 List.copyOf(tensors), List.copyOf(layers));
     }
 
@@ -156,7 +160,8 @@ public final class GraphBuilder {
     /** The real range a tensor's type can represent: its quantized range, or unbounded for float. */
     float[] representableRange(int index, String where) {
         int type = data.type(index);
-        if (type == TensorType.FLOAT32) {
+        if (type == TensorType.FLOAT32 || type == TensorType.INT32 || type == TensorType.INT64) {
+            // float, or an index tensor (ARG_MAX's output): no quantized range to clamp to
             return new float[] {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
         }
         if (type != TensorType.UINT8 && type != TensorType.INT8) {
@@ -178,6 +183,10 @@ public final class GraphBuilder {
                     : " is not produced by an earlier operator"));
         }
         return graphId[index];
+    }
+
+    java.nio.ByteBuffer bytes() {
+        return data.bytes();
     }
 
     TensorInfo info(int graphTensor) {
@@ -205,7 +214,8 @@ public final class GraphBuilder {
         }
         representableRange(index, where);
         int[] shape = perImageShape(index, where);
-        float grid = data.type(index) == TensorType.FLOAT32 ? 0f : activationQuant(index, where)[0];
+        int type = data.type(index);
+        float grid = type == TensorType.UINT8 || type == TensorType.INT8 ? activationQuant(index, where)[0] : 0f;
         TensorInfo info = new TensorInfo(tensors.size(), data.tensor(index, where).name(), shape, lo, hi, grid);
         activationElements += info.elements();
         if (activationElements > MAX_ACTIVATION_ELEMENTS) {

@@ -41,8 +41,12 @@ final class OpConverter {
             case BuiltinOperator.PAD -> pad(ins, out, where);
             case BuiltinOperator.FULLY_CONNECTED -> fullyConnected(op, ins, out, where);
             case BuiltinOperator.SOFTMAX -> softmax(op, ins, out, where);
-            case BuiltinOperator.RESHAPE, BuiltinOperator.SQUEEZE, BuiltinOperator.QUANTIZE,
+            case BuiltinOperator.QUANTIZE -> quantize(ins, out, where);
+            case BuiltinOperator.RESHAPE, BuiltinOperator.SQUEEZE,
                     BuiltinOperator.DEQUANTIZE -> reshape(ins, out, BuiltinOperator.name(code), where);
+            case BuiltinOperator.RESIZE_BILINEAR -> SegmentationOps.resize(this, b, op, ins, out, where);
+            case BuiltinOperator.CONCATENATION -> SegmentationOps.concatenation(this, b, op, ins, out, where);
+            case BuiltinOperator.ARG_MAX -> SegmentationOps.argMax(this, b, data, op, ins, out, where);
             default -> throw new ModelFormatException(where + ": unsupported operator " + BuiltinOperator.name(code));
         };
     }
@@ -80,7 +84,7 @@ final class OpConverter {
         DepthwiseConv2DOptions o = DepthwiseConv2DOptions.at(
                 options(op, BuiltinOptions.DEPTHWISE_CONV_2D_OPTIONS, where), bytes);
         int stride = stride(o.strideW(), o.strideH(), where);
-        dilation(o.dilationWFactor(), o.dilationHFactor(), where);
+        int dilation = depthwiseDilation(o.dilationWFactor(), o.dilationHFactor(), where);
         Padding padding = GraphBuilder.padding(o.padding(), where);
         int[] fs = data.shape(ins[1], where);
         if (fs.length != 4 || fs[0] != 1) {
@@ -94,14 +98,20 @@ final class OpConverter {
         int kh = fs[1];
         int kw = fs[2];
         int ch = is[2];
-        expectShape(out, new int[] {padding.outputSize(is[0], kh, stride), padding.outputSize(is[1], kw, stride), ch},
+        if (dilation > 1 && (kh != 3 || kw != 3)) {
+            throw new ModelFormatException(where + ": dilation " + dilation + " is supported for 3x3 filters only, not "
+                    + kh + "x" + kw);
+        }
+        int ekh = (kh - 1) * dilation + 1;
+        int ekw = (kw - 1) * dilation + 1;
+        expectShape(out, new int[] {padding.outputSize(is[0], ekh, stride), padding.outputSize(is[1], ekw, stride), ch},
                 where);
         quantizedTypesAgree(ins, where);
         TensorData.Weights w = data.weights(ins[1], 3, where);
         float[] bias = data.bias(optional(ins, 2), ch, b.activationScale(ins[0], where), w.scales(), where);
         float[] c = clamp(o.fusedActivationFunction(), out, where);
         int id = b.define(out, where, c[0], c[1]);
-        return new Layer.DepthwiseConv2D(in, id, kh, kw, stride, padding, ch, w.values(), bias, c[0], c[1]);
+        return new Layer.DepthwiseConv2D(in, id, kh, kw, stride, padding, ch, w.values(), bias, c[0], c[1], dilation);
     }
 
     private Layer averagePool(Operator op, int[] ins, int out, String where) {
@@ -263,7 +273,7 @@ final class OpConverter {
         return new Layer.Reshape(in, id, opName);
     }
 
-    private int[] featureMap(int graphTensor, String where) {
+    int[] featureMap(int graphTensor, String where) {
         int[] s = b.info(graphTensor).shape();
         if (s.length != 3) {
             throw new ModelFormatException(where + ": input has shape " + Arrays.toString(s)
@@ -272,7 +282,7 @@ final class OpConverter {
         return s;
     }
 
-    private void expectShape(int out, int[] expected, String where) {
+    void expectShape(int out, int[] expected, String where) {
         int[] actual = b.perImageShape(out, where);
         if (!Arrays.equals(actual, expected)) {
             throw new ModelFormatException(where + ": output " + data.name(out) + " has shape " + Arrays.toString(actual)
@@ -280,7 +290,7 @@ final class OpConverter {
         }
     }
 
-    private float[] clamp(byte activation, int out, String where) {
+    float[] clamp(byte activation, int out, String where) {
         float[] act = ActivationFunctionType.clamp(activation, where);
         float[] r = b.representableRange(out, where);
         float lo = Math.max(act[0], r[0]);
@@ -291,7 +301,7 @@ final class OpConverter {
         return new float[] {lo, hi};
     }
 
-    private static void inputCount(int[] ins, int min, int max, String where) {
+    static void inputCount(int[] ins, int min, int max, String where) {
         if (ins.length < min || ins.length > max) {
             throw new ModelFormatException(where + ": has " + ins.length + " inputs, expected " + min
                     + (max > min ? ".." + max : ""));
@@ -315,7 +325,38 @@ final class OpConverter {
         }
     }
 
-    private int options(Operator op, int type, String where) {
+    /** Atrous depthwise convolution (DeepLab): equal factors; 1, 2 and 4 are what the kernels are tested on. */
+    private static int depthwiseDilation(int w, int h, String where) {
+        if (w != h || (w != 1 && w != 2 && w != 4)) {
+            throw new ModelFormatException(where + ": dilation " + w + "x" + h + " is not supported; only 1, 2 or 4, equal");
+        }
+        return w;
+    }
+
+    /**
+     * QUANTIZE between two quantized tensors with different scale or zero point is a requantization
+     * (DeepLab's image-pooling branch moves to the concatenation's grid): a one-input concatenation.
+     * Any other QUANTIZE (float to quantized at a graph edge) is an identity on real values.
+     */
+    private Layer quantize(int[] ins, int out, String where) {
+        inputCount(ins, 1, 1, where);
+        int in = b.activation(ins[0], where);
+        int inType = data.type(ins[0]);
+        int outType = data.type(out);
+        // a vector (TF2's QUANTIZE after the softmax) stays an identity the loader can drop
+        boolean quantized = (inType == TensorType.UINT8 || inType == TensorType.INT8)
+                && (outType == TensorType.UINT8 || outType == TensorType.INT8) && b.info(in).shape().length == 3;
+        if (!quantized || Arrays.equals(b.activationQuant(ins[0], where), b.activationQuant(out, where))
+                && inType == outType) {
+            return reshape(ins, out, "QUANTIZE", where);
+        }
+        expectShape(out, b.info(in).shape(), where);
+        float[] r = b.representableRange(out, where);
+        int id = b.define(out, where, r[0], r[1]);
+        return new Layer.Concatenation(new int[] {in}, id, r[0], r[1], "QUANTIZE");
+    }
+
+    int options(Operator op, int type, String where) {
         return options(op, type, true, where);
     }
 

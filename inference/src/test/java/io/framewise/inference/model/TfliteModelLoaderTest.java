@@ -83,7 +83,13 @@ class TfliteModelLoaderTest {
             }
         }
         assertEquals(7, n);
-        assertEquals(7, ModelFiles.KNOWN_SHA256.size());
+        // plus the two segmentation models and their labels, listed in the README's second (table) block
+        assertEquals(10, ModelFiles.KNOWN_SHA256.size());
+        for (String f : new String[] {"deeplabv3_mnv2_pascal_quant.tflite", "deeplabv3_mnv2_dm05_pascal_quant.tflite",
+            "pascal_voc_segmentation_labels.txt"}) {
+            assertTrue(readme.contains("`" + f + "` | `" + ModelFiles.KNOWN_SHA256.get(f) + "`"), f);
+            assertEquals(ModelFiles.KNOWN_SHA256.get(f), ModelFiles.verify(SharedData.model(f)));
+        }
     }
 
     @Test

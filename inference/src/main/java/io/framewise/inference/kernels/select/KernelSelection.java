@@ -3,7 +3,9 @@ package io.framewise.inference.kernels.select;
 import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.kernels.reference.ReferenceConv2d;
 import io.framewise.inference.kernels.reference.ReferenceDepthwiseConv;
+import io.framewise.inference.kernels.reference.ReferenceDilatedDepthwiseConv;
 import io.framewise.inference.kernels.reference.ReferenceElementwise;
+import io.framewise.inference.kernels.reference.ReferenceResize;
 import io.framewise.inference.kernels.reference.ReferencePointwiseConv;
 import io.framewise.inference.kernels.simd.VectorKernels;
 import java.util.Locale;
@@ -44,7 +46,8 @@ public final class KernelSelection {
     /** The plain-loop twins. */
     public static KernelSet reference() {
         return new KernelSet("reference", new ReferenceConv2d(), new ReferencePointwiseConv(),
-                new ReferenceDepthwiseConv(), new ReferenceDepthwiseConv(), new ReferenceElementwise());
+                new ReferenceDepthwiseConv(), new ReferenceDepthwiseConv(), new ReferenceElementwise(),
+                new ReferenceDilatedDepthwiseConv(), new ReferenceResize());
     }
 
     /** The vector kernels at {@code species} (any width the JVM supports, whatever the hardware prefers). */

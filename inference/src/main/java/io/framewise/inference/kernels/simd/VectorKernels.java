@@ -32,6 +32,8 @@ public final class VectorKernels {
                 PointwiseGemm6x2V.of(species),
                 DwConv3x3RowTiled.of(species),
                 DwConvPixelV.of(species),
-                ElementwiseV.of(species));
+                ElementwiseV.of(species),
+                DwConv3x3DilatedPhaseStrip4.of(species),
+                ResizeRowPlanarV.of(species));
     }
 }

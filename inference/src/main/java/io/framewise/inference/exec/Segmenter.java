@@ -1,0 +1,151 @@
+package io.framewise.inference.exec;
+
+import io.framewise.inference.plan.Plan;
+import io.framewise.inference.plan.Workspace;
+import java.util.function.IntConsumer;
+
+/**
+ * Segments batches of preprocessed images (RGB bytes at the model's input size, e.g.
+ * {@code [N][513][513][3]}) with a shared segmentation {@link CompiledModel} (a graph ending in
+ * ARG_MAX). The sibling of {@link Classifier}, with the same lifetimes: one workspace per thread and
+ * the class maps owned here, so after the first call {@link #segment} allocates nothing;
+ * {@link #result} builds the (allocating) summary of one image on request.
+ *
+ * <p>Not thread-safe: one segmenter per thread of the caller. Threads split the batch (each image is
+ * computed by the same code on its own, so results do not depend on the split).
+ */
+public final class Segmenter implements AutoCloseable {
+
+    private final CompiledModel model;
+    private final ClassifierOptions options;
+    private final Workspace[] workspaces; // [threads]
+    private final byte[][] maps;          // [maxBatch][H * W] class per pixel
+    private final BatchWorkers workers;
+    private final Part part = new Part();
+
+    public Segmenter(CompiledModel model, ClassifierOptions options) {
+        if (!model.graph().isSegmentation()) {
+            throw new IllegalArgumentException(model.graph().name() + " is a classification model (it does not end "
+                    + "in ARG_MAX); use a Classifier");
+        }
+        this.model = model;
+        this.options = options;
+        int threads = Math.min(options.threads(), options.maxBatch());
+        int perThread = (options.maxBatch() + threads - 1) / threads;
+        this.workspaces = new Workspace[threads];
+        for (int t = 0; t < threads; t++) {
+            workspaces[t] = new Workspace(model.plan(), perThread);
+        }
+        this.maps = new byte[options.maxBatch()][mapWidth() * mapHeight()];
+        this.workers = threads > 1 ? new BatchWorkers(threads, "framewise-segment") : null;
+    }
+
+    public CompiledModel model() {
+        return model;
+    }
+
+    /** Width of the class map (the model's output, e.g. 513). */
+    public int mapWidth() {
+        return model.graph().tensor(model.graph().outputTensor()).shape()[1];
+    }
+
+    public int mapHeight() {
+        return model.graph().tensor(model.graph().outputTensor()).shape()[0];
+    }
+
+    /**
+     * Segments {@code n <= maxBatch} images, one array of {@code H*W*3} bytes each. Returns this
+     * segmenter's class maps ({@code [i][y * mapWidth + x]} = class index); entries {@code [0, n)} are
+     * valid until the next call.
+     */
+    public byte[][] segment(byte[][] images, int n) {
+        if (n < 0 || n > options.maxBatch() || n > images.length) {
+            throw new IllegalArgumentException("batch of " + n + " images; this segmenter takes 0.." + options.maxBatch());
+        }
+        for (int i = 0; i < n; i++) {
+            if (images[i] == null || images[i].length != model.imageBytes()) {
+                throw new IllegalArgumentException("image " + i + " must be " + model.imageBytes() + " bytes (RGB "
+                        + model.input().width() + "x" + model.input().height() + ")");
+            }
+        }
+        part.images = images;
+        part.n = n;
+        if (n > 0) {
+            if (workers == null) {
+                part.accept(0);
+            } else {
+                workers.run(part);
+            }
+        }
+        return maps;
+    }
+
+    /**
+     * The summary of image {@code i} of the last {@link #segment} call, boxes scaled to a frame of
+     * {@code frameWidth × frameHeight} (the picture before it was resized to the model's input).
+     */
+    public Segmentation result(int i, int frameWidth, int frameHeight, double minRegionFraction, boolean keepMap) {
+        return Segmentation.of(maps[i], mapWidth(), mapHeight(), frameWidth, frameHeight, model.labels(),
+                model.numClasses(), minRegionFraction, keepMap);
+    }
+
+    /** Per-step timings (bench --breakdown). */
+    public void setProfiling(boolean on) {
+        for (Workspace ws : workspaces) {
+            ws.setProfiling(on);
+            ws.resetTimes();
+        }
+    }
+
+    /** Nanoseconds per plan step summed over all workspaces. */
+    public long[] nanosByStep() {
+        long[] sum = new long[model.plan().steps().size()];
+        for (Workspace ws : workspaces) {
+            long[] t = ws.nanosByStep();
+            for (int s = 0; s < t.length; s++) {
+                sum[s] += t[s];
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        if (workers != null) {
+            workers.close();
+        }
+    }
+
+    /** The work of one thread: a contiguous share of the batch. One instance, reused. */
+    private final class Part implements IntConsumer {
+        byte[][] images;
+        int n;
+
+        @Override
+        public void accept(int t) {
+            int threads = workspaces.length;
+            int per = (n + threads - 1) / threads;
+            int from = Math.min(n, t * per);
+            int to = Math.min(n, from + per);
+            if (from >= to) {
+                return;
+            }
+            Workspace ws = workspaces[t];
+            Plan plan = model.plan();
+            int bytes = model.imageBytes();
+            float[] in = ws.slot(plan.input().slot());
+            for (int i = from; i < to; i++) {
+                model.inputMap().map(images[i], 0, in, plan.input().offset(i - from), bytes);
+            }
+            Engine.forward(plan, ws, to - from);
+            float[] out = ws.slot(plan.output().slot());
+            for (int i = from; i < to; i++) {
+                int o = plan.output().offset(i - from);
+                byte[] map = maps[i];
+                for (int p = 0; p < map.length; p++) {
+                    map[p] = (byte) out[o + p]; // class indices are small exact integers
+                }
+            }
+        }
+    }
+}

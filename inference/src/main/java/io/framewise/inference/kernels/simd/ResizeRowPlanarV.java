@@ -1,0 +1,185 @@
+package io.framewise.inference.kernels.simd;
+
+import java.lang.invoke.MethodHandles;
+import java.util.Arrays;
+
+import io.framewise.inference.kernels.Resize;
+import io.framewise.inference.kernels.reference.ReferenceResize;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Bilinear resize and the fused resize + ARG_MAX of a segmentation head, tiled as (output row) ×
+ * (input rows resized in width, stored channel-major: {@code [C][OW]}) × (vectors of output columns).
+ *
+ * <p>Why channel-major rows: the class choice is a running maximum over channels per pixel. With the
+ * two source rows laid out {@code [C][OW]}, one vector holds the same class for VL adjacent output
+ * pixels, so the vertical interpolation, the rounding to the quantization grid and the comparison are
+ * all lane-wise, and the 513×513×21 resized scores never exist: per output row only 2 × 21 × 513 floats
+ * (86 KB, in L2) plus the row of maxima. A source row is resized in width once and reused by the ~16
+ * output rows between it and the next.
+ *
+ * <p>The running maximum lives in an array (not a vector carried across the channel loop, which C2 on
+ * JDK 17 would box) and the class index is written straight into the output row. The last vector of a
+ * row overlaps the previous one instead of being masked; recomputing a pixel for the same class leaves
+ * it unchanged (a tie keeps the earlier index). {@link #bilinear} (the small 1×1 → 33×33 and 33 → 33
+ * resizes) vectorizes over channels; {@link #argMax} alone is not on DeepLab's path (it is fused) and
+ * runs the reference loop.
+ */
+public final class ResizeRowPlanarV implements Resize {
+
+    private static final VectorSpecies<Float> S = SpeciesSpecialization.bound(MethodHandles.lookup());
+    private static final int VL = S.length();
+    /** Adding and subtracting 2^23 rounds a float in [0, 2^23) to an integer (round half to even). */
+    private static final float MAGIC = 8388608f;
+    private static final ReferenceResize SCALAR = new ReferenceResize();
+    private static final ThreadLocal<float[]> TAIL = new ThreadLocal<>();
+
+    public ResizeRowPlanarV(VectorSpecies<Float> species) {
+        SpeciesSpecialization.check(S, species, ResizeRowPlanarV.class);
+    }
+
+    public static Resize of(VectorSpecies<Float> species) {
+        return SpeciesSpecialization.instantiate(MethodHandles.lookup(), Resize.class, species);
+    }
+
+    @Override
+    public void bilinear(float[] in, int inOff, int h, int w, int c, float[] out, int outOff, int oh, int ow,
+                         boolean alignCorners, boolean halfPixelCenters) {
+        if (c < VL) {
+            SCALAR.bilinear(in, inOff, h, w, c, out, outOff, oh, ow, alignCorners, halfPixelCenters);
+            return;
+        }
+        float sy = Resize.scale(h, oh, alignCorners);
+        float sx = Resize.scale(w, ow, alignCorners);
+        for (int y = 0; y < oh; y++) {
+            float fy = Resize.sourceCoordinate(y, sy, halfPixelCenters);
+            int y0 = Math.max((int) Math.floor(fy), 0);
+            int y1 = Math.min((int) Math.ceil(fy), h - 1);
+            float wy = fy - y0;
+            for (int x = 0; x < ow; x++) {
+                float fx = Resize.sourceCoordinate(x, sx, halfPixelCenters);
+                int x0 = Math.max((int) Math.floor(fx), 0);
+                int x1 = Math.min((int) Math.ceil(fx), w - 1);
+                float wx = fx - x0;
+                int o = outOff + (y * ow + x) * c;
+                for (int ch = 0; ch < c; ch += VL) {
+                    int at = Math.min(ch, c - VL); // last vector overlaps: same values rewritten
+                    pixel(in, inOff + (y0 * w + x0) * c + at, inOff + (y0 * w + x1) * c + at,
+                            inOff + (y1 * w + x0) * c + at, inOff + (y1 * w + x1) * c + at, wx, wy, out, o + at);
+                }
+            }
+        }
+    }
+
+    private static void pixel(float[] in, int tl, int tr, int bl, int br, float wx, float wy, float[] out, int o) {
+        FloatVector x = FloatVector.broadcast(S, wx);
+        FloatVector a = FloatVector.fromArray(S, in, tl);
+        FloatVector top = FloatVector.fromArray(S, in, tr).sub(a).fma(x, a);
+        a = FloatVector.fromArray(S, in, bl);
+        FloatVector bottom = FloatVector.fromArray(S, in, br).sub(a).fma(x, a);
+        bottom.sub(top).fma(FloatVector.broadcast(S, wy), top).intoArray(out, o);
+    }
+
+    @Override
+    public void bilinearArgMax(float[] in, int inOff, int h, int w, int c, float grid, int zeroPoint,
+                               float[] out, int outOff, int oh, int ow, boolean alignCorners,
+                               boolean halfPixelCenters, float[] rows) {
+        if (ow < VL) {
+            SCALAR.bilinearArgMax(in, inOff, h, w, c, grid, zeroPoint, out, outOff, oh, ow, alignCorners,
+                    halfPixelCenters, rows);
+            return;
+        }
+        float sy = Resize.scale(h, oh, alignCorners);
+        float sx = Resize.scale(w, ow, alignCorners);
+        int plane = c * ow;
+        int best = 2 * plane; // [OW] running maximum
+        int held0 = -1;       // source row held at rows[0 .. plane)
+        int held1 = -1;       // source row held at rows[plane .. 2 plane)
+        for (int y = 0; y < oh; y++) {
+            float fy = Resize.sourceCoordinate(y, sy, halfPixelCenters);
+            int y0 = Math.max((int) Math.floor(fy), 0);
+            int y1 = Math.min((int) Math.ceil(fy), h - 1);
+            float wy = fy - y0;
+            // keep whichever held row is still needed; resize the missing ones in width
+            int top = held0 == y0 ? 0 : held1 == y0 ? plane : -1;
+            if (top < 0) {
+                top = held0 == y1 ? plane : 0; // never evict the row the bottom still needs
+                widthRow(in, inOff, w, c, y0, sx, halfPixelCenters, grid, zeroPoint, rows, top, ow);
+                if (top == 0) {
+                    held0 = y0;
+                } else {
+                    held1 = y0;
+                }
+            }
+            int bottom = held0 == y1 ? 0 : held1 == y1 ? plane : -1;
+            if (bottom < 0) {
+                bottom = top == 0 ? plane : 0;
+                widthRow(in, inOff, w, c, y1, sx, halfPixelCenters, grid, zeroPoint, rows, bottom, ow);
+                if (bottom == 0) {
+                    held0 = y1;
+                } else {
+                    held1 = y1;
+                }
+            }
+            int o = outOff + y * ow;
+            Arrays.fill(rows, best, best + ow, Float.NEGATIVE_INFINITY);
+            Arrays.fill(out, o, o + ow, 0f);
+            boolean round = grid > 0;
+            for (int ch = 0; ch < c; ch++) {
+                for (int x = 0; x < ow; x += VL) {
+                    int at = Math.min(x, ow - VL);
+                    classStep(rows, top + ch * ow + at, bottom + ch * ow + at, wy, round, best + at, ch, out, o + at);
+                }
+            }
+        }
+    }
+
+    /** One class for VL output pixels: interpolate vertically, round to the grid, keep it where it beats the maximum. */
+    private static void classStep(float[] rows, int t, int b, float wy, boolean round, int bestAt, int ch,
+                                  float[] out, int o) {
+        FloatVector top = FloatVector.fromArray(S, rows, t);
+        FloatVector v = FloatVector.fromArray(S, rows, b).sub(top).fma(FloatVector.broadcast(S, wy), top);
+        if (round) {
+            // floor(v + 0.5) for v >= 0 (q values lie in [0, 255]): round to nearest, then step down where that went up
+            FloatVector half = v.add(0.5f);
+            FloatVector r = half.add(MAGIC).sub(MAGIC);
+            v = r.sub(1f, r.compare(VectorOperators.GT, half));
+        }
+        FloatVector m = FloatVector.fromArray(S, rows, bestAt);
+        VectorMask<Float> higher = v.compare(VectorOperators.GT, m);
+        m.blend(v, higher).intoArray(rows, bestAt);
+        FloatVector.fromArray(S, out, o).blend((float) ch, higher).intoArray(out, o);
+    }
+
+    /** Source row {@code sy} resized in width into {@code rows[at ..]} as {@code [C][OW]}; in q units when quantized. */
+    private static void widthRow(float[] in, int inOff, int w, int c, int sy, float sx, boolean halfPixelCenters,
+                                 float grid, int zeroPoint, float[] rows, int at, int ow) {
+        int row = inOff + sy * w * c;
+        float inv = grid > 0 ? 1f / grid : 0f;
+        for (int x = 0; x < ow; x++) {
+            float fx = Resize.sourceCoordinate(x, sx, halfPixelCenters);
+            int x0 = Math.max((int) Math.floor(fx), 0);
+            int x1 = Math.min((int) Math.ceil(fx), w - 1);
+            float wx = fx - x0;
+            int p0 = row + x0 * c;
+            int p1 = row + x1 * c;
+            for (int ch = 0; ch < c; ch++) {
+                float a = in[p0 + ch];
+                float b = in[p1 + ch];
+                if (grid > 0) {
+                    a = (float) Math.rint(a * inv) + zeroPoint;
+                    b = (float) Math.rint(b * inv) + zeroPoint;
+                }
+                rows[at + ch * ow + x] = Math.fma(wx, b - a, a);
+            }
+        }
+    }
+
+    @Override
+    public void argMax(float[] in, int inOff, int pixels, int c, float[] out, int outOff) {
+        SCALAR.argMax(in, inOff, pixels, c, out, outOff);
+    }
+}

@@ -1,0 +1,41 @@
+package io.framewise.inference.plan;
+
+import io.framewise.inference.kernels.Resize;
+
+/** RESIZE_BILINEAR of whole images (DeepLab's 1×1 → 33×33 image-pooling branch and its 33 → 33 step). */
+final class ResizeStep extends Step {
+
+    private final Resize kernel;
+    private final TensorSlot in, out;
+    private final int h, w, c, oh, ow;
+    private final boolean alignCorners, halfPixelCenters;
+
+    ResizeStep(String name, Resize kernel, TensorSlot in, TensorSlot out, int h, int w, int c, int oh, int ow,
+               boolean alignCorners, boolean halfPixelCenters) {
+        super(name, Kind.SHAPE);
+        this.kernel = kernel;
+        this.in = in;
+        this.out = out;
+        this.h = h;
+        this.w = w;
+        this.c = c;
+        this.oh = oh;
+        this.ow = ow;
+        this.alignCorners = alignCorners;
+        this.halfPixelCenters = halfPixelCenters;
+    }
+
+    @Override
+    public void run(Workspace ws, int n) {
+        float[] src = ws.slot(in.slot());
+        float[] dst = ws.slot(out.slot());
+        for (int i = 0; i < n; i++) {
+            kernel.bilinear(src, in.offset(i), h, w, c, dst, out.offset(i), oh, ow, alignCorners, halfPixelCenters);
+        }
+    }
+
+    @Override
+    public long macsPerImage() {
+        return 3L * oh * ow * c; // three lerps per value
+    }
+}
