@@ -30,10 +30,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * bilinear half-pixel resize to 513×513); the set of classes covering at least 1 % is identical; and
  * for the full model, whose class maps are recorded ({@code maps/*.classmap.png}), at least 98 % of the
  * pixels of each image and 99 % on average carry TFLite's class. The dm05 model's maps are compared
- * pixel by pixel against live TFLite in {@link SegmentationPeerTest}; its class set is reported, not yet
+ * pixel by pixel against live TFLite in {@link SegmentationPeerITCase}; its class set is reported, not yet
  * asserted (one photo differs, see the OPEN note).
  */
-class SegmentationAgreementTest {
+class SegmentationAgreementITCase {
 
     static final double MIN_AGREEMENT = 0.98;
     static final double MIN_MEAN_AGREEMENT = 0.99;

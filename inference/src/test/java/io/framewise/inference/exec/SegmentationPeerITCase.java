@@ -11,20 +11,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Both DeepLab models against live TFLite (XNNPACK) in the same JVM on the same bytes: the class maps
  * agree on at least 98 % of the pixels of each photo and 99 % on average (dm05: see {@link #minAgreement}).
  */
-class SegmentationPeerTest {
+class SegmentationPeerITCase {
 
     @ParameterizedTest
     @ValueSource(strings = {"deeplabv3_mnv2_pascal_quant.tflite", "deeplabv3_mnv2_dm05_pascal_quant.tflite"})
     void classMapsAgreeWithLiveTflite(String name) throws Exception {
-        CompiledModel m = SegmentationAgreementTest.compile(name);
+        CompiledModel m = SegmentationAgreementITCase.compile(name);
         StringBuilder report = new StringBuilder(name);
         double sum = 0;
-        String[] photos = SegmentationAgreementTest.PHOTOS;
+        String[] photos = SegmentationAgreementITCase.PHOTOS;
         try (Segmenter s = new Segmenter(m, ClassifierOptions.defaults().withMaxBatch(1));
              TflitePeer peer = new TflitePeer(SharedData.model(name), 1)) {
             float[] theirs = new float[peer.outputCount()];
             for (String photo : photos) {
-                byte[] rgb = SegmentationAgreementTest.modelInput(SharedData.images().resolve(photo), m);
+                byte[] rgb = SegmentationAgreementITCase.modelInput(SharedData.images().resolve(photo), m);
                 byte[] ours = s.segment(new byte[][] {rgb}, 1)[0];
                 peer.invoke(rgb, 0);
                 peer.output(theirs);
@@ -49,10 +49,10 @@ class SegmentationPeerTest {
      * 96.1 % on dog_segmentation.bmp and 98.9 % mean; its bar is the measured one until that is explained.
      */
     static double minAgreement(String name) {
-        return SegmentationAgreementTest.full(name) ? SegmentationAgreementTest.MIN_AGREEMENT : 0.96;
+        return SegmentationAgreementITCase.full(name) ? SegmentationAgreementITCase.MIN_AGREEMENT : 0.96;
     }
 
     static double minMean(String name) {
-        return SegmentationAgreementTest.full(name) ? SegmentationAgreementTest.MIN_MEAN_AGREEMENT : 0.985;
+        return SegmentationAgreementITCase.full(name) ? SegmentationAgreementITCase.MIN_MEAN_AGREEMENT : 0.985;
     }
 }
