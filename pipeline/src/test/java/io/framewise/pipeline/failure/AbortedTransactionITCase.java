@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and prepared) its transaction for it. A read_uncommitted consumer sees those records (and their
  * replays); read_committed consumers never do, and see every record's outcome exactly once.
  */
-@Timeout(300) // a hang guard only: every wait fails on its own once the job stops making progress
+@Timeout(600) // a hang guard only: every wait fails on its own once the job stops making progress
 class AbortedTransactionITCase {
 
     @RegisterExtension

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * is {@code produce.BrokerRestartITCase}; this is the job's side. Every record still has exactly one
  * outcome.
  */
-@Timeout(300) // a hang guard only: every wait fails on its own once the job stops making progress
+@Timeout(600) // a hang guard only: every wait fails on its own once the job stops making progress
 class BrokerOutageITCase {
 
     /** Its own broker: restarting one other classes share would disturb them. */

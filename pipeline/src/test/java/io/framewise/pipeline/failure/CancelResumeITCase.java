@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * up where the checkpoint left off, aborts the first run's open transactions, and every record has
  * exactly one outcome across both runs.
  */
-@Timeout(300) // a hang guard only: every wait fails on its own once the job stops making progress
+@Timeout(600) // a hang guard only: every wait fails on its own once the job stops making progress
 class CancelResumeITCase {
 
     @RegisterExtension

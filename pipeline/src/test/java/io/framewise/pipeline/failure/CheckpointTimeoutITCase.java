@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * last completed checkpoint; with some tolerated it carries on, and the expired checkpoint's events
  * are committed with the next one. Either way every record has exactly one outcome.
  */
-@Timeout(300) // a hang guard only: every wait fails on its own once the job stops making progress
+@Timeout(600) // a hang guard only: every wait fails on its own once the job stops making progress
 class CheckpointTimeoutITCase {
 
     @RegisterExtension

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the job is back and has completed another checkpoint) the other, each replaced by a fresh one.
  * Every input record still has exactly one outcome under read_committed.
  */
-@Timeout(300) // a hang guard only: every wait fails on its own once the job stops making progress
+@Timeout(600) // a hang guard only: every wait fails on its own once the job stops making progress
 class TaskManagerLossITCase {
 
     @RegisterExtension

@@ -85,11 +85,11 @@ final class TwoTaskManagers implements BeforeAllCallback, AfterAllCallback {
     }
 
     /**
-     * How long a wait may go without progress (a newly completed checkpoint, the job's status changing,
-     * or the condition's own count moving) before the test fails as stuck. Not a bound on the whole
+     * How long a wait may go without progress (a newly completed checkpoint, the job's or a subtask's
+     * status changing, or the condition's own count moving) before the test fails as stuck. Not a bound on the whole
      * wait: a slow, busy machine only makes the waits longer (the class's {@code @Timeout} guards hangs).
      */
-    static final Duration STALLED = Duration.ofSeconds(60);
+    static final Duration STALLED = Duration.ofSeconds(180);
 
     /** Waits for the job's end and fails the test unless it finished successfully; fails if it stalls. */
     JobResult awaitSuccess(JobID job) throws Exception {
@@ -166,7 +166,7 @@ final class TwoTaskManagers implements BeforeAllCallback, AfterAllCallback {
             if (s.isGloballyTerminalState() && !untilTerminal) {
                 throw new AssertionError("job ended " + s + " while waiting for " + what + ": " + describe(job));
             }
-            String state = s + "/" + latestCompletedCheckpoint(job) + "/" + progress.count();
+            String state = s + "/" + taskStates(job) + "/" + latestCompletedCheckpoint(job) + "/" + progress.count();
             if (!state.equals(lastState)) {
                 lastState = state;
                 lastProgress = System.nanoTime();
@@ -176,6 +176,18 @@ final class TwoTaskManagers implements BeforeAllCallback, AfterAllCallback {
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * How many subtasks are in each execution state: deploying and initializing the tasks (Kafka
+     * transactions, decoder natives, the model) is progress too, and took over a minute under load.
+     */
+    private String taskStates(JobID job) throws Exception {
+        java.util.Map<org.apache.flink.runtime.execution.ExecutionState, Integer> n = new java.util.TreeMap<>();
+        for (var v : cluster.getExecutionGraph(job).get(30, TimeUnit.SECONDS).getAllExecutionVertices()) {
+            n.merge(v.getExecutionState(), 1, Integer::sum);
+        }
+        return n.toString();
     }
 
     /** Something the caller counts that grows while the job works towards what it waits for. */
