@@ -18,6 +18,7 @@ import picocli.CommandLine;
                 io.framewise.pipeline.cli.DemoCommand.class,
                 io.framewise.pipeline.cli.ReportCommand.class,
                 io.framewise.pipeline.cli.LoadtestCommand.class,
+                ClusterCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class FramewiseCli implements Runnable {

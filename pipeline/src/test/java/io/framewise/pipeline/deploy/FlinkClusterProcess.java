@@ -1,5 +1,6 @@
 package io.framewise.pipeline.deploy;
 
+import io.framewise.pipeline.cluster.ClusterClassPath;
 import io.framewise.inference.exec.SharedModels;
 import java.io.File;
 import java.io.IOException;
@@ -22,14 +23,6 @@ import java.util.stream.Stream;
  * {@code lib/}. Closing it closes the child's standard input, and the cluster shuts down.
  */
 final class FlinkClusterProcess implements AutoCloseable {
-
-    /**
-     * Path fragments of the jars the job jar bundles (see the shade allow-list in pipeline/pom.xml);
-     * also our own class folders and jars. Kafka's server jars go too: they are the test broker's.
-     */
-    static final List<String> JOB_JAR_CONTENT = List.of("/io/framewise/", "/framewise-", "/org/bytedeco/",
-            "/org/apache/kafka/", "/flink-connector-kafka/", "/flink-connector-base/", "/info/picocli/",
-            "/com/google/flatbuffers/", "/com/fasterxml/jackson/", "/com/github/luben/", "/org/xerial/snappy/");
 
     private final Process process;
     private final Path log;
@@ -112,12 +105,9 @@ final class FlinkClusterProcess implements AutoCloseable {
         return tail(log);
     }
 
-    /** This test JVM's class path without the job jar's content; jars only (our class folders go). */
+    /** This test JVM's class path without the job jar's content ({@link ClusterClassPath#flink()}). */
     static List<String> flinkClassPath() {
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> e.endsWith(".jar"))
-                .filter(e -> JOB_JAR_CONTENT.stream().noneMatch(e.replace(File.separatorChar, '/')::contains))
-                .collect(Collectors.toList());
+        return ClusterClassPath.flink();
     }
 
     /** The runtime JVM flags the build declares once (target/jvm.flags, as ./framewise reads them). */

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -102,24 +103,21 @@ final class ExactlyOnceAccounting {
 
     /**
      * For a job that does not end by itself: waits until read_committed consumers see as many events
-     * and dead letters as {@code written} needs, then {@code settle} longer so that duplicates a
-     * few more checkpoints would commit show up too.
+     * and dead letters as {@code written} needs, then until two more checkpoints completed, so that
+     * duplicates later checkpoints would commit show up too. Fails as soon as the job ended, or when
+     * neither the committed outcomes nor the job's checkpoints moved for {@link TwoTaskManagers#STALLED}.
      */
-    static void awaitOutcomes(EmbeddedKafka kafka, Backlog.Topics topics, Backlog.Written written, Duration settle,
-                              Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int events = 0;
-        int dead = 0;
-        while (events < written.frames() || dead < written.bad()) {
-            if (System.nanoTime() > deadline) {
-                fail("only " + events + " of " + written.frames() + " events and " + dead + " of " + written.bad()
-                        + " dead letters committed within " + timeout);
-            }
-            Thread.sleep(300);
-            events = readAll(kafka, topics.out(), IsolationLevel.READ_COMMITTED).size();
-            dead = readAll(kafka, topics.dlq(), IsolationLevel.READ_COMMITTED).size();
-        }
-        Thread.sleep(settle.toMillis());
+    static void awaitOutcomes(EmbeddedKafka kafka, Backlog.Topics topics, Backlog.Written written,
+                              TwoTaskManagers flink, JobID job) throws Exception {
+        int[] seen = new int[2];
+        flink.await(job, "every outcome committed", () -> {
+            seen[0] = readAll(kafka, topics.out(), IsolationLevel.READ_COMMITTED).size();
+            seen[1] = readAll(kafka, topics.dlq(), IsolationLevel.READ_COMMITTED).size();
+            return seen[0] >= written.frames() && seen[1] >= written.bad();
+        }, () -> seen[0] + seen[1] * 1_000_000L);
+        long settled = flink.latestCompletedCheckpoint(job) + 2;
+        flink.await(job, "two checkpoints after every outcome was committed",
+                () -> flink.latestCompletedCheckpoint(job) >= settled);
     }
 
     /**

@@ -41,7 +41,12 @@ final class Faults {
          * prepared transaction belongs to a checkpoint that never completes and must be aborted.
          */
         FAIL_AFTER_PRE_COMMIT,
-        /** Blocks one checkpoint's snapshot for {@code stallMs}, longer than the checkpoint timeout. */
+        /**
+         * Blocks one checkpoint's snapshot until the checkpoint coordinator aborted that checkpoint
+         * (its timeout expired: the abort reaches the other subtask, whose task thread is free), so the
+         * stall is exactly as long as the timeout, however busy the machine. {@code stallMs} only
+         * bounds the wait, in case the abort never comes; then the snapshot fails instead.
+         */
         STALL_SNAPSHOT
     }
 
@@ -62,6 +67,11 @@ final class Faults {
     /** Checkpoint id at which the fault fired; 0 while it has not. */
     static long firedAt(String name) {
         return counter(name + ".fired").get();
+    }
+
+    /** Highest checkpoint id the job aborted (expired, declined), as the operator was notified; 0 before. */
+    static long aborted(String name) {
+        return counter(name + ".aborted").get();
     }
 
     static UnaryOperator<DataStream<LabeledEvent>> hook(String name, Kind kind, long pauseMs, long stallMs) {
@@ -118,6 +128,11 @@ final class Faults {
         }
 
         @Override
+        public void notifyCheckpointAborted(long checkpointId) {
+            counter(name + ".aborted").accumulateAndGet(checkpointId, Math::max);
+        }
+
+        @Override
         public void snapshotState(FunctionSnapshotContext context) throws Exception {
             long id = context.getCheckpointId();
             if (!acting()) {
@@ -138,7 +153,14 @@ final class Faults {
                 throw new IllegalStateException("injected failure of checkpoint " + id + " after subtask 0 pre-committed");
             }
             if (kind == Kind.STALL_SNAPSHOT && afterACompletedCheckpoint && fire(id)) {
-                Thread.sleep(stallMs);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(stallMs);
+                while (aborted(name) < id) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("checkpoint " + id + " not aborted within " + stallMs + " ms");
+                    }
+                    Thread.sleep(5);
+                }
+                counter(name + ".stalledUntilAborted").set(id);
             }
         }
 

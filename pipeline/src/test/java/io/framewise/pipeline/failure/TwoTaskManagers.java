@@ -13,6 +13,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
 import org.apache.flink.runtime.jobmaster.JobResult;
@@ -57,6 +58,7 @@ final class TwoTaskManagers implements BeforeAllCallback, AfterAllCallback {
         conf.set(RestOptions.ADDRESS, "localhost");
         conf.set(RestOptions.BIND_ADDRESS, "localhost");
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);
+        conf.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 1000); // every checkpoint of a test, for its messages
         MiniCluster mc = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(PARALLELISM)
@@ -82,16 +84,17 @@ final class TwoTaskManagers implements BeforeAllCallback, AfterAllCallback {
         return cluster.submitJob(env.getStreamGraph()).get(60, TimeUnit.SECONDS).getJobID();
     }
 
-    /** Waits for the job's end and fails the test unless it finished successfully. */
-    JobResult awaitSuccess(JobID job, Duration timeout) throws Exception {
-        JobResult r;
-        try {
-            r = cluster.requestJobResult(job).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            String state = describe(job);
-            cancel(job);
-            throw new AssertionError("job did not finish within " + timeout + ": " + state, e);
-        }
+    /**
+     * How long a wait may go without progress (a newly completed checkpoint, the job's or a subtask's
+     * status changing, or the condition's own count moving) before the test fails as stuck. Not a bound on the whole
+     * wait: a slow, busy machine only makes the waits longer (the class's {@code @Timeout} guards hangs).
+     */
+    static final Duration STALLED = Duration.ofSeconds(180);
+
+    /** Waits for the job's end and fails the test unless it finished successfully; fails if it stalls. */
+    JobResult awaitSuccess(JobID job) throws Exception {
+        await(job, "the job's end", () -> status(job).isGloballyTerminalState(), () -> 0L, true);
+        JobResult r = cluster.requestJobResult(job).get(60, TimeUnit.SECONDS);
         assertTrue(r.isSuccess(), () -> "job ended " + r.getApplicationStatus() + ": "
                 + r.getSerializedThrowable().map(t -> t.getFullStringifiedStackTrace()).orElse(""));
         return r;
@@ -141,19 +144,55 @@ final class TwoTaskManagers implements BeforeAllCallback, AfterAllCallback {
                 + " restored " + counts.getNumberOfRestoredCheckpoints();
     }
 
-    /** Polls {@code condition} every 50 ms; fails when the job ended or {@code timeout} passed first. */
-    void await(JobID job, String what, Duration timeout, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /**
+     * Polls {@code condition} every 50 ms; fails when the job ended first, or when {@link #STALLED}
+     * passed without progress: no checkpoint completed, the job's status did not change and
+     * {@code progress} (a count the caller watches, e.g. committed outcomes) did not move.
+     */
+    void await(JobID job, String what, Condition condition) throws Exception {
+        await(job, what, condition, () -> 0L, false);
+    }
+
+    void await(JobID job, String what, Condition condition, Progress progress) throws Exception {
+        await(job, what, condition, progress, false);
+    }
+
+    private void await(JobID job, String what, Condition condition, Progress progress, boolean untilTerminal)
+            throws Exception {
+        long lastProgress = System.nanoTime();
+        String lastState = "";
         while (!condition.holds()) {
             JobStatus s = status(job);
-            if (s.isGloballyTerminalState()) {
-                throw new AssertionError("job ended " + s + " while waiting for " + what);
+            if (s.isGloballyTerminalState() && !untilTerminal) {
+                throw new AssertionError("job ended " + s + " while waiting for " + what + ": " + describe(job));
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + timeout);
+            String state = s + "/" + taskStates(job) + "/" + latestCompletedCheckpoint(job) + "/" + progress.count();
+            if (!state.equals(lastState)) {
+                lastState = state;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > STALLED.toNanos()) {
+                String d = describe(job);
+                throw new AssertionError("no progress towards " + what + " for " + STALLED + ": " + d);
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * How many subtasks are in each execution state: deploying and initializing the tasks (Kafka
+     * transactions, decoder natives, the model) is progress too, and took over a minute under load.
+     */
+    private String taskStates(JobID job) throws Exception {
+        java.util.Map<org.apache.flink.runtime.execution.ExecutionState, Integer> n = new java.util.TreeMap<>();
+        for (var v : cluster.getExecutionGraph(job).get(30, TimeUnit.SECONDS).getAllExecutionVertices()) {
+            n.merge(v.getExecutionState(), 1, Integer::sum);
+        }
+        return n.toString();
+    }
+
+    /** Something the caller counts that grows while the job works towards what it waits for. */
+    interface Progress {
+        long count() throws Exception;
     }
 
     /** A condition that may ask the cluster. */
