@@ -3,6 +3,7 @@ package io.framewise.pipeline.bench;
 import io.framewise.inference.exec.Classifier;
 import io.framewise.inference.exec.ClassifierOptions;
 import io.framewise.inference.exec.CompiledModel;
+import io.framewise.inference.exec.Segmenter;
 import io.framewise.inference.peer.TflitePeer;
 import io.framewise.inference.plan.Step;
 
@@ -15,7 +16,8 @@ import java.util.Map;
 /**
  * Framewise against TFLite (XNNPACK) on the same model file, in the same process, interleaved per
  * setting so that machine noise hits both. TFLite's files have batch 1, so its "batch N" is N
- * invocations; its threads are XNNPACK's thread pool.
+ * invocations; its threads are XNNPACK's thread pool. A segmentation model (ending in ARG_MAX) runs
+ * through a {@link Segmenter}, a classifier through a {@link Classifier}: the task follows from the model.
  */
 public final class InferenceBench {
 
@@ -38,8 +40,67 @@ public final class InferenceBench {
         this.out = out;
     }
 
+    /** One batch of the model's task, Classifier or Segmenter, with its step timings. */
+    private interface Runner extends AutoCloseable {
+        void run(int n);
+
+        void setProfiling(boolean on);
+
+        long[] nanosByStep();
+
+        @Override
+        void close();
+    }
+
+    private Runner runner(int batch, int threads) {
+        ClassifierOptions options = ClassifierOptions.defaults().withMaxBatch(batch).withThreads(threads);
+        if (!model.graph().isSegmentation()) {
+            Classifier c = new Classifier(model, options);
+            return new Runner() {
+                public void run(int n) {
+                    c.classify(images, n);
+                }
+
+                public void setProfiling(boolean on) {
+                    c.setProfiling(on);
+                }
+
+                public long[] nanosByStep() {
+                    return c.nanosByStep();
+                }
+
+                public void close() {
+                    c.close();
+                }
+            };
+        }
+        Segmenter s = new Segmenter(model, options);
+        int bytes = model.imageBytes();
+        byte[][] each = new byte[batch][];
+        for (int i = 0; i < batch; i++) {
+            each[i] = java.util.Arrays.copyOfRange(images, i * bytes, (i + 1) * bytes);
+        }
+        return new Runner() {
+            public void run(int n) {
+                s.segment(each, n);
+            }
+
+            public void setProfiling(boolean on) {
+                s.setProfiling(on);
+            }
+
+            public long[] nanosByStep() {
+                return s.nanosByStep();
+            }
+
+            public void close() {
+                s.close();
+            }
+        };
+    }
+
     public Row measure(int batch, int threads, double seconds, boolean peer) {
-        try (Classifier c = new Classifier(model, ClassifierOptions.defaults().withMaxBatch(batch).withThreads(threads));
+        try (Runner c = runner(batch, threads);
              TflitePeer p = peer ? new TflitePeer(modelFile, threads) : null) {
             double slice = seconds / 4;
             runFramewise(c, batch, Math.min(1.0, slice));
@@ -64,12 +125,12 @@ public final class InferenceBench {
         }
     }
 
-    private long[] runFramewise(Classifier c, int batch, double seconds) {
+    private long[] runFramewise(Runner c, int batch, double seconds) {
         long t0 = System.nanoTime();
         long n = 0;
         long now;
         do {
-            c.classify(images, batch);
+            c.run(batch);
             n += batch;
             now = System.nanoTime();
         } while (now - t0 < seconds * 1e9);
@@ -93,11 +154,16 @@ public final class InferenceBench {
 
     /** Where the time goes, per step kind, in ms per image (profiling on, 1 thread). */
     public Map<Step.Kind, Double> breakdown(int batch, double seconds) {
-        try (Classifier c = new Classifier(model, ClassifierOptions.defaults().withMaxBatch(batch))) {
+        try (Runner c = runner(batch, 1)) {
             runFramewise(c, batch, Math.min(1.0, seconds / 2));
             c.setProfiling(true);
             long[] r = runFramewise(c, batch, seconds);
-            long[] byKind = c.nanosByKind();
+            long[] byStep = c.nanosByStep();
+            long[] byKind = new long[Step.Kind.values().length];
+            List<Step> steps = model.plan().steps();
+            for (int i = 0; i < byStep.length; i++) {
+                byKind[steps.get(i).kind().ordinal()] += byStep[i];
+            }
             Map<Step.Kind, Double> ms = new LinkedHashMap<>();
             for (Step.Kind k : Step.Kind.values()) {
                 if (byKind[k.ordinal()] > 0) {
@@ -110,7 +176,7 @@ public final class InferenceBench {
 
     /** Per recognised block (steps named "B<n> ..."), ms per image; 1 thread. */
     public Map<String, Double> blockTimes(int batch, double seconds) {
-        try (Classifier c = new Classifier(model, ClassifierOptions.defaults().withMaxBatch(batch))) {
+        try (Runner c = runner(batch, 1)) {
             runFramewise(c, batch, Math.min(1.0, seconds / 2));
             c.setProfiling(true);
             long[] r = runFramewise(c, batch, seconds);
