@@ -12,7 +12,7 @@ import java.awt.image.BufferedImage;
 
 /**
  * A segmentation a person looks at: the class colours (the PASCAL VOC palette) blended over the
- * picture, background left untouched, and every region's box drawn in its class colour and labeled
+ * picture with each mask's outline in full colour, background left untouched, and every region's box drawn in its class colour and labeled
  * with the class name and its share of the frame. The class map is stretched back to the picture
  * (nearest map pixel), the inverse of the whole-frame resize that fed the model. Used by
  * {@code segment --masks}; the report's thumbnails take the same picture.
@@ -20,7 +20,7 @@ import java.awt.image.BufferedImage;
 public final class MaskOverlay {
 
     /** Opacity of the class colour over the picture. */
-    static final double ALPHA = 0.5;
+    static final double ALPHA = 0.55;
 
     private MaskOverlay() {
     }
@@ -62,14 +62,22 @@ public final class MaskOverlay {
         for (int x = 0; x < w; x++) {
             mapX[x] = Math.min(mw - 1, (int) ((x + 0.5) * mw / w));
         }
+        int[] mapY = new int[h];
         for (int y = 0; y < h; y++) {
-            int my = Math.min(mh - 1, (int) ((y + 0.5) * mh / h));
+            mapY[y] = Math.min(mh - 1, (int) ((y + 0.5) * mh / h));
+        }
+        for (int y = 0; y < h; y++) {
+            int my = mapY[y];
             for (int x = 0; x < w; x++) {
                 int i = (y * w + x) * 3;
                 int r = px[i] & 0xFF;
                 int g = px[i + 1] & 0xFF;
                 int b = px[i + 2] & 0xFF;
                 int c = map[my * mw + mapX[x]] & 0xFF;
+                if (c != 0 && outline(map, mw, mapX, mapY, x, y, c)) {
+                    row[x] = palette[c];
+                    continue;
+                }
                 if (c != 0) {
                     int p = palette[c];
                     r = blend(r, (p >> 16) & 0xFF);
@@ -82,6 +90,15 @@ public final class MaskOverlay {
         }
         drawBoxes(out, s);
         return out;
+    }
+
+    /** True when a 4-neighbour of frame pixel (x, y) falls on another class (or off the frame). */
+    private static boolean outline(byte[] map, int mw, int[] mapX, int[] mapY, int x, int y, int c) {
+        int w = mapX.length;
+        int h = mapY.length;
+        return x == 0 || y == 0 || x == w - 1 || y == h - 1
+                || (map[mapY[y] * mw + mapX[x - 1]] & 0xFF) != c || (map[mapY[y] * mw + mapX[x + 1]] & 0xFF) != c
+                || (map[mapY[y - 1] * mw + mapX[x]] & 0xFF) != c || (map[mapY[y + 1] * mw + mapX[x]] & 0xFF) != c;
     }
 
     private static int blend(int under, int over) {
