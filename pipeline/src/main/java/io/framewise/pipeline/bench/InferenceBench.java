@@ -9,9 +9,13 @@ import io.framewise.inference.plan.Step;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * Framewise against TFLite (XNNPACK) on the same model file, in the same process, interleaved per
@@ -40,63 +44,40 @@ public final class InferenceBench {
         this.out = out;
     }
 
-    /** One batch of the model's task, Classifier or Segmenter, with its step timings. */
-    private interface Runner extends AutoCloseable {
-        void run(int n);
+    /** The model's task, Classifier or Segmenter: one batch, step timings, close. */
+    private record Runner(IntConsumer batch, Consumer<Boolean> profiling, Supplier<long[]> nanosByStep,
+                          AutoCloseable engine) implements AutoCloseable {
+        void run(int n) {
+            batch.accept(n);
+        }
 
-        void setProfiling(boolean on);
-
-        long[] nanosByStep();
+        void setProfiling(boolean on) {
+            profiling.accept(on);
+        }
 
         @Override
-        void close();
+        public void close() {
+            try {
+                engine.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private Runner runner(int batch, int threads) {
         ClassifierOptions options = ClassifierOptions.defaults().withMaxBatch(batch).withThreads(threads);
         if (!model.graph().isSegmentation()) {
             Classifier c = new Classifier(model, options);
-            return new Runner() {
-                public void run(int n) {
-                    c.classify(images, n);
-                }
-
-                public void setProfiling(boolean on) {
-                    c.setProfiling(on);
-                }
-
-                public long[] nanosByStep() {
-                    return c.nanosByStep();
-                }
-
-                public void close() {
-                    c.close();
-                }
-            };
+            return new Runner(n -> c.classify(images, n), c::setProfiling, c::nanosByStep, c);
         }
         Segmenter s = new Segmenter(model, options);
         int bytes = model.imageBytes();
         byte[][] each = new byte[batch][];
         for (int i = 0; i < batch; i++) {
-            each[i] = java.util.Arrays.copyOfRange(images, i * bytes, (i + 1) * bytes);
+            each[i] = Arrays.copyOfRange(images, i * bytes, (i + 1) * bytes);
         }
-        return new Runner() {
-            public void run(int n) {
-                s.segment(each, n);
-            }
-
-            public void setProfiling(boolean on) {
-                s.setProfiling(on);
-            }
-
-            public long[] nanosByStep() {
-                return s.nanosByStep();
-            }
-
-            public void close() {
-                s.close();
-            }
-        };
+        return new Runner(n -> s.segment(each, n), s::setProfiling, s::nanosByStep, s);
     }
 
     public Row measure(int batch, int threads, double seconds, boolean peer) {
@@ -158,7 +139,7 @@ public final class InferenceBench {
             runFramewise(c, batch, Math.min(1.0, seconds / 2));
             c.setProfiling(true);
             long[] r = runFramewise(c, batch, seconds);
-            long[] byStep = c.nanosByStep();
+            long[] byStep = c.nanosByStep().get();
             long[] byKind = new long[Step.Kind.values().length];
             List<Step> steps = model.plan().steps();
             for (int i = 0; i < byStep.length; i++) {
@@ -180,7 +161,7 @@ public final class InferenceBench {
             runFramewise(c, batch, Math.min(1.0, seconds / 2));
             c.setProfiling(true);
             long[] r = runFramewise(c, batch, seconds);
-            long[] bySteps = c.nanosByStep();
+            long[] bySteps = c.nanosByStep().get();
             List<Step> steps = model.plan().steps();
             Map<String, Double> ms = new LinkedHashMap<>();
             for (int i = 0; i < steps.size(); i++) {

@@ -13,8 +13,6 @@ import io.framewise.inference.exec.Segmenter;
 import io.framewise.inference.preprocess.RgbImage;
 import io.framewise.operators.decode.SharedData;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,22 +38,13 @@ class SegmentCommandITCase {
     static final List<String> CLASS_FIELDS = List.of("index", "pixels", "fraction", "box", "boxFraction", "regions");
     static final List<String> REGION_FIELDS = List.of("pixels", "fraction", "box", "boxFraction");
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cl = FramewiseCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void segmentsPhotosAndWritesMasks(@TempDir Path masks) throws Exception {
-        Run r = run("segment", "--masks", masks.toString(), GRACE.toString(), BIRD.toString(), DOG.toString());
+        CliRun r = run("segment", "--masks", masks.toString(), GRACE.toString(), BIRD.toString(), DOG.toString());
         assertEquals(0, r.exit(), r.err());
         List<JsonNode> lines = new ArrayList<>();
         for (String l : r.out().strip().split("\n")) {
@@ -162,13 +151,13 @@ class SegmentCommandITCase {
 
     @Test
     void classifyGivenASegmentationModelNamesSegment() {
-        Run r = run("classify", "--model", DEEPLAB, GRACE.toString());
+        CliRun r = run("classify", "--model", DEEPLAB, GRACE.toString());
         assertUsageError(r, "segment");
     }
 
     @Test
     void segmentGivenAClassifierNamesClassify() {
-        Run r = run("segment", "--model", "mobilenet_v2_1.0_224_quant.tflite", GRACE.toString());
+        CliRun r = run("segment", "--model", "mobilenet_v2_1.0_224_quant.tflite", GRACE.toString());
         assertUsageError(r, "classify");
     }
 
@@ -177,7 +166,7 @@ class SegmentCommandITCase {
         assertUsageError(run("segment", "--min-area", "1.5", GRACE.toString()), "--min-area");
     }
 
-    static void assertUsageError(Run r, String names) {
+    static void assertUsageError(CliRun r, String names) {
         assertEquals(2, r.exit(), r.err());
         assertEquals("", r.out());
         String err = r.err().strip();
