@@ -66,6 +66,7 @@ public final class MaskOverlay {
         for (int y = 0; y < h; y++) {
             mapY[y] = Math.min(mh - 1, (int) ((y + 0.5) * mh / h));
         }
+        int t = Math.max(1, (int) Math.round(Math.min(w, h) / 250.0)); // outline width: 2 px on a 512 picture
         for (int y = 0; y < h; y++) {
             int my = mapY[y];
             for (int x = 0; x < w; x++) {
@@ -74,7 +75,7 @@ public final class MaskOverlay {
                 int g = px[i + 1] & 0xFF;
                 int b = px[i + 2] & 0xFF;
                 int c = map[my * mw + mapX[x]] & 0xFF;
-                if (c != 0 && outline(map, mw, mapX, mapY, x, y, c)) {
+                if (c != 0 && outline(map, mw, mapX, mapY, x, y, c, t)) {
                     row[x] = palette[c];
                     continue;
                 }
@@ -92,13 +93,16 @@ public final class MaskOverlay {
         return out;
     }
 
-    /** True when a 4-neighbour of frame pixel (x, y) falls on another class (or off the frame). */
-    private static boolean outline(byte[] map, int mw, int[] mapX, int[] mapY, int x, int y, int c) {
+    /** True when the frame pixel {@code t} to the left, right, above or below (x, y) has another class. */
+    private static boolean outline(byte[] map, int mw, int[] mapX, int[] mapY, int x, int y, int c, int t) {
         int w = mapX.length;
         int h = mapY.length;
-        return x == 0 || y == 0 || x == w - 1 || y == h - 1
-                || (map[mapY[y] * mw + mapX[x - 1]] & 0xFF) != c || (map[mapY[y] * mw + mapX[x + 1]] & 0xFF) != c
-                || (map[mapY[y - 1] * mw + mapX[x]] & 0xFF) != c || (map[mapY[y + 1] * mw + mapX[x]] & 0xFF) != c;
+        int l = mapX[Math.max(0, x - t)];
+        int r = mapX[Math.min(w - 1, x + t)];
+        int u = mapY[Math.max(0, y - t)];
+        int d = mapY[Math.min(h - 1, y + t)];
+        return (map[mapY[y] * mw + l] & 0xFF) != c || (map[mapY[y] * mw + r] & 0xFF) != c
+                || (map[u * mw + mapX[x]] & 0xFF) != c || (map[d * mw + mapX[x]] & 0xFF) != c;
     }
 
     private static int blend(int under, int over) {
