@@ -3,19 +3,25 @@ package io.framewise.pipeline.bench;
 import io.framewise.inference.exec.Classifier;
 import io.framewise.inference.exec.ClassifierOptions;
 import io.framewise.inference.exec.CompiledModel;
+import io.framewise.inference.exec.Segmenter;
 import io.framewise.inference.peer.TflitePeer;
 import io.framewise.inference.plan.Step;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * Framewise against TFLite (XNNPACK) on the same model file, in the same process, interleaved per
  * setting so that machine noise hits both. TFLite's files have batch 1, so its "batch N" is N
- * invocations; its threads are XNNPACK's thread pool.
+ * invocations; its threads are XNNPACK's thread pool. A segmentation model (ending in ARG_MAX) runs
+ * through a {@link Segmenter}, a classifier through a {@link Classifier}: the task follows from the model.
  */
 public final class InferenceBench {
 
@@ -38,8 +44,44 @@ public final class InferenceBench {
         this.out = out;
     }
 
+    /** The model's task, Classifier or Segmenter: one batch, step timings, close. */
+    private record Runner(IntConsumer batch, Consumer<Boolean> profiling, Supplier<long[]> nanosByStep,
+                          AutoCloseable engine) implements AutoCloseable {
+        void run(int n) {
+            batch.accept(n);
+        }
+
+        void setProfiling(boolean on) {
+            profiling.accept(on);
+        }
+
+        @Override
+        public void close() {
+            try {
+                engine.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private Runner runner(int batch, int threads) {
+        ClassifierOptions options = ClassifierOptions.defaults().withMaxBatch(batch).withThreads(threads);
+        if (!model.graph().isSegmentation()) {
+            Classifier c = new Classifier(model, options);
+            return new Runner(n -> c.classify(images, n), c::setProfiling, c::nanosByStep, c);
+        }
+        Segmenter s = new Segmenter(model, options);
+        int bytes = model.imageBytes();
+        byte[][] each = new byte[batch][];
+        for (int i = 0; i < batch; i++) {
+            each[i] = Arrays.copyOfRange(images, i * bytes, (i + 1) * bytes);
+        }
+        return new Runner(n -> s.segment(each, n), s::setProfiling, s::nanosByStep, s);
+    }
+
     public Row measure(int batch, int threads, double seconds, boolean peer) {
-        try (Classifier c = new Classifier(model, ClassifierOptions.defaults().withMaxBatch(batch).withThreads(threads));
+        try (Runner c = runner(batch, threads);
              TflitePeer p = peer ? new TflitePeer(modelFile, threads) : null) {
             double slice = seconds / 4;
             runFramewise(c, batch, Math.min(1.0, slice));
@@ -64,12 +106,12 @@ public final class InferenceBench {
         }
     }
 
-    private long[] runFramewise(Classifier c, int batch, double seconds) {
+    private long[] runFramewise(Runner c, int batch, double seconds) {
         long t0 = System.nanoTime();
         long n = 0;
         long now;
         do {
-            c.classify(images, batch);
+            c.run(batch);
             n += batch;
             now = System.nanoTime();
         } while (now - t0 < seconds * 1e9);
@@ -93,11 +135,16 @@ public final class InferenceBench {
 
     /** Where the time goes, per step kind, in ms per image (profiling on, 1 thread). */
     public Map<Step.Kind, Double> breakdown(int batch, double seconds) {
-        try (Classifier c = new Classifier(model, ClassifierOptions.defaults().withMaxBatch(batch))) {
+        try (Runner c = runner(batch, 1)) {
             runFramewise(c, batch, Math.min(1.0, seconds / 2));
             c.setProfiling(true);
             long[] r = runFramewise(c, batch, seconds);
-            long[] byKind = c.nanosByKind();
+            long[] byStep = c.nanosByStep().get();
+            long[] byKind = new long[Step.Kind.values().length];
+            List<Step> steps = model.plan().steps();
+            for (int i = 0; i < byStep.length; i++) {
+                byKind[steps.get(i).kind().ordinal()] += byStep[i];
+            }
             Map<Step.Kind, Double> ms = new LinkedHashMap<>();
             for (Step.Kind k : Step.Kind.values()) {
                 if (byKind[k.ordinal()] > 0) {
@@ -110,11 +157,11 @@ public final class InferenceBench {
 
     /** Per recognised block (steps named "B<n> ..."), ms per image; 1 thread. */
     public Map<String, Double> blockTimes(int batch, double seconds) {
-        try (Classifier c = new Classifier(model, ClassifierOptions.defaults().withMaxBatch(batch))) {
+        try (Runner c = runner(batch, 1)) {
             runFramewise(c, batch, Math.min(1.0, seconds / 2));
             c.setProfiling(true);
             long[] r = runFramewise(c, batch, seconds);
-            long[] bySteps = c.nanosByStep();
+            long[] bySteps = c.nanosByStep().get();
             List<Step> steps = model.plan().steps();
             Map<String, Double> ms = new LinkedHashMap<>();
             for (int i = 0; i < steps.size(); i++) {

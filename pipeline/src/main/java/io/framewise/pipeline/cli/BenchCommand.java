@@ -3,12 +3,8 @@ package io.framewise.pipeline.cli;
 import io.framewise.inference.exec.CompiledModel;
 import io.framewise.inference.exec.SharedModels;
 import io.framewise.inference.kernels.select.KernelSelection;
-import io.framewise.inference.model.InputSpec;
 import io.framewise.inference.plan.PlanOptions;
 import io.framewise.inference.plan.Step;
-import io.framewise.inference.preprocess.ImageFiles;
-import io.framewise.inference.preprocess.ResizePlan;
-import io.framewise.inference.preprocess.RgbImage;
 import io.framewise.pipeline.bench.FmaPeak;
 import io.framewise.pipeline.bench.InferenceBench;
 import java.io.IOException;
@@ -111,7 +107,6 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The shared photos resized to the model input, repeated to fill the batch (random pixels without them). */
     private static byte[] photos(CompiledModel m, int n) throws IOException {
-        InputSpec in = m.input();
         byte[] out = new byte[n * m.imageBytes()];
         List<Path> files = new ArrayList<>();
         Path dir = SharedModels.dataDir().map(d -> d.resolve("images")).orElse(null);
@@ -125,8 +120,7 @@ final class BenchCommand implements Callable<Integer> {
             return out;
         }
         for (int i = 0; i < n; i++) {
-            RgbImage img = ImageFiles.read(files.get(i % files.size()));
-            ResizePlan.full(img.width(), img.height(), in.width(), in.height()).resize(img.pixels(), out, i * m.imageBytes());
+            ModelTasks.readInto(files.get(i % files.size()), m.input(), null, out, i * m.imageBytes());
         }
         return out;
     }

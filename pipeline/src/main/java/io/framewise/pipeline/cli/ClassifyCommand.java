@@ -8,10 +8,6 @@ import io.framewise.inference.exec.Classifier;
 import io.framewise.inference.exec.ClassifierOptions;
 import io.framewise.inference.exec.CompiledModel;
 import io.framewise.inference.exec.SharedModels;
-import io.framewise.inference.model.InputSpec;
-import io.framewise.inference.preprocess.ImageFiles;
-import io.framewise.inference.preprocess.ResizePlan;
-import io.framewise.inference.preprocess.RgbImage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,11 +20,10 @@ import picocli.CommandLine.Parameters;
         description = "Classify image files (BMP, JPEG, PNG); prints one JSON line per image.")
 final class ClassifyCommand implements Callable<Integer> {
 
-    @Option(names = "--model", defaultValue = SharedModels.DEFAULT_MODEL,
-            description = "Model file or name under $FRAMEWISE_DATA/models, ../shared/models or ~/.cache/framewise/models (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = SharedModels.DEFAULT_MODEL, description = ModelTasks.MODEL_HELP)
     String model;
 
-    @Option(names = "--labels", description = "Labels file or name (default: the one that goes with the model).")
+    @Option(names = "--labels", description = ModelTasks.LABELS_HELP)
     String labels;
 
     @Option(names = "--top", defaultValue = "5", description = "Classes per image (default: ${DEFAULT-VALUE}).")
@@ -48,19 +43,14 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CompiledModel m = SharedModels.load(model, labels);
-        InputSpec in = m.input();
+        CompiledModel m = ModelTasks.classifier(model, labels);
         ObjectMapper json = new ObjectMapper();
         try (Classifier c = new Classifier(m, new ClassifierOptions(top, batch, threads, false))) {
             byte[] pixels = new byte[batch * m.imageBytes()];
             for (int start = 0; start < images.size(); start += batch) {
                 int n = Math.min(batch, images.size() - start);
                 for (int i = 0; i < n; i++) {
-                    RgbImage img = ImageFiles.read(images.get(start + i));
-                    ResizePlan plan = crop == null
-                            ? ResizePlan.full(img.width(), img.height(), in.width(), in.height())
-                            : ResizePlan.centralCrop(img.width(), img.height(), crop, in.width(), in.height());
-                    plan.resize(img.pixels(), pixels, i * m.imageBytes());
+                    ModelTasks.readInto(images.get(start + i), m.input(), crop, pixels, i * m.imageBytes());
                 }
                 long t0 = System.nanoTime();
                 Classification[] r = c.classify(pixels, n);

@@ -10,6 +10,7 @@ import picocli.CommandLine;
         description = "Streaming video analytics on Apache Flink with a pure-Java MobileNet core.",
         subcommands = {
                 ClassifyCommand.class,
+                SegmentCommand.class,
                 SummaryCommand.class,
                 BenchCommand.class,
                 io.framewise.pipeline.cli.ProduceCommand.class,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewise.operators.decode.SharedData;
 import io.framewise.operators.frames.FrameHeaders;
+import io.framewise.pipeline.cli.CliRun;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,12 +30,12 @@ class BrokerRestartITCase {
         KAFKA.createTopic(topic, 1);
         String car = SharedData.root().resolve("videos/car-detection.mp4").toString();
         // 75 frames paced at 12.5 fps: 6 s of sending, with the broker down for 3 s in the middle.
-        CompletableFuture<ProduceCommandITCase.Run> run = CompletableFuture.supplyAsync(() ->
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() ->
                 ProduceCommandITCase.produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic,
                         "--camera", "restart", "--realtime", "--limit", "75", "--quality", "60", car));
         Thread.sleep(1500);
         KAFKA.restartBroker(Duration.ofSeconds(3));
-        ProduceCommandITCase.Run result = run.get();
+        CliRun result = run.get();
         assertEquals(0, result.exit(), result.err());
         assertTrue(result.out().contains(" 75 records"), result.out());
 

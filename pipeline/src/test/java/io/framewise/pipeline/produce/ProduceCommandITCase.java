@@ -12,12 +12,10 @@ import io.framewise.operators.decode.DecodeResult;
 import io.framewise.operators.decode.DecodedFrame;
 import io.framewise.operators.decode.FrameDecoder;
 import io.framewise.operators.frames.FrameHeaders;
-import io.framewise.pipeline.cli.FramewiseCli;
+import io.framewise.pipeline.cli.CliRun;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,21 +45,11 @@ class ProduceCommandITCase {
     private static final String CAR = SHARED.resolve("videos/car-detection.mp4").toString();
     private static final int CAR_FRAMES = 377;
 
-    /** Exit code, stdout, stderr of one CLI run. */
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run produce(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cl = FramewiseCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
+    static CliRun produce(String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "produce";
         System.arraycopy(args, 0, all, 1, args.length);
-        int exit = cl.execute(all);
-        return new Run(exit, out.toString(), err.toString());
+        return CliRun.of(all);
     }
 
     static String header(ConsumerRecord<?, ?> r, String name) {
@@ -96,7 +84,7 @@ class ProduceCommandITCase {
     @Test
     void jpegRoundTrip() throws Exception {
         String topic = topic();
-        Run run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "cam-jpeg", CAR);
+        CliRun run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "cam-jpeg", CAR);
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("377 records, 377 frames"), run.out());
 
@@ -130,7 +118,7 @@ class ProduceCommandITCase {
     @Test
     void segmentRoundTrip() throws Exception {
         String topic = topic();
-        Run run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "cam-seg",
+        CliRun run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "cam-seg",
                 "--format", "segment", "--segment-seconds", "2", "--container", "mpegts", CAR);
         assertEquals(0, run.exit(), run.err());
 
@@ -176,7 +164,7 @@ class ProduceCommandITCase {
         Files.write(dir.resolve("03-broken.jpg"), "not a jpeg at all".getBytes(StandardCharsets.US_ASCII));
         Files.copy(SHARED.resolve("images/hot_dog.jpg"), dir.resolve("04-hot_dog.frame"));
         String topic = topic();
-        Run run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "folder", dir.toString());
+        CliRun run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "folder", dir.toString());
         assertEquals(0, run.exit(), run.err());
 
         List<ConsumerRecord<String, byte[]>> records = consume(topic, 4);
@@ -199,7 +187,7 @@ class ProduceCommandITCase {
     @Test
     void limitStopsAfterNRecords() throws Exception {
         String topic = topic();
-        Run run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "lim",
+        CliRun run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "lim",
                 "--limit", "10", "--quality", "60", CAR);
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains(" 10 records, 10 frames"), run.out());
@@ -212,7 +200,7 @@ class ProduceCommandITCase {
     void loopRestartsTheSourceAndKeepsCountingAndTheClockRunning() throws Exception {
         String topic = topic();
         // 16 segments per pass: 40 records = two full passes and 8 segments of the third.
-        Run run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "loop",
+        CliRun run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "loop",
                 "--format", "segment", "--loop", "--limit", "40", CAR);
         assertEquals(0, run.exit(), run.err());
         List<ConsumerRecord<String, byte[]>> records = consume(topic, 40);
@@ -233,7 +221,7 @@ class ProduceCommandITCase {
     void realtimePacesToTheSourceClock() throws Exception {
         String topic = topic();
         long start = System.nanoTime();
-        Run run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "rt",
+        CliRun run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "rt",
                 "--realtime", "--limit", "8", CAR);
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         assertEquals(0, run.exit(), run.err());
@@ -250,7 +238,7 @@ class ProduceCommandITCase {
         }
         String bootstrap = "127.0.0.1:" + port;
         long start = System.nanoTime();
-        Run run = produce("--bootstrap", bootstrap, "--camera", "x", CAR);
+        CliRun run = produce("--bootstrap", bootstrap, "--camera", "x", CAR);
         long elapsedS = (System.nanoTime() - start) / 1_000_000_000;
         assertEquals(2, run.exit());
         assertTrue(elapsedS <= FrameRecordSender.MAX_BLOCK_MS / 1000 + 15, "took " + elapsedS + " s");
@@ -265,7 +253,7 @@ class ProduceCommandITCase {
         String topic = EmbeddedKafka.uniqueTopic("small");
         // The clip's JPEG frames are about 26 kB at quality 90: the very first one does not fit.
         KAFKA.createTopic(topic, 1, java.util.Map.of("max.message.bytes", "20000"));
-        Run run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "big", CAR);
+        CliRun run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "big", CAR);
         assertEquals(2, run.exit(), run.out());
         String err = run.err().strip();
         assertTrue(err.startsWith("framewise produce: record seq 0 (camera 'big', topic '" + topic
@@ -277,7 +265,7 @@ class ProduceCommandITCase {
     @Test
     void aValueOverMaxRecordBytesIsRefusedBeforeSending() throws Exception {
         String topic = topic();
-        Run run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "cap",
+        CliRun run = produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--camera", "cap",
                 "--max-record-bytes", "10000", CAR);
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("record seq 0 is ") && run.err().contains("over --max-record-bytes 10000"),
@@ -287,10 +275,10 @@ class ProduceCommandITCase {
 
     @Test
     void badOptionsAreRejectedBeforeAnythingIsSent() {
-        Run run = produce("--bootstrap", KAFKA.bootstrapServers(), "--camera", "x", "--quality", "0", CAR);
+        CliRun run = produce("--bootstrap", KAFKA.bootstrapServers(), "--camera", "x", "--quality", "0", CAR);
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("--quality must be 1..100"), run.err());
-        Run missing = produce("--bootstrap", KAFKA.bootstrapServers(), "--camera", "x", "/no/such/clip.mp4");
+        CliRun missing = produce("--bootstrap", KAFKA.bootstrapServers(), "--camera", "x", "/no/such/clip.mp4");
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("/no/such/clip.mp4"), missing.err());
     }
