@@ -64,6 +64,23 @@ public final class RecordSamples {
         };
     }
 
+    public static Episode[] episodes() {
+        return new Episode[] {
+            new Episode(Episode.Kind.OPEN, "cam-1", "macaw", "score", 1_700_000_000_000L, 1_700_000_000_160L, 3, 2.5,
+                    0.99, null, "frames-0-1-0", "frames-0-3-0"),
+            new Episode(Episode.Kind.CLOSE, "caméra \"q\"", "person", "area", 5, 4005, 50, 1.5, 0.25,
+                    new Box(0.1f, 0.2f, 0.5f, 0.75f), "frames-1-2-3", "frames-1-9-0"),
+            new Episode(Episode.Kind.CANDIDATE, "c", "x", null, 0, 0, 1, 0, 0, null, null, null),
+        };
+    }
+
+    public static CameraStatus[] cameraStatuses() {
+        return new CameraStatus[] {
+            new CameraStatus("cam-1", CameraStatus.State.STALLED, 1_700_000_010_000L, 1_700_000_000_000L, 10_000),
+            new CameraStatus("cam-2", CameraStatus.State.RESUMED, 9, 1, 8),
+        };
+    }
+
     public static DeadLetter[] deadLetters() {
         return new DeadLetter[] {
             new DeadLetter("cam-1".getBytes(StandardCharsets.UTF_8), bytes(1000, 5), headers("fw-codec", "jpeg"),
