@@ -250,12 +250,12 @@ public final class JobOptions {
                     + " inferred; its event carries the last result, inferred=false and gate.difference.");
 
     public static final ConfigOption<Double> GATE_MEAN_THRESHOLD = ConfigOptions.key(PREFIX + "gate.mean-threshold")
-            .doubleType().defaultValue(2.0)
+            .doubleType().defaultValue(0.5)
             .withDescription("Gate: mean absolute difference (0..255) of the 32x32 grayscale thumbnails below which"
                     + " a frame may skip inference.");
 
     public static final ConfigOption<Double> GATE_BLOCK_THRESHOLD = ConfigOptions.key(PREFIX + "gate.block-threshold")
-            .doubleType().defaultValue(8.0)
+            .doubleType().defaultValue(2.0)
             .withDescription("Gate: the largest mean absolute difference of one of the 8x8 blocks (each 1/64 of the"
                     + " picture) must also be below this, so a small object entering is not averaged away.");
 

@@ -62,8 +62,8 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.CAMERA_STATUS_TOPIC, "status");
         SAMPLES.put(JobOptions.STOP_AT_TIMESTAMP, "1795800722000");
         SAMPLES.put(JobOptions.GATE_ENABLED, "true");
-        SAMPLES.put(JobOptions.GATE_MEAN_THRESHOLD, "1.5");
-        SAMPLES.put(JobOptions.GATE_BLOCK_THRESHOLD, "6.0");
+        SAMPLES.put(JobOptions.GATE_MEAN_THRESHOLD, "1.0");
+        SAMPLES.put(JobOptions.GATE_BLOCK_THRESHOLD, "4.0");
         SAMPLES.put(JobOptions.GATE_MAX_SKIP_MS, "2000");
         SAMPLES.put(JobOptions.EPISODE_MIN_SCORE, "0.4");
         SAMPLES.put(JobOptions.EPISODE_MIN_AREA, "0.01");
