@@ -26,7 +26,7 @@ class EpisodeSchemaTest {
                 assertThrows(IllegalArgumentException.class, () -> EpisodeJson.toJson(e));
                 continue;
             }
-            ProducerRecord<byte[], byte[]> r = new EpisodeSerialization("episodes").serialize(e, null, 5L);
+            ProducerRecord<byte[], byte[]> r = CameraJsonSerialization.episodes("episodes").serialize(e, null, 5L);
             assertEquals("episodes", r.topic());
             assertEquals(e.camera(), new String(r.key(), StandardCharsets.UTF_8));
             JsonNode json = MAPPER.readTree(r.value());
@@ -44,7 +44,7 @@ class EpisodeSchemaTest {
     @Test
     void cameraStatusRecordsConform() throws Exception {
         for (CameraStatus s : RecordSamples.cameraStatuses()) {
-            ProducerRecord<byte[], byte[]> r = new CameraStatusSerialization("camera-status").serialize(s, null, 5L);
+            ProducerRecord<byte[], byte[]> r = CameraJsonSerialization.cameraStatus("camera-status").serialize(s, null, 5L);
             JsonNode json = MAPPER.readTree(r.value());
             assertEquals(List.of(), JsonSchemas.problems(JsonSchemas.CAMERA_STATUS, json), json::toString);
             assertEquals(s.state().name(), json.get("status").asText());

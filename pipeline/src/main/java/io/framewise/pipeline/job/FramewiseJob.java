@@ -8,10 +8,9 @@ import io.framewise.operators.decode.DecodeSettings;
 import io.framewise.operators.infer.BatchInferenceOperator;
 import io.framewise.operators.episode.EpisodeFunction;
 import io.framewise.operators.episode.TopClassObservations;
-import io.framewise.operators.kafka.CameraStatusSerialization;
+import io.framewise.operators.kafka.CameraJsonSerialization;
 import io.framewise.operators.kafka.CaptureTimestamps;
 import io.framewise.operators.kafka.DeadLetterSerialization;
-import io.framewise.operators.kafka.EpisodeSerialization;
 import io.framewise.operators.kafka.FrameRecordDeserializer;
 import io.framewise.operators.kafka.LabeledEventSerialization;
 import io.framewise.operators.records.CameraStatus;
@@ -208,11 +207,11 @@ public final class FramewiseJob {
                 .uid(UID_EVENTS_SINK);
         streams.deadLetters().sinkTo(deadLetterSink(cfg)).name("dead letters: " + cfg.get(JobOptions.DLQ_TOPIC))
                 .uid(UID_DLQ_SINK);
-        streams.episodes().sinkTo(smallRecordSink(cfg, new EpisodeSerialization(cfg.get(JobOptions.EPISODES_TOPIC)),
+        streams.episodes().sinkTo(smallRecordSink(cfg, CameraJsonSerialization.episodes(cfg.get(JobOptions.EPISODES_TOPIC)),
                         "-episodes"))
                 .name("episodes: " + cfg.get(JobOptions.EPISODES_TOPIC)).uid(UID_EPISODES_SINK);
         streams.cameraStatus().sinkTo(smallRecordSink(cfg,
-                        new CameraStatusSerialization(cfg.get(JobOptions.CAMERA_STATUS_TOPIC)), "-camera-status"))
+                        CameraJsonSerialization.cameraStatus(cfg.get(JobOptions.CAMERA_STATUS_TOPIC)), "-camera-status"))
                 .name("camera status: " + cfg.get(JobOptions.CAMERA_STATUS_TOPIC)).uid(UID_CAMERA_STATUS_SINK);
     }
 

@@ -156,6 +156,37 @@ class EventsITCase {
         }
     }
 
+    @Test
+    void backfillReadsOnlyTheRecordsOfItsTimeRange() throws Exception {
+        JobRuns.Topics t = JobRuns.topics(KAFKA, 1);
+        JobRuns.produce(KAFKA, t.in(), video.file.toString(), "jpeg", List.of("cam-b"));
+        List<ConsumerRecord<String, byte[]>> in = KAFKA.consume(t.in(), video.frames(), Duration.ZERO,
+                Duration.ofSeconds(20));
+        List<Long> times = in.stream().map(ConsumerRecord::timestamp).distinct().sorted().toList();
+        assertTrue(times.size() >= 3, "records sent over at least 3 distinct ms: " + times);
+        long from = times.get(times.size() / 3);
+        long to = times.get(2 * times.size() / 3);
+        // what Kafka's offsetsForTimes gives: the first offset at or after each time
+        long first = in.stream().filter(r -> r.timestamp() >= from).mapToLong(ConsumerRecord::offset).min().orElseThrow();
+        long end = in.stream().filter(r -> r.timestamp() >= to).mapToLong(ConsumerRecord::offset).min().orElseThrow();
+        Map<String, String> m = JobRuns.bounded(KAFKA, t.in(), t.out(), t.dlq());
+        m.put(JobOptions.STARTING_OFFSETS.key(), "timestamp:" + from);
+        m.put(JobOptions.STOP_AT_TIMESTAMP.key(), Long.toString(to));
+        m.put(JobOptions.EPISODES_TOPIC.key(), EmbeddedKafka.uniqueTopic("episodes"));
+        m.put(JobOptions.CAMERA_STATUS_TOPIC.key(), EmbeddedKafka.uniqueTopic("status"));
+        JobRuns.run(flink, JobConfig.parse(m), UnaryOperator.identity(), Duration.ofSeconds(60));
+        List<Long> offsets = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : KAFKA.consume(t.out(), (int) (end - first), Duration.ofSeconds(1),
+                Duration.ofSeconds(20))) {
+            offsets.add(json.readTree(r.value()).path("offset").asLong());
+        }
+        List<Long> expected = new ArrayList<>();
+        for (long o = first; o < end; o++) {
+            expected.add(o);
+        }
+        assertEquals(expected, offsets.stream().sorted().toList());
+    }
+
     /** A camera id the producer's partitioner puts on {@code partition} of 2. */
     static String onPartition(int partition) {
         for (int i = 0; ; i++) {
