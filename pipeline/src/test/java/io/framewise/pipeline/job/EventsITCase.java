@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
@@ -123,19 +122,13 @@ class EventsITCase {
         KAFKA.createTopic(episodes, 2);
         String quiet = onPartition(0);
         String busy = onPartition(1);
-        Map<String, String> m = JobRuns.bounded(KAFKA, t.in(), t.out(), t.dlq());
-        m.remove(JobOptions.STOP_AT_LATEST.key()); // unbounded: no end-of-input watermark closes anything
-        m.put(JobOptions.PARALLELISM.key(), "1");
-        m.put(JobOptions.EPISODES_TOPIC.key(), episodes);
-        m.put(JobOptions.CAMERA_STATUS_TOPIC.key(), EmbeddedKafka.uniqueTopic("status"));
+        // unbounded: no end-of-input watermark closes anything
+        Map<String, String> m = unbounded(t, episodes, EmbeddedKafka.uniqueTopic("status"));
         m.put(JobOptions.WATERMARK_IDLENESS_MS.key(), "1000");
         JobConfig cfg = JobConfig.parse(m);
         // the quiet camera: 5 frames of photo A (an episode opens), then nothing
         JobRuns.produce(KAFKA, t.in(), video.file.toString(), "jpeg", List.of(quiet), "--limit", "5");
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(FramewiseJob.flinkConfiguration(cfg));
-        FramewiseJob.build(env, cfg);
-        JobID id = flink.submit(env.getStreamGraph());
+        JobID id = JobRuns.submit(flink, cfg);
         try {
             // the busy camera keeps sending in real time on the other partition
             JobRuns.produce(KAFKA, t.in(), video.file.toString(), "jpeg", List.of(busy), "--realtime");
@@ -187,6 +180,16 @@ class EventsITCase {
         assertEquals(expected, offsets.stream().sorted().toList());
     }
 
+    /** Options of a run at parallelism 1 that goes on until cancelled. */
+    static Map<String, String> unbounded(JobRuns.Topics t, String episodes, String status) {
+        Map<String, String> m = JobRuns.bounded(KAFKA, t.in(), t.out(), t.dlq());
+        m.remove(JobOptions.STOP_AT_LATEST.key());
+        m.put(JobOptions.PARALLELISM.key(), "1");
+        m.put(JobOptions.EPISODES_TOPIC.key(), episodes);
+        m.put(JobOptions.CAMERA_STATUS_TOPIC.key(), status);
+        return m;
+    }
+
     /** A camera id the producer's partitioner puts on {@code partition} of 2. */
     static String onPartition(int partition) {
         for (int i = 0; ; i++) {
@@ -202,18 +205,11 @@ class EventsITCase {
         JobRuns.Topics t = JobRuns.topics(KAFKA, 1);
         String status = EmbeddedKafka.uniqueTopic("status");
         KAFKA.createTopic(status, 1);
-        Map<String, String> m = JobRuns.bounded(KAFKA, t.in(), t.out(), t.dlq());
-        m.remove(JobOptions.STOP_AT_LATEST.key()); // runs until cancelled
-        m.put(JobOptions.PARALLELISM.key(), "1");
-        m.put(JobOptions.CAMERA_STATUS_TOPIC.key(), status);
-        m.put(JobOptions.EPISODES_TOPIC.key(), EmbeddedKafka.uniqueTopic("episodes"));
+        Map<String, String> m = unbounded(t, EmbeddedKafka.uniqueTopic("episodes"), status);
         m.put(JobOptions.CAMERA_STALL_AFTER_MS.key(), "1500");
         JobConfig cfg = JobConfig.parse(m);
         JobRuns.produce(KAFKA, t.in(), video.file.toString(), "jpeg", List.of("cam-p"), "--limit", "5");
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(FramewiseJob.flinkConfiguration(cfg));
-        FramewiseJob.build(env, cfg);
-        JobID id = flink.submit(env.getStreamGraph());
+        JobID id = JobRuns.submit(flink, cfg);
         try {
             List<ConsumerRecord<String, byte[]>> first = KAFKA.consume(status, 1, Duration.ZERO, Duration.ofSeconds(60));
             assertEquals(1, first.size(), "STALLED within a minute");
