@@ -9,9 +9,9 @@ import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
- * Per-camera series under {@code camera.<id>}: decoded frames, frames/s and the age of the camera's
- * last record. Camera ids are open-ended input, so only the first {@code maxCameras} a subtask sees
- * get their own group; every later one is folded into one group named {@link #OTHER}, which keeps
+ * Per-camera series under {@code camera.<id>}: decoded frames, frames the change gate skipped, frames/s
+ * and the age of the camera's last record. Camera ids are open-ended input, so only the first
+ * {@code maxCameras} a subtask sees get their own group; every later one is folded into one group named {@link #OTHER}, which keeps
  * the number of series bounded whatever the producers send. A camera keeps its group while the
  * operator runs: a silent camera shows as a growing last-seen age, the signal an alert wants.
  */
@@ -21,6 +21,7 @@ public final class CameraMetrics {
     /** The group of cameras past the limit; a camera literally named "other" is counted in it too. */
     public static final String OTHER = "other";
     public static final String FRAMES = "frames";
+    public static final String FRAMES_GATED = "framesGated";
     public static final String FRAMES_PER_SECOND = "framesPerSecond";
     public static final String LAST_SEEN_AGE_MS = "lastSeenAgeMs";
     /** Default of {@code framewise.metrics-max-cameras}. */
@@ -56,6 +57,17 @@ public final class CameraMetrics {
         group(camera).frames.inc(n);
     }
 
+    /** A frame of {@code camera} the change gate let skip inference. */
+    public void gated(String camera) {
+        group(camera).gated.inc();
+    }
+
+    /** Frames the gate skipped for {@code camera}'s group; 0 if never seen. */
+    public long gatedOf(String camera) {
+        Camera c = cameras.containsKey(camera) ? cameras.get(camera) : other;
+        return c == null ? 0 : c.gated.getCount();
+    }
+
     /** Cameras with a group of their own (at most maxCameras). */
     public int tracked() {
         return cameras.size();
@@ -85,10 +97,12 @@ public final class CameraMetrics {
 
     private final class Camera {
         final Counter frames;
+        final Counter gated;
         long lastSeenMs;
 
         Camera(MetricGroup g) {
             frames = g.counter(FRAMES);
+            gated = g.counter(FRAMES_GATED);
             g.meter(FRAMES_PER_SECOND, new MeterView(frames, RATE_SECONDS));
             lastSeenMs = clockMs.getAsLong();
             g.gauge(LAST_SEEN_AGE_MS, (Gauge<Long>) () -> Math.max(0, clockMs.getAsLong() - lastSeenMs));

@@ -48,6 +48,11 @@ public final class DecodeMetrics {
         cameras.seen(camera);
     }
 
+    /** A frame of {@code camera} the change gate let skip inference. */
+    public void gated(String camera) {
+        cameras.gated(camera);
+    }
+
     public long framesDecoded() {
         return framesDecoded.getCount();
     }

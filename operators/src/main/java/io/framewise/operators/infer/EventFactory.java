@@ -3,6 +3,7 @@ package io.framewise.operators.infer;
 import io.framewise.inference.exec.Classification;
 import io.framewise.operators.records.DeadLetter;
 import io.framewise.operators.records.DeadLetterReason;
+import io.framewise.operators.records.GateReading;
 import io.framewise.operators.records.LabeledEvent;
 import io.framewise.operators.records.ModelFrame;
 import java.nio.charset.StandardCharsets;
@@ -31,21 +32,21 @@ final class EventFactory {
         for (int r = 0; r < c.k(); r++) {
             top.add(new LabeledEvent.Top(c.index(r), c.label(r), c.score(r)));
         }
-        return event(f, top, true, batchId, batchSize, Math.max(0, startMs - f.decodedAtMs()), inferenceMs, now);
+        return event(f, top, true, batchId, batchSize, Math.max(0, startMs - f.decodedAtMs()), inferenceMs, now, null);
     }
 
     /** The event of a frame not inferred: its camera's {@code last} result, queue time until now. */
     LabeledEvent carried(ModelFrame f, LabeledEvent last, long now) {
         return event(f, last.top(), false, last.batchId(), last.batchSize(), Math.max(0, now - f.decodedAtMs()), 0,
-                now);
+                now, f.gate());
     }
 
     private LabeledEvent event(ModelFrame f, List<LabeledEvent.Top> top, boolean inferred, String batchId,
-                               int batchSize, double queueMs, double inferenceMs, long now) {
+                               int batchSize, double queueMs, double inferenceMs, long now, GateReading gate) {
         LabeledEvent.Latency latency = new LabeledEvent.Latency(f.decodeNanos() / 1e6, queueMs, inferenceMs,
                 now - f.captureTsMs());
         return new LabeledEvent(f.camera(), f.sequence(), f.indexInSegment(), f.captureTsMs(), f.ptsMs(), f.topic(),
-                f.partition(), f.offset(), modelName, modelSha256, top, inferred, batchId, batchSize, latency);
+                f.partition(), f.offset(), modelName, modelSha256, top, inferred, batchId, batchSize, latency, gate);
     }
 
     /**
@@ -63,6 +64,6 @@ final class EventFactory {
     static ModelFrame withInfer(ModelFrame f) {
         return new ModelFrame(f.camera(), f.sequence(), f.indexInSegment(), f.framesInSegment(), f.captureTsMs(),
                 f.ptsMs(), f.topic(), f.partition(), f.offset(), f.pixels(), f.srcWidth(), f.srcHeight(),
-                f.decodeNanos(), f.decodedAtMs(), true);
+                f.decodeNanos(), f.decodedAtMs(), true, null);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.framewise.operators.records.GateReading;
 import io.framewise.operators.records.LabeledEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,6 +51,9 @@ public final class LabeledEventJson {
                 .put("queueMs", l.queueMs())
                 .put("inferenceMs", l.inferenceMs())
                 .put("endToEndMs", l.endToEndMs());
+        if (e.gate() != null) {
+            o.putObject("gate").put("difference", e.gate().difference()).put("blockMax", e.gate().blockMax());
+        }
         return o;
     }
 
@@ -105,13 +109,19 @@ public final class LabeledEventJson {
                 required(o, "batchId").asText(),
                 required(o, "batchSize").asInt(),
                 new LabeledEvent.Latency(required(l, "decodeMs").asDouble(), required(l, "queueMs").asDouble(),
-                        required(l, "inferenceMs").asDouble(), required(l, "endToEndMs").asDouble()));
+                        required(l, "inferenceMs").asDouble(), required(l, "endToEndMs").asDouble()),
+                gate(o.get("gate")));
         JsonNode id = o.get("eventId");
         if (id != null && !id.asText().equals(e.eventId())) {
             throw new IllegalArgumentException("eventId '" + id.asText() + "' does not match its provenance ("
                     + e.eventId() + ")");
         }
         return e;
+    }
+
+    private static GateReading gate(JsonNode g) {
+        return g == null || g.isNull() ? null
+                : new GateReading(required(g, "difference").asDouble(), required(g, "blockMax").asDouble());
     }
 
     private static JsonNode required(JsonNode o, String field) {

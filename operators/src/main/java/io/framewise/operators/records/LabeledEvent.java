@@ -14,16 +14,26 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * @param inferred     true when the model ran on this frame; false when it carries the camera's last result
  * @param batchId      the inference batch that produced the result ({@code <subtask>-<n>})
  * @param batchSize    frames in that batch
+ * @param gate         set when the change gate let this frame skip inference ({@code inferred} false)
  */
 @TypeInfo(LabeledEventSerializer.TypeFactory.class)
 public record LabeledEvent(String camera, long sequence, int indexInSegment, long captureTsMs, long ptsMs,
                            String topic, int partition, long offset, String model, String modelSha256, List<Top> top,
-                           boolean inferred, String batchId, int batchSize, Latency latency) {
+                           boolean inferred, String batchId, int batchSize, Latency latency,
+                           GateReading gate) {
 
     public LabeledEvent {
         Objects.requireNonNull(camera, "camera");
         top = List.copyOf(top);
         Objects.requireNonNull(latency, "latency");
+    }
+
+    /** An event the gate did not judge. */
+    public LabeledEvent(String camera, long sequence, int indexInSegment, long captureTsMs, long ptsMs, String topic,
+                        int partition, long offset, String model, String modelSha256, List<Top> top, boolean inferred,
+                        String batchId, int batchSize, Latency latency) {
+        this(camera, sequence, indexInSegment, captureTsMs, ptsMs, topic, partition, offset, model, modelSha256, top,
+                inferred, batchId, batchSize, latency, null);
     }
 
     /** Unique per frame and stable across replays: the idempotency key for consumers. */

@@ -53,6 +53,7 @@ public final class LabeledEventSerializer extends RecordSerializer<LabeledEvent>
         out.writeDouble(l.queueMs());
         out.writeDouble(l.inferenceMs());
         out.writeDouble(l.endToEndMs());
+        writeGate(e.gate(), out);
     }
 
     @Override
@@ -80,8 +81,9 @@ public final class LabeledEventSerializer extends RecordSerializer<LabeledEvent>
         int batchSize = in.readInt();
         LabeledEvent.Latency latency = new LabeledEvent.Latency(in.readDouble(), in.readDouble(), in.readDouble(),
                 in.readDouble());
+        GateReading gate = readGate(in);
         return new LabeledEvent(camera, sequence, index, captureTs, pts, topic, partition, offset, model, sha, top,
-                inferred, batchId, batchSize, latency);
+                inferred, batchId, batchSize, latency, gate);
     }
 
     @Override

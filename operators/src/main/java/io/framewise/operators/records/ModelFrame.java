@@ -20,15 +20,25 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * @param decodedAtMs      wall clock when decoding finished, epoch milliseconds
  * @param infer            false when sampling skipped this frame: it still gets an event carrying the
  *                         camera's last result
+ * @param gate             set when the change gate let this frame skip inference (then {@code infer} is
+ *                         false); null otherwise
  */
 @TypeInfo(ModelFrameSerializer.TypeFactory.class)
 public record ModelFrame(String camera, long sequence, int indexInSegment, int framesInSegment, long captureTsMs,
                          long ptsMs, String topic, int partition, long offset, byte[] pixels, int srcWidth,
-                         int srcHeight, long decodeNanos, long decodedAtMs, boolean infer) {
+                         int srcHeight, long decodeNanos, long decodedAtMs, boolean infer, GateReading gate) {
 
     public ModelFrame {
         Objects.requireNonNull(camera, "camera");
         Objects.requireNonNull(pixels, "pixels");
+    }
+
+    /** A frame the gate did not judge. */
+    public ModelFrame(String camera, long sequence, int indexInSegment, int framesInSegment, long captureTsMs,
+                      long ptsMs, String topic, int partition, long offset, byte[] pixels, int srcWidth,
+                      int srcHeight, long decodeNanos, long decodedAtMs, boolean infer) {
+        this(camera, sequence, indexInSegment, framesInSegment, captureTsMs, ptsMs, topic, partition, offset, pixels,
+                srcWidth, srcHeight, decodeNanos, decodedAtMs, infer, null);
     }
 
     /** The unique id of the event this frame produces (see {@link LabeledEvent#eventId()}). */
@@ -43,7 +53,7 @@ public record ModelFrame(String camera, long sequence, int indexInSegment, int f
                 && captureTsMs == f.captureTsMs && ptsMs == f.ptsMs && Objects.equals(topic, f.topic)
                 && partition == f.partition && offset == f.offset && Arrays.equals(pixels, f.pixels)
                 && srcWidth == f.srcWidth && srcHeight == f.srcHeight && decodeNanos == f.decodeNanos
-                && decodedAtMs == f.decodedAtMs && infer == f.infer;
+                && decodedAtMs == f.decodedAtMs && infer == f.infer && Objects.equals(gate, f.gate);
     }
 
     @Override
@@ -54,6 +64,6 @@ public record ModelFrame(String camera, long sequence, int indexInSegment, int f
     @Override
     public String toString() {
         return "ModelFrame[" + camera + " seq " + sequence + " #" + indexInSegment + "/" + framesInSegment + " pts "
-                + ptsMs + " " + topic + "-" + partition + "@" + offset + (infer ? "" : " skip") + "]";
+                + ptsMs + " " + topic + "-" + partition + "@" + offset + (infer ? "" : " skip") + (gate == null ? "" : " gated") + "]";
     }
 }

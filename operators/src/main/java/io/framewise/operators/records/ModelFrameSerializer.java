@@ -41,6 +41,7 @@ public final class ModelFrameSerializer extends RecordSerializer<ModelFrame> {
         out.writeLong(f.decodeNanos());
         out.writeLong(f.decodedAtMs());
         out.writeBoolean(f.infer());
+        writeGate(f.gate(), out);
     }
 
     @Override
@@ -60,8 +61,9 @@ public final class ModelFrameSerializer extends RecordSerializer<ModelFrame> {
         long decodeNanos = in.readLong();
         long decodedAt = in.readLong();
         boolean infer = in.readBoolean();
+        GateReading gate = readGate(in);
         return new ModelFrame(camera, sequence, index, frames, captureTs, pts, topic, partition, offset, pixels, w, h,
-                decodeNanos, decodedAt, infer);
+                decodeNanos, decodedAt, infer, gate);
     }
 
     @Override

@@ -93,4 +93,16 @@ abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
         }
         return headers;
     }
+
+    static void writeGate(GateReading g, DataOutputView out) throws IOException {
+        out.writeBoolean(g != null);
+        if (g != null) {
+            out.writeDouble(g.difference());
+            out.writeDouble(g.blockMax());
+        }
+    }
+
+    static GateReading readGate(DataInputView in) throws IOException {
+        return in.readBoolean() ? new GateReading(in.readDouble(), in.readDouble()) : null;
+    }
 }

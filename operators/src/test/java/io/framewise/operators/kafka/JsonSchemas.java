@@ -19,6 +19,8 @@ public final class JsonSchemas {
     public static final String LABELED_EVENT = "labeled-event.schema.json";
     public static final String DEAD_LETTER = "dead-letter.schema.json";
     public static final String FRAME_RECORD_HEADERS = "frame-record-headers.schema.json";
+    public static final String EPISODE = "episode.schema.json";
+    public static final String CAMERA_STATUS = "camera-status.schema.json";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);

@@ -44,6 +44,8 @@ public final class RecordSamples {
             new ModelFrame("cam-1", 9, 0, 1, 1_700_000_000_000L, 1_700_000_000_000L, "frames", 3, 77, bytes(224 * 224 * 3, 3),
                     768, 432, 1_234_567, 1_700_000_000_050L, true),
             new ModelFrame("cam-2", 0, 11, 25, 5, 885, null, 0, 0, new byte[0], 1, 1, 0, 0, false),
+            new ModelFrame("cam-3", 4, 0, 1, 5, 5, "frames", 1, 2, new byte[] {1, 2}, 2, 1, 7, 8, false,
+                    new GateReading(0.75, 3.5)),
         };
     }
 
@@ -56,6 +58,26 @@ public final class RecordSamples {
                     true, "0-17", 8, new LabeledEvent.Latency(1.25, 12.5, 33.875, 61)),
             new LabeledEvent("caméra \"quoted\"\n", 0, 0, 0, 0, "t", 0, 0, "m", "0".repeat(64), List.of(), false, "1-1", 1,
                     new LabeledEvent.Latency(0, 0, 0, -3)),
+            new LabeledEvent("cam-3", 4, 0, 5, 5, "frames", 1, 2, "m", "0".repeat(64),
+                    List.of(new LabeledEvent.Top(1, "goldfish", 0.5f)), false, "0-1", 8,
+                    new LabeledEvent.Latency(1, 2, 0, 9), new GateReading(0.75, 3.5)),
+        };
+    }
+
+    public static Episode[] episodes() {
+        return new Episode[] {
+            new Episode(Episode.Kind.OPEN, "cam-1", "macaw", "score", 1_700_000_000_000L, 1_700_000_000_160L, 3, 2.5,
+                    0.99, null, "frames-0-1-0", "frames-0-3-0"),
+            new Episode(Episode.Kind.CLOSE, "caméra \"q\"", "person", "area", 5, 4005, 50, 1.5, 0.25,
+                    new Box(0.1f, 0.2f, 0.5f, 0.75f), "frames-1-2-3", "frames-1-9-0"),
+            new Episode(Episode.Kind.CANDIDATE, "c", "x", null, 0, 0, 1, 0, 0, null, null, null),
+        };
+    }
+
+    public static CameraStatus[] cameraStatuses() {
+        return new CameraStatus[] {
+            new CameraStatus("cam-1", CameraStatus.State.STALLED, 1_700_000_010_000L, 1_700_000_000_000L, 10_000),
+            new CameraStatus("cam-2", CameraStatus.State.RESUMED, 9, 1, 8),
         };
     }
 

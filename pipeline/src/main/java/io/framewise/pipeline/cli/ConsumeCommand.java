@@ -1,6 +1,8 @@
 package io.framewise.pipeline.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.framewise.pipeline.consume.EpisodeLine;
 import io.framewise.pipeline.consume.EventLine;
 import io.framewise.pipeline.consume.ThrowawayReader;
 import java.io.PrintWriter;
@@ -21,11 +23,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * {@code framewise consume}: a read_committed tail of the labeled topic. Only events of committed
- * transactions show, as an exactly-once consumer downstream would see them.
+ * {@code framewise consume}: a read_committed tail of one of the job's topics (labels, episodes,
+ * camera-status). Only records of committed transactions show, as an exactly-once consumer downstream
+ * would see them.
  */
 @Command(name = "consume", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Tails the labeled topic (read_committed): one line per event, or the JSON with --json.")
+        description = "Tails a topic of the job (read_committed): labels, episodes or camera-status; one line per"
+                + " record, or the JSON with --json.")
 public final class ConsumeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -110,9 +114,13 @@ public final class ConsumeCommand implements Callable<Integer> {
 
     private static String pretty(ObjectMapper mapper, byte[] value) {
         try {
-            return EventLine.format(mapper.readTree(value));
+            JsonNode o = mapper.readTree(value);
+            if (EpisodeLine.isEpisode(o)) {
+                return EpisodeLine.format(o);
+            }
+            return EpisodeLine.isCameraStatus(o) ? EpisodeLine.formatStatus(o) : EventLine.format(o);
         } catch (java.io.IOException e) {
-            return "(not a labeled event: " + value.length + " bytes)";
+            return "(not JSON: " + value.length + " bytes)";
         }
     }
 

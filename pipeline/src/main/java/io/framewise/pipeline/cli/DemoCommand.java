@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobFlags;
 import io.framewise.pipeline.config.JobOptions;
+import io.framewise.pipeline.consume.EpisodeLine;
 import io.framewise.pipeline.consume.EventLine;
 import io.framewise.pipeline.demo.LabelsMonitor;
 import io.framewise.pipeline.local.EmbeddedBroker;
@@ -74,8 +75,11 @@ public final class DemoCommand implements Callable<Integer> {
                     + " over the backlog (latency figures include the wait in Kafka).")
     boolean preload;
 
-    @Option(names = "--json", description = "Events as JSON lines; the last line is {\"summary\": {...}}.")
+    @Option(names = "--json", description = "Events as JSON lines, episode records with \"type\": \"episode\";"
+            + " the last line is {\"summary\": {...}}.")
     boolean json;
+
+    private boolean summarized;
 
     @Option(names = "--quiet", description = "No event lines, only the progress line and the summary.")
     boolean quiet;
@@ -105,11 +109,13 @@ public final class DemoCommand implements Callable<Integer> {
             broker.createTopic(frames, n);
             broker.createTopic(cfg.get(JobOptions.OUTPUT_TOPIC), n);
             broker.createTopic(cfg.get(JobOptions.DLQ_TOPIC), 1);
+            broker.createTopic(cfg.get(JobOptions.EPISODES_TOPIC), n);
+            broker.createTopic(cfg.get(JobOptions.CAMERA_STATUS_TOPIC), 1);
             status(err, "Kafka (embedded KRaft broker) at " + broker.bootstrapServers());
             try (LocalFlink flink = LocalFlink.start(cfg.get(JobOptions.PARALLELISM), "8081-8099", metricsPort);
                  LabelsMonitor monitor = new LabelsMonitor(broker.bootstrapServers(),
                          cfg.get(JobOptions.OUTPUT_TOPIC), cfg.get(JobOptions.DLQ_TOPIC),
-                         (event, text) -> show(out, event, text))) {
+                         cfg.get(JobOptions.EPISODES_TOPIC), (event, text) -> show(out, event, text))) {
                 status(err, "Flink web UI: " + flink.webUrl());
                 if (flink.metricsUrl() != null) {
                     status(err, "Prometheus metrics: " + flink.metricsUrl());
@@ -211,7 +217,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private synchronized void show(PrintWriter out, com.fasterxml.jackson.databind.JsonNode event, String text) {
-        if (quiet) {
+        if (quiet || summarized) { // the summary is the last line
             return;
         }
         if (json) {
@@ -219,13 +225,18 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println(text);
             }
         } else {
-            out.println(event == null ? text : EventLine.format(event));
+            out.println(event == null ? text
+                    : "episode".equals(event.path("type").asText()) ? "episode " + EpisodeLine.format(event)
+                    : EventLine.format(event));
         }
         out.flush();
     }
 
     private void printSummary(PrintWriter out, ObjectMapper mapper, long framesIn, LabelsMonitor m, double wall,
                               double total) throws Exception {
+        synchronized (this) {
+            summarized = true;
+        }
         // with a preloaded backlog the wall clock includes sending it: the job's own rate is the figure
         double fps = preload ? m.jobRate() : m.events() / Math.max(1e-9, wall);
         Map<String, List<Map.Entry<String, Integer>>> top = m.topLabels(3);
@@ -234,6 +245,9 @@ public final class DemoCommand implements Callable<Integer> {
             ObjectNode body = s.putObject("summary");
             body.put("frames_in", framesIn);
             body.put("events_out", m.events());
+            body.put("frames_inferred", m.framesInferred());
+            body.put("episodes", m.episodesOpened());
+            body.put("episodes_closed", m.episodesClosed());
             body.put("dead_letters", m.deadLetters());
             body.put("duplicates", m.duplicates());
             body.put("frames_per_second", Math.round(fps * 10) / 10.0);
@@ -254,6 +268,9 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("summary");
             out.printf(Locale.ROOT, "  frames in      %d%n", framesIn);
             out.printf(Locale.ROOT, "  events out     %d (duplicates %d)%n", m.events(), m.duplicates());
+            out.printf(Locale.ROOT, "  inferred       %d of the events (the rest carried by sampling or the gate)%n",
+                    m.framesInferred());
+            out.printf(Locale.ROOT, "  episodes       %d opened, %d closed%n", m.episodesOpened(), m.episodesClosed());
             out.printf(Locale.ROOT, "  dead letters   %d %s%n", m.deadLetters(), m.deadByReason().isEmpty() ? ""
                     : m.deadByReason().toString());
             out.printf(Locale.ROOT, preload

@@ -1,6 +1,8 @@
 package io.framewise.pipeline.config;
 
 import io.framewise.operators.decode.DecodeLimits;
+import io.framewise.operators.episode.EpisodeSettings;
+import io.framewise.operators.gate.GateSettings;
 import io.framewise.operators.infer.InferenceSettings;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -84,6 +86,25 @@ public final class JobConfig {
         require(JobOptions.INPUT_TOPIC, s -> !s.isBlank(), "must not be blank");
         require(JobOptions.OUTPUT_TOPIC, s -> !s.isBlank(), "must not be blank");
         require(JobOptions.DLQ_TOPIC, s -> !s.isBlank(), "must not be blank");
+        require(JobOptions.EPISODES_TOPIC, s -> !s.isBlank(), "must not be blank");
+        require(JobOptions.CAMERA_STATUS_TOPIC, s -> !s.isBlank(), "must not be blank");
+        try {
+            startingPosition();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(JobOptions.describe(JobOptions.STARTING_OFFSETS) + ": " + e.getMessage(), e);
+        }
+        require(JobOptions.STOP_AT_TIMESTAMP, v -> v >= 0, "must be 0 (off) or an epoch-ms");
+        require(JobOptions.GATE_MEAN_THRESHOLD, v -> v >= 0 && v <= 255, "must be 0..255");
+        require(JobOptions.GATE_BLOCK_THRESHOLD, v -> v >= 0 && v <= 255, "must be 0..255");
+        require(JobOptions.GATE_MAX_SKIP_MS, v -> v >= 1, "must be at least 1");
+        require(JobOptions.EPISODE_MIN_SCORE, v -> v >= 0 && v <= 1, "must be 0..1");
+        require(JobOptions.EPISODE_MIN_AREA, v -> v >= 0 && v <= 1, "must be 0..1");
+        require(JobOptions.EPISODE_MIN_FRAMES, v -> v >= 1, "must be at least 1");
+        require(JobOptions.EPISODE_GAP_MS, v -> v >= 1, "must be at least 1");
+        require(JobOptions.EPISODE_CAMERA_TTL_MS, v -> v >= 1000, "must be at least 1000");
+        require(JobOptions.WATERMARK_OUT_OF_ORDERNESS_MS, v -> v >= 0, "must be 0 or more");
+        require(JobOptions.WATERMARK_IDLENESS_MS, v -> v >= 1, "must be at least 1");
+        require(JobOptions.CAMERA_STALL_AFTER_MS, v -> v >= 1, "must be at least 1");
         require(JobOptions.GROUP, s -> !s.isBlank(), "must not be blank");
         require(JobOptions.MODEL, s -> !s.isBlank(), "must not be blank");
         require(JobOptions.TRANSACTIONAL_ID_PREFIX, s -> !s.isBlank(), "must not be blank");
@@ -165,6 +186,23 @@ public final class JobConfig {
         Properties p = new Properties();
         p.putAll(resolved);
         return p;
+    }
+
+    /** The parsed {@link JobOptions#STARTING_OFFSETS}. */
+    public JobOptions.StartingPosition startingPosition() {
+        return JobOptions.StartingPosition.parse(get(JobOptions.STARTING_OFFSETS));
+    }
+
+    public GateSettings gateSettings() {
+        return get(JobOptions.GATE_ENABLED)
+                ? new GateSettings(true, get(JobOptions.GATE_MEAN_THRESHOLD), get(JobOptions.GATE_BLOCK_THRESHOLD),
+                        get(JobOptions.GATE_MAX_SKIP_MS))
+                : GateSettings.OFF;
+    }
+
+    public EpisodeSettings episodeSettings() {
+        return new EpisodeSettings(get(JobOptions.EPISODE_MIN_FRAMES), get(JobOptions.EPISODE_GAP_MS),
+                get(JobOptions.EPISODE_CAMERA_TTL_MS));
     }
 
     public DecodeLimits decodeLimits() {

@@ -25,11 +25,41 @@ public final class JobOptions {
 
     /** Where the source starts when the job starts without a checkpoint or savepoint. */
     public enum StartingOffsets {
-        EARLIEST, LATEST, COMMITTED;
+        EARLIEST, LATEST, COMMITTED, TIMESTAMP;
 
         @Override
         public String toString() {
             return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * A parsed {@link #STARTING_OFFSETS} value: {@code earliest}, {@code latest}, {@code committed} or
+     * {@code timestamp:<epoch-ms>} (each partition's first record with a Kafka timestamp at or after it).
+     */
+    public record StartingPosition(StartingOffsets kind, long timestampMs) {
+
+        public static StartingPosition parse(String s) {
+            String v = s.trim().toLowerCase(Locale.ROOT);
+            if (v.startsWith("timestamp:")) {
+                long ts;
+                try {
+                    ts = Long.parseLong(v.substring("timestamp:".length()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("timestamp:<epoch-ms> needs a number, got '" + s + "'");
+                }
+                if (ts < 0) {
+                    throw new IllegalArgumentException("timestamp must be >= 0, got " + ts);
+                }
+                return new StartingPosition(StartingOffsets.TIMESTAMP, ts);
+            }
+            for (StartingOffsets k : StartingOffsets.values()) {
+                if (k != StartingOffsets.TIMESTAMP && k.toString().equals(v)) {
+                    return new StartingPosition(k, -1);
+                }
+            }
+            throw new IllegalArgumentException("expected earliest | latest | committed | timestamp:<epoch-ms>, got '"
+                    + s + "'");
         }
     }
 
@@ -67,10 +97,27 @@ public final class JobOptions {
             .stringType().defaultValue("framewise")
             .withDescription("Consumer group id of the source (offsets are committed on checkpoints).");
 
-    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = ConfigOptions.key(PREFIX + "starting-offsets")
-            .enumType(StartingOffsets.class).defaultValue(StartingOffsets.COMMITTED)
-            .withDescription("earliest | latest | committed (the group's offsets; earliest where it has none)."
-                    + " Only for a fresh start: a restore continues from the checkpoint.");
+    public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key(PREFIX + "starting-offsets")
+            .stringType().defaultValue("committed")
+            .withDescription("earliest | latest | committed (the group's offsets; earliest where it has none)"
+                    + " | timestamp:<epoch-ms> (each partition from its first record whose Kafka timestamp is at"
+                    + " or after it; backfill). Only for a fresh start: a restore continues from the checkpoint.");
+
+    public static final ConfigOption<Long> STOP_AT_TIMESTAMP = ConfigOptions.key(PREFIX + "stop-at-timestamp")
+            .longType().defaultValue(0L)
+            .withDescription("Stop each partition at its first record whose Kafka timestamp is at or after this"
+                    + " epoch-ms (excluded), then finish like stop-at-latest; 0 = unbounded. With"
+                    + " starting-offsets timestamp:<ms> it re-labels a time range (backfill).");
+
+    public static final ConfigOption<String> EPISODES_TOPIC = ConfigOptions.key(PREFIX + "episodes-topic")
+            .stringType().defaultValue("episodes")
+            .withDescription("Topic of presence episode records (open/close, JSON, key = camera id;"
+                    + " docs/episode.schema.json).");
+
+    public static final ConfigOption<String> CAMERA_STATUS_TOPIC = ConfigOptions.key(PREFIX + "camera-status-topic")
+            .stringType().defaultValue("camera-status")
+            .withDescription("Topic of camera status records (STALLED/RESUMED, JSON, key = camera id;"
+                    + " docs/camera-status.schema.json).");
 
     public static final ConfigOption<Boolean> STOP_AT_LATEST = ConfigOptions.key(PREFIX + "stop-at-latest")
             .booleanType().defaultValue(false)
@@ -197,6 +244,63 @@ public final class JobOptions {
             .doubleType().defaultValue(0.0)
             .withDescription("Run the model at most this often per camera (by capture time); 0 = no cap.");
 
+    public static final ConfigOption<Boolean> GATE_ENABLED = ConfigOptions.key(PREFIX + "gate.enabled")
+            .booleanType().defaultValue(false)
+            .withDescription("Change gate: a frame that barely differs from its camera's last inferred frame is not"
+                    + " inferred; its event carries the last result, inferred=false and gate.difference.");
+
+    public static final ConfigOption<Double> GATE_MEAN_THRESHOLD = ConfigOptions.key(PREFIX + "gate.mean-threshold")
+            .doubleType().defaultValue(0.5)
+            .withDescription("Gate: mean absolute difference (0..255) of the 32x32 grayscale thumbnails below which"
+                    + " a frame may skip inference.");
+
+    public static final ConfigOption<Double> GATE_BLOCK_THRESHOLD = ConfigOptions.key(PREFIX + "gate.block-threshold")
+            .doubleType().defaultValue(2.0)
+            .withDescription("Gate: the largest mean absolute difference of one of the 8x8 blocks (each 1/64 of the"
+                    + " picture) must also be below this, so a small object entering is not averaged away.");
+
+    public static final ConfigOption<Long> GATE_MAX_SKIP_MS = ConfigOptions.key(PREFIX + "gate.max-skip-ms")
+            .longType().defaultValue(5000L)
+            .withDescription("Gate: infer at least once per this much event time (capture time) per camera.");
+
+    public static final ConfigOption<Double> EPISODE_MIN_SCORE = ConfigOptions.key(PREFIX + "episode.min-score")
+            .doubleType().defaultValue(0.5)
+            .withDescription("Episodes: a classification top-1 with at least this score is an observation.");
+
+    public static final ConfigOption<Double> EPISODE_MIN_AREA = ConfigOptions.key(PREFIX + "episode.min-area")
+            .doubleType().defaultValue(0.005)
+            .withDescription("Episodes: a segmentation class covering at least this fraction of the picture is an"
+                    + " observation (for segmentation models).");
+
+    public static final ConfigOption<Integer> EPISODE_MIN_FRAMES = ConfigOptions.key(PREFIX + "episode.min-frames")
+            .intType().defaultValue(3)
+            .withDescription("Episodes: consecutive frames with a class before its episode opens.");
+
+    public static final ConfigOption<Long> EPISODE_GAP_MS = ConfigOptions.key(PREFIX + "episode.gap-ms")
+            .longType().defaultValue(1000L)
+            .withDescription("Episodes: event time without the class after which its episode closes.");
+
+    public static final ConfigOption<Long> EPISODE_CAMERA_TTL_MS = ConfigOptions.key(PREFIX + "episode.camera-ttl-ms")
+            .longType().defaultValue(24 * 3_600_000L)
+            .withDescription("Episodes: a camera's episode state not written for this long (processing time) is"
+                    + " dropped (cameras gone for good).");
+
+    public static final ConfigOption<Long> WATERMARK_OUT_OF_ORDERNESS_MS =
+            ConfigOptions.key(PREFIX + "watermark.out-of-orderness-ms")
+            .longType().defaultValue(500L)
+            .withDescription("Event time: the source's watermark trails each partition's largest fw-ts by this much;"
+                    + " a frame older than the watermark is late (counted, never reopens an episode).");
+
+    public static final ConfigOption<Long> WATERMARK_IDLENESS_MS = ConfigOptions.key(PREFIX + "watermark.idleness-ms")
+            .longType().defaultValue(5000L)
+            .withDescription("Event time: a partition with no record for this long (processing time) stops holding"
+                    + " the watermark back, so other cameras' time closes a quiet camera's episodes.");
+
+    public static final ConfigOption<Long> CAMERA_STALL_AFTER_MS = ConfigOptions.key(PREFIX + "camera.stall-after-ms")
+            .longType().defaultValue(10_000L)
+            .withDescription("Camera status: a camera that was sending and sent nothing for this long (processing"
+                    + " time) is reported STALLED; its next record RESUMED.");
+
     public static final ConfigOption<Integer> RESTART_ATTEMPTS = ConfigOptions.key(PREFIX + "restart-attempts")
             .intType().defaultValue(3)
             .withDescription("Restarts after a failure before the job fails (bounded, so a broken job stops).");
@@ -223,9 +327,13 @@ public final class JobOptions {
 
     /** All options, in the order help lists them. */
     public static final List<ConfigOption<?>> ALL = List.of(
-            BOOTSTRAP, INPUT_TOPIC, OUTPUT_TOPIC, DLQ_TOPIC, GROUP, STARTING_OFFSETS, STOP_AT_LATEST,
+            BOOTSTRAP, INPUT_TOPIC, OUTPUT_TOPIC, DLQ_TOPIC, EPISODES_TOPIC, CAMERA_STATUS_TOPIC, GROUP,
+            STARTING_OFFSETS, STOP_AT_LATEST, STOP_AT_TIMESTAMP,
             MODEL, LABELS, TOP_K, BATCH_SIZE, BATCH_TIMEOUT_MS, INFERENCE_THREADS, INFERENCE_OVERLAP,
             INFERENCE_INTERVAL, MAX_FPS, BUFFER_TIMEOUT_MS,
+            GATE_ENABLED, GATE_MEAN_THRESHOLD, GATE_BLOCK_THRESHOLD, GATE_MAX_SKIP_MS,
+            EPISODE_MIN_SCORE, EPISODE_MIN_AREA, EPISODE_MIN_FRAMES, EPISODE_GAP_MS, EPISODE_CAMERA_TTL_MS,
+            WATERMARK_OUT_OF_ORDERNESS_MS, WATERMARK_IDLENESS_MS, CAMERA_STALL_AFTER_MS,
             PARALLELISM, MAX_PARALLELISM, FROM_SAVEPOINT, ALLOW_NON_RESTORED_STATE,
             CHECKPOINT_INTERVAL_MS, CHECKPOINT_TIMEOUT_MS, TOLERABLE_CHECKPOINT_FAILURES,
             DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT_MS,

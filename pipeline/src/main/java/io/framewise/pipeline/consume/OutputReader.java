@@ -24,20 +24,33 @@ public final class OutputReader implements AutoCloseable {
         void onEvent(ConsumerRecord<byte[], byte[]> r, long visibleAt) throws Exception;
 
         void onDeadLetter(ConsumerRecord<byte[], byte[]> r) throws Exception;
+
+        /** A record of the episodes topic, when one was given. */
+        default void onEpisode(ConsumerRecord<byte[], byte[]> r) throws Exception {
+        }
     }
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String labelsTopic;
+    private final String episodesTopic;
     private final Handler handler;
     private final Thread thread;
     private volatile boolean stop;
     private volatile Throwable failure;
 
     public OutputReader(Properties consumer, String labelsTopic, String dlqTopic, String threadName, Handler handler) {
+        this(consumer, labelsTopic, dlqTopic, null, threadName, handler);
+    }
+
+    /** @param episodesTopic also read the episodes topic ({@link Handler#onEpisode}); null: not */
+    public OutputReader(Properties consumer, String labelsTopic, String dlqTopic, String episodesTopic,
+                        String threadName, Handler handler) {
         this.consumer = new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.labelsTopic = labelsTopic;
+        this.episodesTopic = episodesTopic;
         this.handler = handler;
-        this.consumer.subscribe(List.of(labelsTopic, dlqTopic));
+        this.consumer.subscribe(episodesTopic == null ? List.of(labelsTopic, dlqTopic)
+                : List.of(labelsTopic, dlqTopic, episodesTopic));
         this.thread = new Thread(this::loop, threadName);
         thread.setDaemon(true);
         thread.start();
@@ -49,6 +62,8 @@ public final class OutputReader implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     if (r.topic().equals(labelsTopic)) {
                         handler.onEvent(r, System.currentTimeMillis());
+                    } else if (r.topic().equals(episodesTopic)) {
+                        handler.onEpisode(r);
                     } else {
                         handler.onDeadLetter(r);
                     }

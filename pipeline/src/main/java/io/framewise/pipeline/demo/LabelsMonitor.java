@@ -2,6 +2,7 @@ package io.framewise.pipeline.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.framewise.operators.kafka.DeadLetterSerialization;
 import io.framewise.pipeline.consume.OutputReader;
 import io.framewise.pipeline.consume.ThrowawayReader;
@@ -42,17 +43,30 @@ public final class LabelsMonitor implements AutoCloseable {
     private int latencyCount;
     private long duplicates;
     private long deadLetters;
+    private long framesInferred;
+    private long episodesOpened;
+    private long episodesClosed;
     private double firstCreatedMs = Double.MAX_VALUE;
     private double lastCreatedMs = -Double.MAX_VALUE;
     private long firstEventNanos;
     private long lastEventNanos;
 
     public LabelsMonitor(String bootstrap, String labelsTopic, String dlqTopic, Listener listener) {
+        this(bootstrap, labelsTopic, dlqTopic, null, listener);
+    }
+
+    /**
+     * @param episodesTopic also show the episode records (as JSON with {@code "type": "episode"} added);
+     *                      null: not
+     */
+    public LabelsMonitor(String bootstrap, String labelsTopic, String dlqTopic, String episodesTopic,
+                         Listener listener) {
         Properties p = ThrowawayReader.properties(bootstrap, "framewise-demo", "earliest");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(EmbeddedBroker.MAX_MESSAGE_BYTES));
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(2 * EmbeddedBroker.MAX_MESSAGE_BYTES));
         this.listener = listener;
-        this.reader = new OutputReader(p, labelsTopic, dlqTopic, "framewise-demo-monitor", new OutputReader.Handler() {
+        this.reader = new OutputReader(p, labelsTopic, dlqTopic, episodesTopic, "framewise-demo-monitor",
+                new OutputReader.Handler() {
             @Override
             public void onEvent(ConsumerRecord<byte[], byte[]> r, long visibleAt) throws IOException {
                 LabelsMonitor.this.onEvent(r);
@@ -61,6 +75,11 @@ public final class LabelsMonitor implements AutoCloseable {
             @Override
             public void onDeadLetter(ConsumerRecord<byte[], byte[]> r) {
                 LabelsMonitor.this.onDeadLetter(r);
+            }
+
+            @Override
+            public void onEpisode(ConsumerRecord<byte[], byte[]> r) throws IOException {
+                LabelsMonitor.this.onEpisode(r);
             }
         });
     }
@@ -89,6 +108,9 @@ public final class LabelsMonitor implements AutoCloseable {
                 double created = e.path("captureTsMs").asLong() + e2e;
                 firstCreatedMs = Math.min(firstCreatedMs, created);
                 lastCreatedMs = Math.max(lastCreatedMs, created);
+                if (e.path("inferred").asBoolean(true)) {
+                    framesInferred++;
+                }
                 labelsByCamera.computeIfAbsent(e.path("camera").asText("?"), c -> new TreeMap<>())
                         .merge(e.path("top").path(0).path("label").asText("?"), 1, Integer::sum);
             }
@@ -96,6 +118,34 @@ public final class LabelsMonitor implements AutoCloseable {
         if (fresh) {
             listener.accept(e, text);
         }
+    }
+
+    private void onEpisode(ConsumerRecord<byte[], byte[]> r) throws IOException {
+        ObjectNode e = json.createObjectNode();
+        e.put("type", "episode");
+        e.setAll((ObjectNode) json.readTree(r.value()));
+        synchronized (this) {
+            if ("close".equals(e.path("kind").asText())) {
+                episodesClosed++;
+            } else {
+                episodesOpened++;
+            }
+        }
+        listener.accept(e, json.writeValueAsString(e));
+    }
+
+    /** Events of frames the model ran on (not carried by sampling or the gate). */
+    public synchronized long framesInferred() {
+        return framesInferred;
+    }
+
+    /** Episodes opened so far (each has an open record; its close comes when it ends). */
+    public synchronized long episodesOpened() {
+        return episodesOpened;
+    }
+
+    public synchronized long episodesClosed() {
+        return episodesClosed;
     }
 
     private void onDeadLetter(ConsumerRecord<byte[], byte[]> r) {

@@ -6,15 +6,24 @@ import io.framewise.operators.deadletter.DeadLetters;
 import io.framewise.operators.decode.DecodeFunction;
 import io.framewise.operators.decode.DecodeSettings;
 import io.framewise.operators.infer.BatchInferenceOperator;
+import io.framewise.operators.episode.EpisodeFunction;
+import io.framewise.operators.episode.TopClassObservations;
+import io.framewise.operators.kafka.CameraJsonSerialization;
+import io.framewise.operators.kafka.CaptureTimestamps;
 import io.framewise.operators.kafka.DeadLetterSerialization;
 import io.framewise.operators.kafka.FrameRecordDeserializer;
 import io.framewise.operators.kafka.LabeledEventSerialization;
+import io.framewise.operators.records.CameraStatus;
+import io.framewise.operators.records.CameraStatusSerializer;
 import io.framewise.operators.records.DeadLetter;
+import io.framewise.operators.records.Episode;
+import io.framewise.operators.records.EpisodeSerializer;
 import io.framewise.operators.records.FrameRecord;
 import io.framewise.operators.records.LabeledEvent;
 import io.framewise.operators.records.LabeledEventSerializer;
 import io.framewise.operators.records.ModelFrame;
 import io.framewise.operators.route.RecordRouting;
+import io.framewise.operators.status.CameraStatusFunction;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobFlags;
 import io.framewise.pipeline.config.JobOptions;
@@ -24,6 +33,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -32,6 +42,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -51,9 +62,15 @@ import picocli.CommandLine;
  * labeled events to Kafka, exactly once; every failure as a dead letter, exactly once.
  *
  * <pre>
- * KafkaSource&lt;FrameRecord&gt; -&gt; RecordRouting -&gt; keyBy(camera) -&gt; DecodeFunction -&gt; BatchInferenceOperator -&gt; KafkaSink&lt;LabeledEvent&gt;
+ * KafkaSource&lt;FrameRecord&gt; -&gt; RecordRouting -&gt; keyBy(camera) -&gt; DecodeFunction (+ gate) -&gt; BatchInferenceOperator -&gt; KafkaSink&lt;LabeledEvent&gt;
  *                          \ no key ------------------\ undecodable ----------\ model rejected -------&gt; KafkaSink&lt;DeadLetter&gt;
+ *                            \ camera -&gt; keyBy -&gt; CameraStatusFunction -&gt; KafkaSink&lt;CameraStatus&gt;
+ *                                           events -&gt; keyBy(camera) -&gt; EpisodeFunction -&gt; KafkaSink&lt;Episode&gt;
  * </pre>
+ *
+ * <p>Event time is the capture time ({@link CaptureTimestamps}); watermarks are made per Kafka partition
+ * with bounded out-of-orderness and idleness, so a partition without records stops holding the
+ * watermark back.
  *
  * <p>Every operator has a fixed uid, so savepoints keep matching the graph across versions. The
  * same class is the {@code flink run} entry point: {@link #main} takes the flags of
@@ -67,6 +84,10 @@ public final class FramewiseJob {
     public static final String UID_INFER = "framewise-batch-inference";
     public static final String UID_EVENTS_SINK = "framewise-labels-sink";
     public static final String UID_DLQ_SINK = "framewise-dlq-sink";
+    public static final String UID_EPISODES = "framewise-episodes";
+    public static final String UID_EPISODES_SINK = "framewise-episodes-sink";
+    public static final String UID_CAMERA_STATUS = "framewise-camera-status";
+    public static final String UID_CAMERA_STATUS_SINK = "framewise-camera-status-sink";
 
     private FramewiseJob() {
     }
@@ -111,10 +132,11 @@ public final class FramewiseJob {
      * every stage. Split from {@link #sinks} so a caller can put an operator in between (the failure
      * suite injects its faults there).
      */
-    public record Streams(DataStream<LabeledEvent> events, DataStream<DeadLetter> deadLetters) {
+    public record Streams(DataStream<LabeledEvent> events, DataStream<DeadLetter> deadLetters,
+                          DataStream<Episode> episodes, DataStream<CameraStatus> cameraStatus) {
 
         public Streams withEvents(DataStream<LabeledEvent> replaced) {
-            return new Streams(replaced, deadLetters);
+            return new Streams(replaced, deadLetters, episodes, cameraStatus);
         }
     }
 
@@ -132,7 +154,7 @@ public final class FramewiseJob {
         InputSpec in = SharedModels.graph(cfg.get(JobOptions.MODEL)).input();
 
         DataStream<FrameRecord> records = env
-                .fromSource(source(cfg), WatermarkStrategy.noWatermarks(), "frames: " + cfg.get(JobOptions.INPUT_TOPIC))
+                .fromSource(source(cfg), watermarks(cfg), "frames: " + cfg.get(JobOptions.INPUT_TOPIC))
                 .uid(UID_SOURCE);
         SingleOutputStreamOperator<FrameRecord> routed = records
                 .process(new RecordRouting(cfg.get(JobOptions.MAX_RECORD_BYTES)))
@@ -142,8 +164,8 @@ public final class FramewiseJob {
                 .keyBy(FrameRecord::camera)
                 .process(new DecodeFunction(DecodeSettings.of(in.width(), in.height(), cfg.decodeLimits(),
                         cfg.get(JobOptions.INFERENCE_INTERVAL), cfg.get(JobOptions.MAX_FPS)),
-                        cfg.get(JobOptions.METRICS_MAX_CAMERAS)))
-                .name("decode")
+                        cfg.get(JobOptions.METRICS_MAX_CAMERAS), cfg.gateSettings()))
+                .name(cfg.gateSettings().enabled() ? "decode + change gate" : "decode")
                 .uid(UID_DECODE);
         SingleOutputStreamOperator<LabeledEvent> events = frames
                 .transform("batch inference", LabeledEventSerializer.TYPE_INFO,
@@ -152,7 +174,31 @@ public final class FramewiseJob {
 
         DataStream<DeadLetter> dead = routed.getSideOutput(DeadLetters.TAG)
                 .union(frames.getSideOutput(DeadLetters.TAG), events.getSideOutput(DeadLetters.TAG));
-        return new Streams(events, dead);
+
+        DataStream<Episode> episodes = events
+                .keyBy(LabeledEvent::camera)
+                .process(new EpisodeFunction(cfg.episodeSettings(),
+                        new TopClassObservations(cfg.get(JobOptions.EPISODE_MIN_SCORE))), EpisodeSerializer.TYPE_INFO)
+                .name("episodes (event time)")
+                .uid(UID_EPISODES);
+        DataStream<CameraStatus> status = routed
+                .map(FrameRecord::camera, Types.STRING)
+                .name("camera of each record")
+                .uid(UID_CAMERA_STATUS + "-camera")
+                .keyBy(c -> c)
+                .process(new CameraStatusFunction(cfg.get(JobOptions.CAMERA_STALL_AFTER_MS)),
+                        CameraStatusSerializer.TYPE_INFO)
+                .name("camera status (processing time)")
+                .uid(UID_CAMERA_STATUS);
+        return new Streams(events, dead, episodes, status);
+    }
+
+    /** Capture time, per partition, bounded out-of-orderness, idle partitions left out. */
+    static WatermarkStrategy<FrameRecord> watermarks(JobConfig cfg) {
+        return WatermarkStrategy
+                .<FrameRecord>forBoundedOutOfOrderness(Duration.ofMillis(cfg.get(JobOptions.WATERMARK_OUT_OF_ORDERNESS_MS)))
+                .withTimestampAssigner(new CaptureTimestamps())
+                .withIdleness(Duration.ofMillis(cfg.get(JobOptions.WATERMARK_IDLENESS_MS)));
     }
 
     /** Writes events and dead letters to their topics, exactly once by default. */
@@ -161,6 +207,12 @@ public final class FramewiseJob {
                 .uid(UID_EVENTS_SINK);
         streams.deadLetters().sinkTo(deadLetterSink(cfg)).name("dead letters: " + cfg.get(JobOptions.DLQ_TOPIC))
                 .uid(UID_DLQ_SINK);
+        streams.episodes().sinkTo(smallRecordSink(cfg, CameraJsonSerialization.episodes(cfg.get(JobOptions.EPISODES_TOPIC)),
+                        "-episodes"))
+                .name("episodes: " + cfg.get(JobOptions.EPISODES_TOPIC)).uid(UID_EPISODES_SINK);
+        streams.cameraStatus().sinkTo(smallRecordSink(cfg,
+                        CameraJsonSerialization.cameraStatus(cfg.get(JobOptions.CAMERA_STATUS_TOPIC)), "-camera-status"))
+                .name("camera status: " + cfg.get(JobOptions.CAMERA_STATUS_TOPIC)).uid(UID_CAMERA_STATUS_SINK);
     }
 
     static KafkaSource<FrameRecord> source(JobConfig cfg) {
@@ -170,7 +222,7 @@ public final class FramewiseJob {
                 .setTopics(cfg.get(JobOptions.INPUT_TOPIC))
                 .setGroupId(cfg.get(JobOptions.GROUP))
                 .setDeserializer(new FrameRecordDeserializer())
-                .setStartingOffsets(startingOffsets(cfg.get(JobOptions.STARTING_OFFSETS)))
+                .setStartingOffsets(startingOffsets(cfg.startingPosition()))
                 // Only frames of committed producer transactions (an exactly-once upstream) are read.
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 // A fetch must hold at least one of the largest records, or a big segment stalls its partition.
@@ -178,17 +230,21 @@ public final class FramewiseJob {
                 .setProperty(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(Math.max(maxRecord + FrameRecord.RECORD_HEADROOM_BYTES, 52_428_800)))
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperties(cfg.kafkaProperties());
-        if (cfg.get(JobOptions.STOP_AT_LATEST)) {
+        if (cfg.get(JobOptions.STOP_AT_TIMESTAMP) > 0) {
+            // each partition ends before its first record at or after the timestamp (its end if none)
+            b.setBounded(OffsetsInitializer.timestamp(cfg.get(JobOptions.STOP_AT_TIMESTAMP)));
+        } else if (cfg.get(JobOptions.STOP_AT_LATEST)) {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
     }
 
-    static OffsetsInitializer startingOffsets(JobOptions.StartingOffsets s) {
-        return switch (s) {
+    static OffsetsInitializer startingOffsets(JobOptions.StartingPosition p) {
+        return switch (p.kind()) {
             case EARLIEST -> OffsetsInitializer.earliest();
             case LATEST -> OffsetsInitializer.latest();
             case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            case TIMESTAMP -> OffsetsInitializer.timestamp(p.timestampMs());
         };
     }
 
@@ -210,6 +266,17 @@ public final class FramewiseJob {
                 .setTransactionalIdPrefix(cfg.get(JobOptions.TRANSACTIONAL_ID_PREFIX) + "-dlq")
                 // a dead letter carries the original record: as large as the largest accepted one, and more
                 .setKafkaProducerConfig(producerProperties(cfg, cfg.get(JobOptions.MAX_RECORD_BYTES) + FrameRecord.RECORD_HEADROOM_BYTES))
+                .build();
+    }
+
+    /** An exactly-once (by default) sink of small JSON records: episodes, camera status. */
+    static <T> KafkaSink<T> smallRecordSink(JobConfig cfg, KafkaRecordSerializationSchema<T> schema, String idSuffix) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(cfg.get(JobOptions.BOOTSTRAP))
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(guarantee(cfg))
+                .setTransactionalIdPrefix(cfg.get(JobOptions.TRANSACTIONAL_ID_PREFIX) + idSuffix)
+                .setKafkaProducerConfig(producerProperties(cfg, 1024 * 1024))
                 .build();
     }
 

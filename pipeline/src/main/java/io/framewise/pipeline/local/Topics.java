@@ -11,7 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
-/** The run's topics: frames and labels with one partition per camera, one for dead letters. */
+/** The run's topics: frames, labels and episodes with one partition per camera, one for dead letters and camera status. */
 public final class Topics {
 
     private Topics() {
@@ -23,6 +23,8 @@ public final class Topics {
             broker.createTopic(cfg.get(JobOptions.INPUT_TOPIC), cameras);
             broker.createTopic(cfg.get(JobOptions.OUTPUT_TOPIC), cameras);
             broker.createTopic(cfg.get(JobOptions.DLQ_TOPIC), 1);
+            broker.createTopic(cfg.get(JobOptions.EPISODES_TOPIC), cameras);
+            broker.createTopic(cfg.get(JobOptions.CAMERA_STATUS_TOPIC), 1);
             return;
         }
         Properties p = cfg.kafkaProperties();
@@ -36,7 +38,10 @@ public final class Topics {
                     new NewTopic(cfg.get(JobOptions.OUTPUT_TOPIC), Optional.of(cameras), Optional.empty()),
                     new NewTopic(cfg.get(JobOptions.DLQ_TOPIC), Optional.of(1), Optional.empty())
                             .configs(Map.of("max.message.bytes", Integer.toString(cfg.get(JobOptions.MAX_RECORD_BYTES)
-                                    + FrameRecord.RECORD_HEADROOM_BYTES))))).all().get();
+                                    + FrameRecord.RECORD_HEADROOM_BYTES))),
+                    new NewTopic(cfg.get(JobOptions.EPISODES_TOPIC), Optional.of(cameras), Optional.empty()),
+                    new NewTopic(cfg.get(JobOptions.CAMERA_STATUS_TOPIC), Optional.of(1), Optional.empty())))
+                    .all().get();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.framewise.pipeline.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,6 +58,21 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.MAX_HEIGHT, "1080");
         SAMPLES.put(JobOptions.MAX_PIXELS, "2073600");
         SAMPLES.put(JobOptions.MAX_FRAMES_PER_SEGMENT, "120");
+        SAMPLES.put(JobOptions.EPISODES_TOPIC, "eps");
+        SAMPLES.put(JobOptions.CAMERA_STATUS_TOPIC, "status");
+        SAMPLES.put(JobOptions.STOP_AT_TIMESTAMP, "1795800722000");
+        SAMPLES.put(JobOptions.GATE_ENABLED, "true");
+        SAMPLES.put(JobOptions.GATE_MEAN_THRESHOLD, "1.0");
+        SAMPLES.put(JobOptions.GATE_BLOCK_THRESHOLD, "4.0");
+        SAMPLES.put(JobOptions.GATE_MAX_SKIP_MS, "2000");
+        SAMPLES.put(JobOptions.EPISODE_MIN_SCORE, "0.4");
+        SAMPLES.put(JobOptions.EPISODE_MIN_AREA, "0.01");
+        SAMPLES.put(JobOptions.EPISODE_MIN_FRAMES, "5");
+        SAMPLES.put(JobOptions.EPISODE_GAP_MS, "3000");
+        SAMPLES.put(JobOptions.EPISODE_CAMERA_TTL_MS, "60000");
+        SAMPLES.put(JobOptions.WATERMARK_OUT_OF_ORDERNESS_MS, "200");
+        SAMPLES.put(JobOptions.WATERMARK_IDLENESS_MS, "1000");
+        SAMPLES.put(JobOptions.CAMERA_STALL_AFTER_MS, "4000");
         SAMPLES.put(JobOptions.KAFKA_PROPERTIES_FILE, "/dev/null"); // read at parse: must exist (empty here)
     }
 
@@ -91,7 +107,7 @@ class JobConfigTest {
             assertTrue(!String.valueOf(o.defaultValue()).equals(SAMPLES.get(o)), "sample equals default: " + o.key());
         }
         assertEquals(JobOptions.Guarantee.AT_LEAST_ONCE, c.get(JobOptions.DELIVERY_GUARANTEE));
-        assertEquals(JobOptions.StartingOffsets.LATEST, c.get(JobOptions.STARTING_OFFSETS));
+        assertEquals(JobOptions.StartingOffsets.LATEST, c.startingPosition().kind());
         assertEquals(7.5, c.get(JobOptions.MAX_FPS));
         assertEquals(1920, c.decodeLimits().maxWidth());
         assertEquals(2097152, c.decodeLimits().maxEncodedBytes());
@@ -130,6 +146,22 @@ class JobConfigTest {
         assertEquals(0.0, c.get(JobOptions.MAX_FPS));
         assertEquals(JobOptions.Guarantee.EXACTLY_ONCE, c.get(JobOptions.DELIVERY_GUARANTEE));
         assertTrue(c.get(JobOptions.TRANSACTION_TIMEOUT_MS) <= JobOptions.BROKER_MAX_TRANSACTION_TIMEOUT_MS);
+        assertEquals("episodes", c.get(JobOptions.EPISODES_TOPIC));
+        assertEquals("camera-status", c.get(JobOptions.CAMERA_STATUS_TOPIC));
+        assertFalse(c.gateSettings().enabled(), "the gate is off unless asked for");
+        assertEquals(0.005, c.get(JobOptions.EPISODE_MIN_AREA));
+    }
+
+    @Test
+    void startingOffsetsTakeATimestampForBackfill() {
+        assertEquals(new JobOptions.StartingPosition(JobOptions.StartingOffsets.TIMESTAMP, 1_795_800_722_000L),
+                JobConfig.parse(Map.of("framewise.starting-offsets", "timestamp:1795800722000")).startingPosition());
+        assertEquals(JobOptions.StartingOffsets.COMMITTED, JobConfig.defaults().startingPosition().kind());
+        for (String bad : new String[] {"timestamp:", "timestamp:-5", "timestamp:abc"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> JobConfig.parse(Map.of("framewise.starting-offsets", bad)));
+            assertTrue(e.getMessage().contains("--starting-offsets"), e.getMessage());
+        }
     }
 
     @Test
@@ -177,6 +209,10 @@ class JobConfigTest {
         bad.put("framewise.stop-at-latest", "maybe");
         bad.put("framewise.checkpoint-interval-ms", "1.5");
         bad.put("framewise.buffer-timeout-ms", "-1");
+        bad.put("framewise.gate.mean-threshold", "300");
+        bad.put("framewise.episode.min-frames", "0");
+        bad.put("framewise.episode.min-score", "1.5");
+        bad.put("framewise.camera.stall-after-ms", "0");
         for (Map.Entry<String, String> b : bad.entrySet()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> JobConfig.parse(Map.of(b.getKey(), b.getValue())), b.toString());

@@ -43,12 +43,20 @@ class DemoCommandITCase {
         assertTrue(summary.path("p50_ms").asLong() <= summary.path("p99_ms").asLong());
         assertEquals(3, summary.path("top_labels").size(), "three cameras");
 
-        // every other line is one distinct event
+        // every other line is one distinct event, or an episode record
         Set<String> ids = new HashSet<>();
+        long opened = 0;
         for (String l : lines.subList(0, lines.size() - 1)) {
-            assertTrue(ids.add(json.readTree(l).path("eventId").asText()), "duplicate line " + l);
+            JsonNode n = json.readTree(l);
+            if ("episode".equals(n.path("type").asText())) {
+                opened += "open".equals(n.path("kind").asText()) ? 1 : 0;
+                continue;
+            }
+            assertTrue(ids.add(n.path("eventId").asText()), "duplicate line " + l);
         }
         assertEquals(eventsOut, ids.size());
+        assertEquals(eventsOut, summary.path("frames_inferred").asLong(), "no gate, no sampling: all inferred");
+        assertTrue(opened <= summary.path("episodes").asLong(), summary.toString());
         assertTrue(err.toString().contains("Flink web UI: http://"), err::toString);
         // --json: the metrics block read back from the Prometheus reporter goes to stderr, and agrees
         assertTrue(err.toString().contains("Prometheus metrics: http://"), err::toString);

@@ -79,7 +79,8 @@ class DeployManifestsTest {
         assertTrue(advertised.contains("//" + cfg.get(JobOptions.BOOTSTRAP)),
                 "the job's bootstrap is a listener the broker advertises: " + advertised);
         String topicScript = String.join("\n", strings(service("topics").get("command"), "topics.command"));
-        for (ConfigOption<String> t : List.of(JobOptions.INPUT_TOPIC, JobOptions.OUTPUT_TOPIC, JobOptions.DLQ_TOPIC)) {
+        for (ConfigOption<String> t : List.of(JobOptions.INPUT_TOPIC, JobOptions.OUTPUT_TOPIC, JobOptions.DLQ_TOPIC,
+                JobOptions.EPISODES_TOPIC, JobOptions.CAMERA_STATUS_TOPIC)) {
             assertTrue(Pattern.compile("for topic in [^;]*\\b" + Pattern.quote(cfg.get(t)) + "\\b").matcher(topicScript).find(),
                     "the topic creator creates " + JobOptions.describe(t) + " = " + cfg.get(t));
         }
@@ -145,7 +146,8 @@ class DeployManifestsTest {
             assertTrue(maxMessage >= cfg.get(JobOptions.MAX_RECORD_BYTES) + DEAD_LETTER_OVERHEAD,
                     meta.get("name") + ": dead letters of the largest accepted record fit");
         }
-        assertEquals(Set.of(cfg.get(JobOptions.INPUT_TOPIC), cfg.get(JobOptions.OUTPUT_TOPIC), cfg.get(JobOptions.DLQ_TOPIC)),
+        assertEquals(Set.of(cfg.get(JobOptions.INPUT_TOPIC), cfg.get(JobOptions.OUTPUT_TOPIC), cfg.get(JobOptions.DLQ_TOPIC),
+                cfg.get(JobOptions.EPISODES_TOPIC), cfg.get(JobOptions.CAMERA_STATUS_TOPIC)),
                 topics, "one KafkaTopic per topic the job uses");
         assertEquals(1, clusters.size(), "all topics belong to one Kafka cluster: " + clusters);
         // Strimzi names the bootstrap service <cluster>-kafka-bootstrap

@@ -110,6 +110,11 @@ final class Backlog {
         m.put(JobOptions.INPUT_TOPIC.key(), topics.in());
         m.put(JobOptions.OUTPUT_TOPIC.key(), topics.out());
         m.put(JobOptions.DLQ_TOPIC.key(), topics.dlq());
+        m.put(JobOptions.EPISODES_TOPIC.key(), episodesTopic());
+        m.put(JobOptions.CAMERA_STATUS_TOPIC.key(), "status-" + topics.in());
+        // low bars, so the traffic video gives episodes whose open and close records a failure can hit
+        m.put(JobOptions.EPISODE_MIN_SCORE.key(), "0.2");
+        m.put(JobOptions.EPISODE_MIN_FRAMES.key(), "2");
         m.put(JobOptions.GROUP.key(), "g-" + topics.in());
         m.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), "tx-" + topics.in());
         m.put(JobOptions.STARTING_OFFSETS.key(), "earliest");
@@ -119,6 +124,11 @@ final class Backlog {
         m.put(JobOptions.RESTART_DELAY_MS.key(), "200");
         m.put(JobOptions.PARALLELISM.key(), Integer.toString(TwoTaskManagers.PARALLELISM));
         return m;
+    }
+
+    /** The run's episodes topic (created by the broker on first write). */
+    String episodesTopic() {
+        return "episodes-" + topics.in();
     }
 
     private static List<String> camerasOnBothSubtasks() {

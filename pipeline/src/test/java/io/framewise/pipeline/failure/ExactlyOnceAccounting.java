@@ -146,6 +146,23 @@ final class ExactlyOnceAccounting {
         return out;
     }
 
+    /**
+     * The episodes of a finished bounded run, read_committed: each open and each close record exactly
+     * once, and every opened episode closed (the end of input closes them all). Returns the count.
+     */
+    static int assertEpisodesExactlyOnce(EmbeddedKafka kafka, String topic) throws IOException {
+        Set<String> opened = new LinkedHashSet<>();
+        Set<String> closed = new LinkedHashSet<>();
+        for (ConsumerRecord<String, byte[]> r : readAll(kafka, topic, IsolationLevel.READ_COMMITTED)) {
+            com.fasterxml.jackson.databind.JsonNode e = JSON.readTree(r.value());
+            String id = e.path("episodeId").asText();
+            boolean fresh = "open".equals(e.path("kind").asText()) ? opened.add(id) : closed.add(id);
+            assertTrue(fresh, "episode " + e.path("kind").asText() + " record twice: " + id);
+        }
+        assertEquals(opened, closed, "every opened episode closed once");
+        return opened.size();
+    }
+
     /** Event ids that appear more than once in {@code records}. */
     static Set<String> repeatedEventIds(List<ConsumerRecord<String, byte[]>> records) throws IOException {
         Set<String> seen = new HashSet<>();

@@ -47,5 +47,7 @@ class TaskManagerLossITCase {
                 + " vs " + killedAfter[0]);
         assertTrue(flink.restores(job) >= 2, "restored from a checkpoint after each kill: " + flink.restores(job));
         ExactlyOnceAccounting.assertExactlyOnce(KAFKA, backlog.topics, written);
+        int episodes = ExactlyOnceAccounting.assertEpisodesExactlyOnce(KAFKA, backlog.episodesTopic());
+        assertTrue(episodes > 0, "the run gave episodes for the failures to hit");
     }
 }

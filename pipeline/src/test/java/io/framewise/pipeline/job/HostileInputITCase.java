@@ -33,7 +33,6 @@ import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -126,10 +125,7 @@ class HostileInputITCase {
         m.put(JobOptions.MAX_RECORD_BYTES.key(), Integer.toString(MAX_RECORD_BYTES));
         m.put(JobOptions.MAX_FRAMES_PER_SEGMENT.key(), Integer.toString(MAX_FRAMES));
         JobConfig cfg = JobConfig.parse(m);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(FramewiseJob.flinkConfiguration(cfg));
-        FramewiseJob.build(env, cfg);
-        JobID job = flink.submit(env.getStreamGraph());
+        JobID job = JobRuns.submit(flink, cfg);
         try {
             flink.awaitRunning(job, Duration.ofSeconds(60));
             send(t.in(), good, cases, switchJpegs);

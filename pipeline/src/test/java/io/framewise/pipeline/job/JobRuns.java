@@ -57,6 +57,14 @@ final class JobRuns {
         return m;
     }
 
+    /** Submits the whole job (source to sinks) and returns at once; the caller cancels it. */
+    static JobID submit(LocalFlink flink, JobConfig cfg) throws Exception {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(FramewiseJob.flinkConfiguration(cfg));
+        FramewiseJob.build(env, cfg);
+        return flink.submit(env.getStreamGraph());
+    }
+
     /** Runs the job to its end; fails the test if it did not finish successfully in time. */
     static JobResult run(LocalFlink flink, JobConfig cfg, UnaryOperator<DataStream<LabeledEvent>> beforeSink,
                          Duration timeout) throws Exception {

@@ -56,13 +56,18 @@ final class LabeledVideo {
     }
 
     static LabeledVideo build(Path dir, int hold, double fps, int gop) throws Exception {
+        return build(dir, PHOTOS, hold, fps, gop);
+    }
+
+    /** {@code photos} in order (a name may repeat), each held for {@code hold} frames. */
+    static LabeledVideo build(Path dir, List<String> photos, int hold, double fps, int gop) throws Exception {
         Path images = SharedData.root().resolve("images");
         CompiledModel model = SharedModels.load(SharedModels.DEFAULT_MODEL, null);
         List<String> top1 = new ArrayList<>();
         List<BufferedImage> frames = new ArrayList<>();
         InputSpec in = model.input();
         try (Classifier c = new Classifier(model, new ClassifierOptions(1, 1, 1, false))) {
-            for (String name : PHOTOS) {
+            for (String name : photos) {
                 RgbImage img = ImageFiles.read(images.resolve(name));
                 byte[] px = new byte[model.imageBytes()];
                 ResizePlan.full(img.width(), img.height(), in.width(), in.height()).resize(img.pixels(), px, 0);
@@ -92,7 +97,7 @@ final class LabeledVideo {
             }
             r.stop();
         }
-        return new LabeledVideo(file, hold, PHOTOS, List.copyOf(top1));
+        return new LabeledVideo(file, hold, List.copyOf(photos), List.copyOf(top1));
     }
 
     private static BufferedImage read(Path p) throws IOException {

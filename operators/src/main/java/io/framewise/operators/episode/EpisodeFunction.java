@@ -1,0 +1,179 @@
+package io.framewise.operators.episode;
+
+import io.framewise.operators.records.Episode;
+import io.framewise.operators.records.EpisodeSerializer;
+import io.framewise.operators.records.LabeledEvent;
+import io.framewise.operators.records.LabeledEventSerializer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Presence episodes per (camera, class) on event time, keyed by camera, after inference.
+ *
+ * <p>Event time is the frame's capture time ({@link LabeledEvent#ptsMs()}: {@code fw-ts} plus its offset
+ * in the segment). An event arrives out of order within the source's bounded out-of-orderness, so it
+ * waits in keyed state ({@code pending}) until the watermark passes it; then the pending events up to
+ * the watermark are applied in event-time order (ties: source offset, index in segment). An event at or
+ * behind the watermark on arrival is late: counted ({@value #LATE_FRAMES}) and dropped, so it never
+ * reopens a closed episode. The allowed lateness is therefore the watermark's out-of-orderness bound.
+ *
+ * <p>Per class ({@link Episode} in a map keyed by label): a class observed in a frame starts a
+ * {@code CANDIDATE}; each consecutive frame with it adds to it; a frame without it drops a candidate.
+ * At {@code minFrames} frames the candidate opens (an {@code OPEN} record). An open episode closes
+ * (a {@code CLOSE} record) once event time reaches its last observation plus {@code gapMs}: an
+ * event-time timer, so a quiet camera's episode closes as the watermark passes, and before a later
+ * frame is applied, so a frame at exactly {@code last + gapMs} starts a new episode. End of input
+ * (the max watermark) closes every episode.
+ *
+ * <p>State per camera: open and candidate episodes (at most one per class the model knows) and the
+ * events not yet behind the watermark (out-of-orderness times frame rate). Both expire
+ * {@code cameraTtlMs} after their last write (processing time), for cameras gone for good.
+ */
+public final class EpisodeFunction extends KeyedProcessFunction<String, LabeledEvent, Episode> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String LATE_FRAMES = "episodeLateFrames";
+    public static final String OPENED = "episodesOpened";
+    public static final String CLOSED = "episodesClosed";
+
+    private static final Comparator<LabeledEvent> EVENT_TIME = Comparator.comparingLong(LabeledEvent::ptsMs)
+            .thenComparingLong(LabeledEvent::offset).thenComparingInt(LabeledEvent::indexInSegment);
+
+    private final EpisodeSettings settings;
+    private final ObservationSource observations;
+
+    private transient ListState<LabeledEvent> pending;
+    private transient MapState<String, Episode> episodes; // label -> candidate or open episode
+    private transient Counter late;
+    private transient Counter opened;
+    private transient Counter closed;
+
+    public EpisodeFunction(EpisodeSettings settings, ObservationSource observations) {
+        this.settings = settings;
+        this.observations = observations;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        StateTtlConfig ttl = StateTtlConfig.newBuilder(Duration.ofMillis(settings.cameraTtlMs()))
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build();
+        ListStateDescriptor<LabeledEvent> p = new ListStateDescriptor<>("episode-pending", LabeledEventSerializer.TYPE_INFO);
+        p.enableTimeToLive(ttl);
+        pending = getRuntimeContext().getListState(p);
+        MapStateDescriptor<String, Episode> e = new MapStateDescriptor<>("episodes", Types.STRING,
+                EpisodeSerializer.TYPE_INFO);
+        e.enableTimeToLive(ttl);
+        episodes = getRuntimeContext().getMapState(e);
+        late = getRuntimeContext().getMetricGroup().counter(LATE_FRAMES);
+        opened = getRuntimeContext().getMetricGroup().counter(OPENED);
+        closed = getRuntimeContext().getMetricGroup().counter(CLOSED);
+    }
+
+    @Override
+    public void processElement(LabeledEvent e, Context ctx, Collector<Episode> out) throws Exception {
+        if (e.ptsMs() <= ctx.timerService().currentWatermark()) {
+            late.inc();
+            return;
+        }
+        pending.add(e);
+        ctx.timerService().registerEventTimeTimer(e.ptsMs());
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Episode> out) throws Exception {
+        long watermark = Math.max(timestamp, ctx.timerService().currentWatermark());
+        List<LabeledEvent> due = new ArrayList<>();
+        List<LabeledEvent> later = new ArrayList<>();
+        Iterable<LabeledEvent> all = pending.get();
+        if (all != null) {
+            for (LabeledEvent e : all) {
+                (e.ptsMs() <= watermark ? due : later).add(e);
+            }
+        }
+        if (!due.isEmpty()) {
+            pending.update(later);
+            due.sort(EVENT_TIME);
+        }
+        Map<String, Episode> current = new HashMap<>();
+        for (Map.Entry<String, Episode> en : episodes.entries()) {
+            current.put(en.getKey(), en.getValue());
+        }
+        Map<String, Episode> before = new HashMap<>(current);
+        for (LabeledEvent e : due) {
+            closeUpTo(e.ptsMs(), current, out);
+            apply(e, current, ctx, out);
+        }
+        closeUpTo(watermark, current, out);
+        for (String label : before.keySet()) {
+            if (!current.containsKey(label)) {
+                episodes.remove(label);
+            }
+        }
+        for (Map.Entry<String, Episode> en : current.entrySet()) {
+            if (!en.getValue().equals(before.get(en.getKey()))) {
+                episodes.put(en.getKey(), en.getValue());
+            }
+        }
+    }
+
+    /** Closes the open episodes whose gap ended at or before {@code t}. */
+    private void closeUpTo(long t, Map<String, Episode> current, Collector<Episode> out) {
+        List<Episode> done = current.values().stream()
+                .filter(ep -> ep.kind() == Episode.Kind.OPEN && ep.endMs() + settings.gapMs() <= t)
+                .sorted(Comparator.comparingLong(Episode::endMs).thenComparing(Episode::label))
+                .toList();
+        for (Episode ep : done) {
+            current.remove(ep.label());
+            closed.inc();
+            out.collect(ep.as(Episode.Kind.CLOSE));
+        }
+    }
+
+    private void apply(LabeledEvent e, Map<String, Episode> current, OnTimerContext ctx, Collector<Episode> out) {
+        Set<String> seen = new HashSet<>();
+        for (Observation o : observations.observe(e)) {
+            if (!seen.add(o.label())) {
+                continue;
+            }
+            Episode ep = current.get(o.label());
+            ep = ep == null
+                    ? Episode.first(e.camera(), o.label(), o.measure(), e.ptsMs(), o.value(), o.box(), e.eventId())
+                    : ep.observed(e.ptsMs(), o.value(), o.box(), e.eventId());
+            if (ep.kind() == Episode.Kind.CANDIDATE && ep.frames() >= settings.minFrames()) {
+                ep = ep.as(Episode.Kind.OPEN);
+                opened.inc();
+                out.collect(ep);
+            }
+            current.put(o.label(), ep);
+            if (ep.kind() == Episode.Kind.OPEN) {
+                ctx.timerService().registerEventTimeTimer(ep.endMs() + settings.gapMs());
+            }
+        }
+        // a candidate needs consecutive frames: one without its class drops it
+        current.values().removeIf(ep -> ep.kind() == Episode.Kind.CANDIDATE && !seen.contains(ep.label()));
+    }
+
+    /** Frames dropped as late (tests). */
+    public long lateFrames() {
+        return late.getCount();
+    }
+}
