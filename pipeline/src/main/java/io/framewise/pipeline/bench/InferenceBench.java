@@ -19,10 +19,19 @@ import java.util.Map;
  */
 public final class InferenceBench {
 
-    /** One batch × threads measurement. */
-    public record Row(int batch, int threads, double fwImagesPerSec, double peerImagesPerSec) {
+    /** One batch × threads measurement: the rounds, interleaved with the peer. */
+    public record Row(int batch, int threads, RoundStats rounds) {
+        public double fwImagesPerSec() {
+            return rounds.fwMedian();
+        }
+
+        public double peerImagesPerSec() {
+            return rounds.hasPeer() ? rounds.peerMedian() : 0;
+        }
+
+        /** Median of the per-round-pair ratios (not the ratio of the medians). */
         public double ratio() {
-            return peerImagesPerSec > 0 ? fwImagesPerSec / peerImagesPerSec : Double.NaN;
+            return rounds.ratioMedian();
         }
     }
 
@@ -38,30 +47,35 @@ public final class InferenceBench {
         this.out = out;
     }
 
-    public Row measure(int batch, int threads, double seconds, boolean peer) {
+    /**
+     * {@code rounds} round pairs of {@code seconds / (2 rounds)} each after a warm-up; the order
+     * inside a pair alternates (framewise first, then the peer first) so a drift hits both alike.
+     */
+    public Row measure(int batch, int threads, double seconds, int rounds, boolean peer) {
         try (Classifier c = new Classifier(model, ClassifierOptions.defaults().withMaxBatch(batch).withThreads(threads));
              TflitePeer p = peer ? new TflitePeer(modelFile, threads) : null) {
-            double slice = seconds / 4;
-            runFramewise(c, batch, Math.min(1.0, slice));
+            double slice = seconds / (2.0 * rounds);
+            runFramewise(c, batch, Math.min(1.0, Math.max(slice, 0.5)));
             if (p != null) {
-                runPeer(p, batch, Math.min(1.0, slice));
+                runPeer(p, batch, Math.min(1.0, Math.max(slice, 0.5)));
             }
-            long fwImages = 0;
-            long fwNanos = 0;
-            long peerImages = 0;
-            long peerNanos = 0;
-            for (int round = 0; round < 2; round++) {
-                long[] r = runFramewise(c, batch, slice);
-                fwImages += r[0];
-                fwNanos += r[1];
-                if (p != null) {
-                    long[] q = runPeer(p, batch, slice);
-                    peerImages += q[0];
-                    peerNanos += q[1];
+            double[] fw = new double[rounds];
+            double[] q = new double[p == null ? 0 : rounds];
+            for (int round = 0; round < rounds; round++) {
+                if (p != null && round % 2 == 1) {
+                    q[round] = rate(runPeer(p, batch, slice));
+                }
+                fw[round] = rate(runFramewise(c, batch, slice));
+                if (p != null && round % 2 == 0) {
+                    q[round] = rate(runPeer(p, batch, slice));
                 }
             }
-            return new Row(batch, threads, fwImages / (fwNanos / 1e9), p == null ? 0 : peerImages / (peerNanos / 1e9));
+            return new Row(batch, threads, new RoundStats(fw, q));
         }
+    }
+
+    private static double rate(long[] imagesAndNanos) {
+        return imagesAndNanos[0] / (imagesAndNanos[1] / 1e9);
     }
 
     private long[] runFramewise(Classifier c, int batch, double seconds) {
