@@ -28,6 +28,19 @@ final class AddStep extends Step {
     }
 
     @Override
+    public boolean splits(int n) {
+        return n * elements >= 4096;
+    }
+
+    @Override
+    public void runPart(Workspace ws, Workspace own, int n, int part, int parts) {
+        int from = share(n * elements, part, parts, 64);
+        int to = share(n * elements, part + 1, parts, 64);
+        kernel.add(ws.slot(a.slot()), from, ws.slot(b.slot()), from, ws.slot(out.slot()), from, to - from, lo, hi);
+        snapRange(ws, from, to);
+    }
+
+    @Override
     public long macsPerImage() {
         return 0;
     }

@@ -52,6 +52,39 @@ public abstract class Step {
     /** Runs the step on the first {@code n} images held in the workspace's slots. */
     public abstract void run(Workspace ws, int n);
 
+    /**
+     * Whether {@link #runPart} splits this step's work over the first {@code n} images (intra-op
+     * parallelism). Steps that do not split are run whole, by {@link #run} and {@link #snapOutput}.
+     */
+    public boolean splits(int n) {
+        return false;
+    }
+
+    /**
+     * Part {@code part} of {@code parts} of {@link #run} followed by {@link #snapOutput}: parts write
+     * disjoint output and each element is computed by the same operations as in {@code run}, so the
+     * union of the parts is bit-identical to it. {@code ws} holds the slots (shared by the parts);
+     * {@code own} is the calling part's workspace, for its tiles.
+     */
+    public void runPart(Workspace ws, Workspace own, int n, int part, int parts) {
+        throw new UnsupportedOperationException(name + " does not split");
+    }
+
+    /** Start of share {@code part} of {@code parts} of {@code total} units, rounded down to {@code align}. */
+    protected static int share(int total, int part, int parts, int align) {
+        if (part >= parts) {
+            return total;
+        }
+        return (int) ((long) total * part / parts) / align * align;
+    }
+
+    /** Snaps elements {@code [from, to)} of the output slot (what {@link #snapOutput} does to all). */
+    protected void snapRange(Workspace ws, int from, int to) {
+        if (snapSlot != null && to > from) {
+            snapKernel.snap(ws.slot(snapSlot.slot()), from, to - from, snapGrid);
+        }
+    }
+
     /** Multiply-adds per image, for GFLOP/s figures. */
     public abstract long macsPerImage();
 }
