@@ -3,7 +3,6 @@ package io.framewise.inference.exec;
 import io.framewise.inference.plan.Plan;
 import io.framewise.inference.plan.Workspace;
 import java.util.function.Function;
-import java.util.function.IntConsumer;
 
 /**
  * Classifies batches of preprocessed images (RGB bytes at the model's input size, e.g.
@@ -101,7 +100,7 @@ public final class Classifier implements AutoCloseable {
         } else if (n < workspaces.length) {
             forward(workspaces[0], 0, n, intraOp);
         } else {
-            workers.run(part);
+            workers.run(part, workspaces.length);
         }
     }
 
@@ -164,14 +163,14 @@ public final class Classifier implements AutoCloseable {
         }
     }
 
-    /** The work of one thread: a contiguous share of the batch. One instance, reused. */
-    private final class Part implements IntConsumer {
+    /** Part t of the batch split: a contiguous share of the batch, through workspace t. One instance, reused. */
+    private final class Part implements BatchWorkers.Task {
         byte[] pixels;
         byte[][] images;
         int n;
 
         @Override
-        public void accept(int t) {
+        public void run(int t, int thread) {
             int threads = workspaces.length;
             int per = (n + threads - 1) / threads;
             int from = Math.min(n, t * per);

@@ -27,9 +27,10 @@ final class AddStep extends Step {
         kernel.add(ws.slot(a.slot()), 0, ws.slot(b.slot()), 0, ws.slot(out.slot()), 0, n * elements, lo, hi);
     }
 
+    /** Only large adds: a residual add of one image (at most 56×56×24 floats) is shorter than a fork-join. */
     @Override
     public boolean splits(int n) {
-        return n * elements >= 4096;
+        return n * elements >= 1 << 18;
     }
 
     @Override
