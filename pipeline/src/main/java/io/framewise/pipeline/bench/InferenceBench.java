@@ -3,11 +3,13 @@ package io.framewise.pipeline.bench;
 import io.framewise.inference.exec.Classifier;
 import io.framewise.inference.exec.ClassifierOptions;
 import io.framewise.inference.exec.CompiledModel;
+import io.framewise.inference.exec.JitWarmUp;
 import io.framewise.inference.peer.TflitePeer;
 import io.framewise.inference.plan.Step;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +21,13 @@ import java.util.Map;
  */
 public final class InferenceBench {
 
-    /** One batch × threads measurement: the rounds, interleaved with the peer. */
-    public record Row(int batch, int threads, RoundStats rounds) {
+    /** How long a setting's warm-up may wait for the JIT to go quiet. */
+    public static final Duration WARM_UP_BUDGET = Duration.ofSeconds(60);
+    /** The JIT is taken as settled after this much classifying without a compilation. */
+    public static final Duration JIT_QUIET = Duration.ofMillis(500);
+
+    /** One batch × threads measurement: the warm-up, then the rounds, interleaved with the peer. */
+    public record Row(int batch, int threads, JitWarmUp.Report warmUp, RoundStats rounds) {
         public double fwImagesPerSec() {
             return rounds.fwMedian();
         }
@@ -48,14 +55,16 @@ public final class InferenceBench {
     }
 
     /**
-     * {@code rounds} round pairs of {@code seconds / (2 rounds)} each after a warm-up; the order
+     * {@code rounds} round pairs of {@code seconds / (2 rounds)} each after a warm-up that lasts until
+     * the JIT has gone quiet ({@link JitWarmUp}: a fixed one-second warm-up measured kernels still
+     * waiting for C2 on a busy machine, the slow-JVM mode of issue 11); the order
      * inside a pair alternates (framewise first, then the peer first) so a drift hits both alike.
      */
     public Row measure(int batch, int threads, double seconds, int rounds, boolean peer) {
         try (Classifier c = new Classifier(model, ClassifierOptions.defaults().withMaxBatch(batch).withThreads(threads));
              TflitePeer p = peer ? new TflitePeer(modelFile, threads) : null) {
             double slice = seconds / (2.0 * rounds);
-            runFramewise(c, batch, Math.min(1.0, Math.max(slice, 0.5)));
+            JitWarmUp.Report warm = JitWarmUp.run(c, images, JIT_QUIET, WARM_UP_BUDGET);
             if (p != null) {
                 runPeer(p, batch, Math.min(1.0, Math.max(slice, 0.5)));
             }
@@ -70,7 +79,7 @@ public final class InferenceBench {
                     q[round] = rate(runPeer(p, batch, slice));
                 }
             }
-            return new Row(batch, threads, new RoundStats(fw, q));
+            return new Row(batch, threads, warm, new RoundStats(fw, q));
         }
     }
 

@@ -104,9 +104,9 @@ final class BenchCommand implements Callable<Integer> {
                         st.hasPeer() ? String.format("%.2f-%.2f", Arrays.stream(ratios).min().orElseThrow(),
                                 Arrays.stream(ratios).max().orElseThrow()) : "-",
                         st.verdict());
-                roundLines.add(String.format("  b%dt%d framewise %s | tflite %s | ratio %s | FMA peak before %.1f", b, t,
-                        join(st.fw(), "%.1f"), st.hasPeer() ? join(st.peer(), "%.1f") : "-",
-                        st.hasPeer() ? join(ratios, "%.2f") : "-", settingPeak));
+                roundLines.add(String.format("  b%dt%d framewise %s | tflite %s | ratio %s | FMA peak before %.1f | warm-up %s",
+                        b, t, join(st.fw(), "%.1f"), st.hasPeer() ? join(st.peer(), "%.1f") : "-",
+                        st.hasPeer() ? join(ratios, "%.2f") : "-", settingPeak, r.warmUp()));
             }
         }
         System.out.println("rounds (images/s per round, in order):");
