@@ -47,26 +47,17 @@ final class DepthwiseStep extends Step {
         }
     }
 
-    @Override
-    public boolean splits(int n) {
-        return oh >= 2;
-    }
-
     /** Each part computes a band of output rows of every image. */
     @Override
-    public void runPart(Workspace ws, Workspace own, int n, int part, int parts) {
-        int oy0 = share(oh, part, parts, 1);
-        int oy1 = share(oh, part + 1, parts, 1);
-        if (oy1 <= oy0) {
-            return;
-        }
-        float[] src = ws.slot(in.slot());
-        float[] dst = ws.slot(out.slot());
-        for (int i = 0; i < n; i++) {
-            kernel.run(src, in.offset(i), 0, h, w, c, kh, kw, stride, padTop, padLeft, packed, bias,
-                    dst, out.offset(i), 0, oh, ow, oy0, oy1, lo, hi);
-            snapRange(ws, out.offset(i) + oy0 * ow * c, out.offset(i) + oy1 * ow * c);
-        }
+    protected int bandRows() {
+        return oh;
+    }
+
+    @Override
+    protected void runBand(Workspace ws, Workspace own, int i, int oy0, int oy1) {
+        kernel.run(ws.slot(in.slot()), in.offset(i), 0, h, w, c, kh, kw, stride, padTop, padLeft, packed, bias,
+                ws.slot(out.slot()), out.offset(i), 0, oh, ow, oy0, oy1, lo, hi);
+        snapRange(ws, out.offset(i) + oy0 * ow * c, out.offset(i) + oy1 * ow * c);
     }
 
     @Override

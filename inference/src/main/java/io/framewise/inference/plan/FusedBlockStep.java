@@ -109,23 +109,19 @@ final class FusedBlockStep extends Step {
         }
     }
 
-    /** Not below 16 output channels: see {@link PointwiseStep#splits}. */
-    @Override
-    public boolean splits(int n) {
-        return oh >= 2 && cout >= 16;
-    }
-
     /**
-     * Each part computes a band of output rows of every image with its own tiles; a band's first tile
-     * expands the rows it shares with the band above again (same operations, same values).
+     * Bands of output rows (not below 16 output channels: see {@link PointwiseStep#splits}), each with
+     * the part's own tiles; a band's first tile expands the rows it shares with the band above again
+     * (same operations, same values).
      */
     @Override
-    public void runPart(Workspace ws, Workspace own, int n, int part, int parts) {
-        int r0 = share(oh, part, parts, 1);
-        int r1 = share(oh, part + 1, parts, 1);
-        for (int i = 0; i < n; i++) {
-            rows(ws, own, i, r0, r1, part == 0 && ws.profiling()); // part 0's phases stand for the wall time
-        }
+    protected int bandRows() {
+        return cout >= 16 ? oh : 0;
+    }
+
+    @Override
+    protected void runBand(Workspace ws, Workspace own, int i, int oy0, int oy1) {
+        rows(ws, own, i, oy0, oy1, oy0 == 0 && ws.profiling()); // the first band's phases stand for the wall time
     }
 
     /** Output rows [r0, r1) of image i, tile by tile, in {@code own}'s tiles. */

@@ -57,7 +57,15 @@ public abstract class Step {
      * parallelism). Steps that do not split are run whole, by {@link #run} and {@link #snapOutput}.
      */
     public boolean splits(int n) {
-        return false;
+        return bandRows() >= 2;
+    }
+
+    /**
+     * Output rows per image that {@link #runPart} may split in bands ({@link #runBand}); 0 (the default):
+     * the step splits otherwise or not at all.
+     */
+    protected int bandRows() {
+        return 0;
     }
 
     /**
@@ -67,7 +75,24 @@ public abstract class Step {
      * {@code own} is the calling part's workspace, for its tiles.
      */
     public void runPart(Workspace ws, Workspace own, int n, int part, int parts) {
-        throw new UnsupportedOperationException(name + " does not split");
+        if (bandRows() < 2) {
+            throw new UnsupportedOperationException(name + " does not split");
+        }
+        runBands(ws, own, n, bandRows(), part, parts);
+    }
+
+    /** Band {@code part} of {@code parts} of {@code rows} output rows, image by image. */
+    private void runBands(Workspace ws, Workspace own, int n, int rows, int part, int parts) {
+        int oy0 = share(rows, part, parts, 1);
+        int oy1 = share(rows, part + 1, parts, 1);
+        for (int i = 0; oy1 > oy0 && i < n; i++) {
+            runBand(ws, own, i, oy0, oy1);
+        }
+    }
+
+    /** Output rows {@code [oy0, oy1)} of image {@code i}, snapped (steps with {@link #bandRows}). */
+    protected void runBand(Workspace ws, Workspace own, int i, int oy0, int oy1) {
+        throw new UnsupportedOperationException(name + " does not split in bands");
     }
 
     /** Start of share {@code part} of {@code parts} of {@code total} units, rounded down to {@code align}. */
