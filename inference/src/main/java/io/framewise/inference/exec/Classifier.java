@@ -3,16 +3,19 @@ package io.framewise.inference.exec;
 import io.framewise.inference.plan.Plan;
 import io.framewise.inference.plan.Workspace;
 import java.util.function.Function;
-import java.util.function.IntConsumer;
 
 /**
  * Classifies batches of preprocessed images (RGB bytes at the model's input size, e.g.
  * {@code [N][224][224][3]}) with a shared {@link CompiledModel}. Owns one workspace per thread and
  * the result objects; after the first call of a given size, {@code classify} allocates nothing.
  *
+ * <p>With several threads, a batch of at least as many images as threads is split over the threads by
+ * images; a smaller one (batch 1 on two threads) runs each layer split over the threads instead
+ * ({@link IntraOp}: one fork-join per layer or fused block).
+ *
  * <p>Not thread-safe: one classifier per thread of the caller (one per Flink subtask). Results are
- * bit-identical whatever the thread count or batch split: every image is computed by the same code
- * on its own.
+ * bit-identical whatever the thread count or batch split: every output element is computed by the
+ * same operations whichever thread computes it.
  */
 public final class Classifier implements AutoCloseable {
 
@@ -21,22 +24,26 @@ public final class Classifier implements AutoCloseable {
     private final Workspace[] workspaces; // [threads]
     private final Classification[] results; // [maxBatch]
     private final BatchWorkers workers;
+    private final IntraOp intraOp; // null with one thread
     private final Part part = new Part();
 
     public Classifier(CompiledModel model, ClassifierOptions options) {
         this.model = model;
         this.options = options;
-        int threads = Math.min(options.threads(), options.maxBatch());
+        int threads = options.threads();
         int perThread = (options.maxBatch() + threads - 1) / threads;
         this.workspaces = new Workspace[threads];
         for (int t = 0; t < threads; t++) {
-            workspaces[t] = new Workspace(model.plan(), perThread);
+            // the first also holds batches smaller than the thread count (run split per layer)
+            int capacity = t == 0 ? Math.max(perThread, Math.min(options.maxBatch(), threads - 1)) : perThread;
+            workspaces[t] = new Workspace(model.plan(), capacity);
         }
         this.results = new Classification[options.maxBatch()];
         for (int i = 0; i < results.length; i++) {
             results[i] = new Classification(options.topK(), model.numClasses(), options.keepScores());
         }
         this.workers = threads > 1 ? new BatchWorkers(threads, "framewise-infer") : null;
+        this.intraOp = workers != null ? new IntraOp(workers, workspaces) : null;
     }
 
     public CompiledModel model() {
@@ -89,9 +96,11 @@ public final class Classifier implements AutoCloseable {
             return;
         }
         if (workers == null) {
-            part.accept(0);
+            forward(workspaces[0], 0, n, null);
+        } else if (n < workspaces.length) {
+            forward(workspaces[0], 0, n, intraOp);
         } else {
-            workers.run(part);
+            workers.run(part, workspaces.length);
         }
     }
 
@@ -135,36 +144,39 @@ public final class Classifier implements AutoCloseable {
         }
     }
 
-    /** The work of one thread: a contiguous share of the batch. One instance, reused. */
-    private final class Part implements IntConsumer {
+    /** Images [from, to) of the current call through {@code ws}: input mapping, forward, results. */
+    private void forward(Workspace ws, int from, int to, IntraOp split) {
+        Plan plan = model.plan();
+        int bytes = model.imageBytes();
+        float[] in = ws.slot(plan.input().slot());
+        for (int i = from; i < to; i++) {
+            if (part.pixels != null) {
+                model.inputMap().map(part.pixels, i * bytes, in, plan.input().offset(i - from), bytes);
+            } else {
+                model.inputMap().map(part.images[i], 0, in, plan.input().offset(i - from), bytes);
+            }
+        }
+        Engine.forward(plan, ws, to - from, split);
+        float[] out = ws.slot(plan.output().slot());
+        for (int i = from; i < to; i++) {
+            results[i].fill(out, plan.output().offset(i - from), model.numClasses(), model.labels());
+        }
+    }
+
+    /** Part t of the batch split: a contiguous share of the batch, through workspace t. One instance, reused. */
+    private final class Part implements BatchWorkers.Task {
         byte[] pixels;
         byte[][] images;
         int n;
 
         @Override
-        public void accept(int t) {
+        public void run(int t, int thread) {
             int threads = workspaces.length;
             int per = (n + threads - 1) / threads;
             int from = Math.min(n, t * per);
             int to = Math.min(n, from + per);
-            if (from >= to) {
-                return;
-            }
-            Workspace ws = workspaces[t];
-            Plan plan = model.plan();
-            int bytes = model.imageBytes();
-            float[] in = ws.slot(plan.input().slot());
-            for (int i = from; i < to; i++) {
-                if (pixels != null) {
-                    model.inputMap().map(pixels, i * bytes, in, plan.input().offset(i - from), bytes);
-                } else {
-                    model.inputMap().map(images[i], 0, in, plan.input().offset(i - from), bytes);
-                }
-            }
-            Engine.forward(plan, ws, to - from);
-            float[] out = ws.slot(plan.output().slot());
-            for (int i = from; i < to; i++) {
-                results[i].fill(out, plan.output().offset(i - from), model.numClasses(), model.labels());
+            if (from < to) {
+                forward(workspaces[t], from, to, null);
             }
         }
     }

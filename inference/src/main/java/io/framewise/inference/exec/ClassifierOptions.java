@@ -3,7 +3,8 @@ package io.framewise.inference.exec;
 /**
  * @param topK          classes reported per image
  * @param maxBatch      images one forward pass takes; a larger request is refused (the caller batches)
- * @param threads       intra-batch threads (default 1: Flink already gives each slot its own thread)
+ * @param threads       threads per forward pass (default 1: Flink already gives each slot its own thread);
+ *                      batches of at least this many images are split by image, smaller ones per layer
  * @param keepScores    also return the full probability vector of each image
  */
 public record ClassifierOptions(int topK, int maxBatch, int threads, boolean keepScores) {

@@ -12,28 +12,39 @@ public final class Engine {
 
     /** Forward pass over the first {@code n} images already in the workspace's input slot. */
     public static void forward(Plan plan, Workspace ws, int n) {
+        forward(plan, ws, n, null);
+    }
+
+    /** Same, with the steps that split run over {@code split}'s team (null: all on this thread). */
+    static void forward(Plan plan, Workspace ws, int n, IntraOp split) {
         if (n > ws.capacity()) {
             throw new IllegalArgumentException("batch of " + n + " exceeds the workspace capacity " + ws.capacity());
         }
         var steps = plan.steps();
         if (!ws.profiling()) {
             for (int i = 0; i < steps.size(); i++) {
-                Step s = steps.get(i);
-                s.run(ws, n);
-                s.snapOutput(ws, n);
+                run(steps.get(i), ws, n, split);
             }
             return;
         }
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
             long t0 = System.nanoTime();
-            s.run(ws, n);
-            s.snapOutput(ws, n);
+            run(s, ws, n, split);
             long dt = System.nanoTime() - t0;
             ws.addStepTime(i, dt);
             if (s.kind() != Step.Kind.FUSED_BLOCK) { // fused blocks time their own phases
                 ws.addTime(s.kind(), dt);
             }
+        }
+    }
+
+    private static void run(Step s, Workspace ws, int n, IntraOp split) {
+        if (split != null && s.splits(n)) {
+            split.run(s, ws, n);
+        } else {
+            s.run(ws, n);
+            s.snapOutput(ws, n);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.framewise.inference.exec;
 
 import io.framewise.inference.plan.Plan;
 import io.framewise.inference.plan.Workspace;
-import java.util.function.IntConsumer;
 
 /**
  * Segments batches of preprocessed images (RGB bytes at the model's input size, e.g.
@@ -72,9 +71,9 @@ public final class Segmenter implements AutoCloseable {
         part.n = n;
         if (n > 0) {
             if (workers == null) {
-                part.accept(0);
+                part.run(0, 0);
             } else {
-                workers.run(part);
+                workers.run(part, workspaces.length);
             }
         }
         return maps;
@@ -117,12 +116,12 @@ public final class Segmenter implements AutoCloseable {
     }
 
     /** The work of one thread: a contiguous share of the batch. One instance, reused. */
-    private final class Part implements IntConsumer {
+    private final class Part implements BatchWorkers.Task {
         byte[][] images;
         int n;
 
         @Override
-        public void accept(int t) {
+        public void run(int t, int thread) {
             int threads = workspaces.length;
             int per = (n + threads - 1) / threads;
             int from = Math.min(n, t * per);

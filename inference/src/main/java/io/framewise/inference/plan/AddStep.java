@@ -27,6 +27,20 @@ final class AddStep extends Step {
         kernel.add(ws.slot(a.slot()), 0, ws.slot(b.slot()), 0, ws.slot(out.slot()), 0, n * elements, lo, hi);
     }
 
+    /** Only large adds: a residual add of one image (at most 56×56×24 floats) is shorter than a fork-join. */
+    @Override
+    public boolean splits(int n) {
+        return n * elements >= 1 << 18;
+    }
+
+    @Override
+    public void runPart(Workspace ws, Workspace own, int n, int part, int parts) {
+        int from = share(n * elements, part, parts, 64);
+        int to = share(n * elements, part + 1, parts, 64);
+        kernel.add(ws.slot(a.slot()), from, ws.slot(b.slot()), from, ws.slot(out.slot()), from, to - from, lo, hi);
+        snapRange(ws, from, to);
+    }
+
     @Override
     public long macsPerImage() {
         return 0;

@@ -47,6 +47,27 @@ final class ConvStep extends Step {
         }
     }
 
+    /**
+     * Bands of output rows (not below 16 output channels: a narrow Cout may be stored by blending into
+     * the next pixel), each a convolution of the input rows the band reads: the window starts at the
+     * band's first input row (its top padding what lies above row 0), and the real bottom padding
+     * stays where it is, so every output is computed by the same taps.
+     */
+    @Override
+    protected int bandRows() {
+        return cout >= 16 ? oh : 0;
+    }
+
+    @Override
+    protected void runBand(Workspace ws, Workspace own, int i, int oy0, int oy1) {
+        int iy0 = oy0 * stride - padTop;
+        int inRow = Math.max(iy0, 0);
+        int o = out.offset(i) + oy0 * ow * cout;
+        kernel.run(ws.slot(in.slot()), in.offset(i) + inRow * w * cin, h - inRow, w, cin, kh, kw, stride, inRow - iy0,
+                padLeft, packed, bias, cout, ws.slot(out.slot()), o, oy1 - oy0, ow, lo, hi);
+        snapRange(ws, o, o + (oy1 - oy0) * ow * cout);
+    }
+
     @Override
     public long macsPerImage() {
         return (long) oh * ow * cout * kh * kw * cin;

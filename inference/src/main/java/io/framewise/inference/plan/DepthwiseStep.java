@@ -47,6 +47,19 @@ final class DepthwiseStep extends Step {
         }
     }
 
+    /** Each part computes a band of output rows of every image. */
+    @Override
+    protected int bandRows() {
+        return oh;
+    }
+
+    @Override
+    protected void runBand(Workspace ws, Workspace own, int i, int oy0, int oy1) {
+        kernel.run(ws.slot(in.slot()), in.offset(i), 0, h, w, c, kh, kw, stride, padTop, padLeft, packed, bias,
+                ws.slot(out.slot()), out.offset(i), 0, oh, ow, oy0, oy1, lo, hi);
+        snapRange(ws, out.offset(i) + oy0 * ow * c, out.offset(i) + oy1 * ow * c);
+    }
+
     @Override
     public long macsPerImage() {
         return (long) oh * ow * c * kh * kw;

@@ -104,68 +104,87 @@ final class FusedBlockStep extends Step {
 
     @Override
     public void run(Workspace ws, int n) {
+        for (int i = 0; i < n; i++) {
+            rows(ws, ws, i, 0, oh, ws.profiling());
+        }
+    }
+
+    /**
+     * Bands of output rows (not below 16 output channels: see {@link PointwiseStep#splits}), each with
+     * the part's own tiles; a band's first tile expands the rows it shares with the band above again
+     * (same operations, same values).
+     */
+    @Override
+    protected int bandRows() {
+        return cout >= 16 ? oh : 0;
+    }
+
+    @Override
+    protected void runBand(Workspace ws, Workspace own, int i, int oy0, int oy1) {
+        rows(ws, own, i, oy0, oy1, oy0 == 0 && ws.profiling()); // the first band's phases stand for the wall time
+    }
+
+    /** Output rows [r0, r1) of image i, tile by tile, in {@code own}'s tiles. */
+    private void rows(Workspace ws, Workspace own, int i, int r0, int r1, boolean profile) {
         float[] src = ws.slot(in.slot());
         float[] dst = ws.slot(out.slot());
-        float[] et = ws.expandTile(); // [rows][W][Cexp], row iy at (iy - row0) * rowFloats
-        float[] dt = ws.dwTile();     // [tileRows][OW][Cexp]
+        float[] et = own.expandTile(); // [rows][W][Cexp], row iy at (iy - row0) * rowFloats
+        float[] dt = own.dwTile();     // [tileRows][OW][Cexp]
         int rowFloats = w * cexp;
-        boolean profile = ws.profiling();
-        for (int i = 0; i < n; i++) {
-            int inOff = in.offset(i);
-            int outOff = out.offset(i);
-            int prevRow0 = 0;
-            int prevHi = 0; // rows [.., prevHi) of the image are valid in the tile at (iy - prevRow0)
-            for (int oy0 = 0; oy0 < oh; oy0 += tileRows) {
-                int oy1 = Math.min(oy0 + tileRows, oh);
-                long t0 = profile ? System.nanoTime() : 0;
-                float[] dwIn;
-                int dwInOff;
-                int dwRow0;
-                if (expand) {
-                    int row0 = oy0 * stride - padTop;
-                    int lo = Math.max(row0, 0);
-                    int hi = Math.min((oy1 - 1) * stride - padTop + kh, h);
-                    int from = lo;
-                    if (prevHi > lo) {
-                        // hot spot avoided: the kh - stride overlap rows move, they are not recomputed
-                        System.arraycopy(et, (lo - prevRow0) * rowFloats, et, (lo - row0) * rowFloats,
-                                (prevHi - lo) * rowFloats);
-                        from = prevHi;
-                    }
-                    if (hi > from) {
-                        pointwise.run(src, inOff + from * w * cin, (hi - from) * w, cin, expandPacked, expandBias,
-                                cexp, et, (from - row0) * rowFloats, expandLo, expandHi);
-                        snap(et, (from - row0) * rowFloats, (hi - from) * rowFloats, expandGrid);
-                    }
-                    prevRow0 = row0;
-                    prevHi = hi;
-                    dwIn = et;
-                    dwInOff = 0;
-                    dwRow0 = row0;
-                } else {
-                    dwIn = src;
-                    dwInOff = inOff;
-                    dwRow0 = 0;
+        int inOff = in.offset(i);
+        int outOff = out.offset(i);
+        int prevRow0 = 0;
+        int prevHi = 0; // rows [.., prevHi) of the image are valid in the tile at (iy - prevRow0)
+        for (int oy0 = r0; oy0 < r1; oy0 += tileRows) {
+            int oy1 = Math.min(oy0 + tileRows, r1);
+            long t0 = profile ? System.nanoTime() : 0;
+            float[] dwIn;
+            int dwInOff;
+            int dwRow0;
+            if (expand) {
+                int row0 = oy0 * stride - padTop;
+                int lo = Math.max(row0, 0);
+                int hi = Math.min((oy1 - 1) * stride - padTop + kh, h);
+                int from = lo;
+                if (prevHi > lo) {
+                    // hot spot avoided: the kh - stride overlap rows move, they are not recomputed
+                    System.arraycopy(et, (lo - prevRow0) * rowFloats, et, (lo - row0) * rowFloats,
+                            (prevHi - lo) * rowFloats);
+                    from = prevHi;
                 }
-                long t1 = profile ? System.nanoTime() : 0;
-                depthwise.run(dwIn, dwInOff, dwRow0, h, w, cexp, kh, kw, stride, padTop, padLeft, dwPacked, dwBias,
-                        dt, 0, oy0, oh, ow, oy0, oy1, dwLo, dwHi);
-                snap(dt, 0, (oy1 - oy0) * ow * cexp, dwGrid);
-                long t2 = profile ? System.nanoTime() : 0;
-                int pix = (oy1 - oy0) * ow;
-                int o = outOff + oy0 * ow * cout;
-                pointwise.run(dt, 0, pix, cexp, projectPacked, projectBias, cout, dst, o, projectLo, projectHi);
-                snap(dst, o, pix * cout, projectGrid);
-                if (residual) {
-                    elementwise.add(dst, o, src, inOff + oy0 * w * cin, dst, o, pix * cout, addLo, addHi);
-                    snap(dst, o, pix * cout, addGrid);
+                if (hi > from) {
+                    pointwise.run(src, inOff + from * w * cin, (hi - from) * w, cin, expandPacked, expandBias,
+                            cexp, et, (from - row0) * rowFloats, expandLo, expandHi);
+                    snap(et, (from - row0) * rowFloats, (hi - from) * rowFloats, expandGrid);
                 }
-                if (profile) {
-                    long t3 = System.nanoTime();
-                    ws.addTime(Kind.EXPAND, t1 - t0);
-                    ws.addTime(Kind.DEPTHWISE, t2 - t1);
-                    ws.addTime(Kind.PROJECT, t3 - t2);
-                }
+                prevRow0 = row0;
+                prevHi = hi;
+                dwIn = et;
+                dwInOff = 0;
+                dwRow0 = row0;
+            } else {
+                dwIn = src;
+                dwInOff = inOff;
+                dwRow0 = 0;
+            }
+            long t1 = profile ? System.nanoTime() : 0;
+            depthwise.run(dwIn, dwInOff, dwRow0, h, w, cexp, kh, kw, stride, padTop, padLeft, dwPacked, dwBias,
+                    dt, 0, oy0, oh, ow, oy0, oy1, dwLo, dwHi);
+            snap(dt, 0, (oy1 - oy0) * ow * cexp, dwGrid);
+            long t2 = profile ? System.nanoTime() : 0;
+            int pix = (oy1 - oy0) * ow;
+            int o = outOff + oy0 * ow * cout;
+            pointwise.run(dt, 0, pix, cexp, projectPacked, projectBias, cout, dst, o, projectLo, projectHi);
+            snap(dst, o, pix * cout, projectGrid);
+            if (residual) {
+                elementwise.add(dst, o, src, inOff + oy0 * w * cin, dst, o, pix * cout, addLo, addHi);
+                snap(dst, o, pix * cout, addGrid);
+            }
+            if (profile) {
+                long t3 = System.nanoTime();
+                ws.addTime(Kind.EXPAND, t1 - t0);
+                ws.addTime(Kind.DEPTHWISE, t2 - t1);
+                ws.addTime(Kind.PROJECT, t3 - t2);
             }
         }
     }

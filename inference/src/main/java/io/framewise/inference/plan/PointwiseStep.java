@@ -43,6 +43,29 @@ final class PointwiseStep extends Step {
         kernel.run(ws.slot(in.slot()), 0, n * pixels, cin, packed, bias, cout, ws.slot(out.slot()), 0, lo, hi);
     }
 
+    /**
+     * Splits the GEMM's rows. Not below 16 output channels (a Cout narrower than one vector is stored
+     * by blending into the neighbouring row, which another part may be writing) nor below 12 rows.
+     */
+    @Override
+    public boolean splits(int n) {
+        return cout >= 16 && n * pixels >= 2 * ROWS;
+    }
+
+    @Override
+    public void runPart(Workspace ws, Workspace own, int n, int part, int parts) {
+        int from = share(n * pixels, part, parts, ROWS);
+        int to = share(n * pixels, part + 1, parts, ROWS);
+        if (to > from) {
+            kernel.run(ws.slot(in.slot()), from * cin, to - from, cin, packed, bias, cout, ws.slot(out.slot()),
+                    from * cout, lo, hi);
+            snapRange(ws, from * cout, to * cout);
+        }
+    }
+
+    /** Row granularity of a part: the GEMM's 6-row tiles. */
+    private static final int ROWS = 6;
+
     @Override
     public long macsPerImage() {
         return (long) pixels * cin * cout;

@@ -72,6 +72,22 @@ class ClassifierTest {
         assertDeepEquals(single, scores(m, 1, 1), "second run");
     }
 
+    /** Batches smaller than the thread count run each layer split over the threads (IntraOp). */
+    @Test
+    void layersSplitOverThreadsAreBitIdentical() {
+        for (PlanOptions.Fusion fusion : new PlanOptions.Fusion[] {PlanOptions.Fusion.AUTO, PlanOptions.Fusion.NEVER,
+                PlanOptions.Fusion.ALWAYS}) {
+            CompiledModel m = compile(fusion);
+            float[][] single = scores(m, 1, 1);
+            for (int threads = 1; threads <= 3; threads++) {
+                for (int batch : new int[] {1, 2, 5}) {
+                    assertDeepEquals(single, scores(m, batch, threads),
+                            fusion + ", batch " + batch + ", " + threads + " threads");
+                }
+            }
+        }
+    }
+
     @Test
     void fusedAndUnfusedPlansAgreeBitForBit() {
         CompiledModel fused = compile(PlanOptions.Fusion.ALWAYS);
@@ -97,10 +113,14 @@ class ClassifierTest {
     void classifyAllocatesNothingAfterWarmUp() {
         CompiledModel m = compile(PlanOptions.Fusion.AUTO);
         for (int threads : new int[] {1, 2}) {
-            try (Classifier c = new Classifier(m, ClassifierOptions.defaults().withMaxBatch(n).withThreads(threads))) {
-                // Rounds of warm-up, because C2 may still be recompiling a kernel after the first calls.
-                long allocated = AllocationProbe.bytesPerCallAfterWarmUp(() -> c.classify(photos, n), 20);
-                assertEquals(0, allocated, "bytes allocated per classify call with " + threads + " threads");
+            for (int batch : new int[] {n, 1}) {
+                try (Classifier c = new Classifier(m, ClassifierOptions.defaults().withMaxBatch(batch).withThreads(threads))) {
+                    // Rounds of warm-up, because C2 may still be recompiling a kernel after the first calls.
+                    long allocated = AllocationProbe.bytesPerCallAfterWarmUp(() -> c.classify(photos, batch),
+                            batch == 1 ? 100 : 20, "framewise-infer");
+                    assertEquals(0, allocated, "bytes allocated per classify call (caller and workers), batch " + batch
+                            + ", " + threads + " threads");
+                }
             }
         }
     }

@@ -55,12 +55,28 @@ public final class AllocationProbe {
 
     /** As {@link #bytesPerCallAfterWarmUp(Runnable)}, with {@code warmUpCalls} calls before each round. */
     public static long bytesPerCallAfterWarmUp(Runnable call, long warmUpCalls) {
+        return bytesPerCallAfterWarmUp(call, warmUpCalls, null);
+    }
+
+    /**
+     * As {@link #bytesPerCallAfterWarmUp(Runnable, long)}, counting also what the live threads whose
+     * name starts with {@code teamPrefix} allocate (a classifier's worker threads).
+     */
+    public static long bytesPerCallAfterWarmUp(Runnable call, long warmUpCalls, String teamPrefix) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long id = Thread.currentThread().getId();
+        long[] ids = threadIds(teamPrefix);
+        long[] sum = new long[1];
+        java.util.function.LongSupplier allocated = () -> {
+            sum[0] = 0;
+            for (long id : ids) {
+                sum[0] += mx.getThreadAllocatedBytes(id);
+            }
+            return sum[0];
+        };
         long overhead = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
-            long before = mx.getThreadAllocatedBytes(id);
-            long after = mx.getThreadAllocatedBytes(id);
+            long before = allocated.getAsLong();
+            long after = allocated.getAsLong();
             overhead = Math.min(overhead, after - before);
         }
         long worst = 0;
@@ -71,9 +87,9 @@ public final class AllocationProbe {
             }
             worst = 0;
             for (int i = 0; i < MEASURED_CALLS; i++) {
-                long before = mx.getThreadAllocatedBytes(id);
+                long before = allocated.getAsLong();
                 call.run();
-                long after = mx.getThreadAllocatedBytes(id);
+                long after = allocated.getAsLong();
                 worst = Math.max(worst, after - before - overhead);
             }
             if (worst == 0) {
@@ -87,6 +103,19 @@ public final class AllocationProbe {
             }
         }
         return worst;
+    }
+
+    /** The calling thread's id and those of the live threads named {@code prefix}... (none for null). */
+    private static long[] threadIds(String prefix) {
+        List<Long> ids = new ArrayList<>(List.of(Thread.currentThread().getId()));
+        if (prefix != null) {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().startsWith(prefix) && t != Thread.currentThread()) {
+                    ids.add(t.getId());
+                }
+            }
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
     }
 
     /**

@@ -4,12 +4,14 @@ import io.framewise.inference.exec.Classifier;
 import io.framewise.inference.exec.ClassifierOptions;
 import io.framewise.inference.exec.CompiledModel;
 import io.framewise.inference.exec.Segmenter;
+import io.framewise.inference.exec.JitWarmUp;
 import io.framewise.inference.peer.TflitePeer;
 import io.framewise.inference.plan.Step;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +27,24 @@ import java.util.function.Supplier;
  */
 public final class InferenceBench {
 
-    /** One batch × threads measurement. */
-    public record Row(int batch, int threads, double fwImagesPerSec, double peerImagesPerSec) {
+    /** How long a setting's warm-up may wait for the JIT to go quiet. */
+    public static final Duration WARM_UP_BUDGET = Duration.ofSeconds(60);
+    /** The JIT is taken as settled after this much classifying without a compilation. */
+    public static final Duration JIT_QUIET = Duration.ofMillis(500);
+
+    /** One batch × threads measurement: the warm-up, then the rounds, interleaved with the peer. */
+    public record Row(int batch, int threads, JitWarmUp.Report warmUp, RoundStats rounds) {
+        public double fwImagesPerSec() {
+            return rounds.fwMedian();
+        }
+
+        public double peerImagesPerSec() {
+            return rounds.hasPeer() ? rounds.peerMedian() : 0;
+        }
+
+        /** Median of the per-round-pair ratios (not the ratio of the medians). */
         public double ratio() {
-            return peerImagesPerSec > 0 ? fwImagesPerSec / peerImagesPerSec : Double.NaN;
+            return rounds.ratioMedian();
         }
     }
 
@@ -80,30 +96,37 @@ public final class InferenceBench {
         return new Runner(n -> s.segment(each, n), s::setProfiling, s::nanosByStep, s);
     }
 
-    public Row measure(int batch, int threads, double seconds, boolean peer) {
+    /**
+     * {@code rounds} round pairs of {@code seconds / (2 rounds)} each after a warm-up that lasts until
+     * the JIT has gone quiet ({@link JitWarmUp}: a fixed one-second warm-up measured kernels still
+     * waiting for C2 on a busy machine, the slow-JVM mode of issue 11); the order
+     * inside a pair alternates (framewise first, then the peer first) so a drift hits both alike.
+     */
+    public Row measure(int batch, int threads, double seconds, int rounds, boolean peer) {
         try (Runner c = runner(batch, threads);
              TflitePeer p = peer ? new TflitePeer(modelFile, threads) : null) {
-            double slice = seconds / 4;
-            runFramewise(c, batch, Math.min(1.0, slice));
+            double slice = seconds / (2.0 * rounds);
+            JitWarmUp.Report warm = JitWarmUp.run(c::run, batch, JIT_QUIET, WARM_UP_BUDGET);
             if (p != null) {
-                runPeer(p, batch, Math.min(1.0, slice));
+                runPeer(p, batch, Math.min(1.0, Math.max(slice, 0.5)));
             }
-            long fwImages = 0;
-            long fwNanos = 0;
-            long peerImages = 0;
-            long peerNanos = 0;
-            for (int round = 0; round < 2; round++) {
-                long[] r = runFramewise(c, batch, slice);
-                fwImages += r[0];
-                fwNanos += r[1];
-                if (p != null) {
-                    long[] q = runPeer(p, batch, slice);
-                    peerImages += q[0];
-                    peerNanos += q[1];
+            double[] fw = new double[rounds];
+            double[] q = new double[p == null ? 0 : rounds];
+            for (int round = 0; round < rounds; round++) {
+                if (p != null && round % 2 == 1) {
+                    q[round] = rate(runPeer(p, batch, slice));
+                }
+                fw[round] = rate(runFramewise(c, batch, slice));
+                if (p != null && round % 2 == 0) {
+                    q[round] = rate(runPeer(p, batch, slice));
                 }
             }
-            return new Row(batch, threads, fwImages / (fwNanos / 1e9), p == null ? 0 : peerImages / (peerNanos / 1e9));
+            return new Row(batch, threads, warm, new RoundStats(fw, q));
         }
+    }
+
+    private static double rate(long[] imagesAndNanos) {
+        return imagesAndNanos[0] / (imagesAndNanos[1] / 1e9);
     }
 
     private long[] runFramewise(Runner c, int batch, double seconds) {

@@ -7,10 +7,12 @@ import io.framewise.inference.plan.PlanOptions;
 import io.framewise.inference.plan.Step;
 import io.framewise.pipeline.bench.FmaPeak;
 import io.framewise.pipeline.bench.InferenceBench;
+import io.framewise.pipeline.bench.RoundStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,13 +35,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Thread counts (default: ${DEFAULT-VALUE}).")
     List<Integer> threads;
 
-    @Option(names = "--seconds", defaultValue = "6", description = "Measured seconds per setting, split between the two engines (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "6", description = "Measured seconds per setting, split between the two engines and the rounds (default: ${DEFAULT-VALUE}).")
     double seconds;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Interleaved framewise/peer round pairs per setting; "
+            + "medians, spreads and per-pair ratios are printed (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--peer", defaultValue = "tflite", description = "tflite or none (default: ${DEFAULT-VALUE}).")
     String peer;
 
-    @Option(names = "--breakdown", description = "Also print where the time goes (stem, expand, depthwise, project, head).")
+    @Option(names = "--breakdown", description = "Also print where the time goes: per layer kind (stem, expand, depthwise, project, head) and per block.")
     boolean breakdown;
 
     @Option(names = "--blocks", description = "Also print fused vs unfused time per block.")
@@ -49,6 +55,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (!peer.equals("tflite") && !peer.equals("none")) {
             throw new IllegalArgumentException("--peer must be tflite or none, got '" + peer + "'");
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be >= 1");
         }
         for (int v : batches) {
             if (v < 1) {
@@ -63,28 +72,51 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("model %s: %.1fM multiply-adds/image, kernels %s, %d fused blocks (fusion %s)%n",
                 m.graph().name(), macs / 1e6, m.plan().kernels().name(), m.plan().fusedBlocks(),
                 m.plan().options().fusion().name().toLowerCase());
-        double peak = KernelSelection.get().name().startsWith("vector") ? FmaPeak.measure(1.0) : Double.NaN;
+        boolean vector = KernelSelection.get().name().startsWith("vector");
+        double peak = vector ? FmaPeak.measure(1.0) : Double.NaN;
         System.out.printf("machine: %d cores; measured FMA peak %.1f GFLOP/s per core (%d-lane vectors, 12 chains)%n",
-                Runtime.getRuntime().availableProcessors(), peak, KernelSelection.get().name().startsWith("vector") ? FmaPeak.lanes() : 0);
-        System.out.printf("%5s %7s | %13s %8s %8s %6s | %13s %8s | %6s%n",
-                "batch", "threads", "framewise/s", "ms/img", "GFLOP/s", "%peak", "tflite/s", "ms/img", "ratio");
+                Runtime.getRuntime().availableProcessors(), peak, vector ? FmaPeak.lanes() : 0);
+        System.out.printf("%d interleaved round pairs per setting; figures are medians over rounds, spread = (max - min) / median%n",
+                rounds);
+        System.out.printf("%5s %7s | %11s %6s %7s %7s %6s | %9s %6s | %6s %13s | %s%n", "batch", "threads",
+                "framewise/s", "spread", "ms/img", "GFLOP/s", "%peak", "tflite/s", "spread", "ratio", "ratio min-max",
+                "verdict");
         InferenceBench bench = new InferenceBench(m, file, images, System.out);
+        List<String> roundLines = new ArrayList<>();
         for (int t : threads) {
             for (int b : batches) {
-                InferenceBench.Row r = bench.measure(b, t, seconds, peer.equals("tflite"));
+                double settingPeak = vector ? FmaPeak.measure(0.3) : Double.NaN;
+                peak = Math.max(peak, settingPeak);
+                InferenceBench.Row r = bench.measure(b, t, seconds, rounds, peer.equals("tflite"));
+                RoundStats st = r.rounds();
                 double gflops = r.fwImagesPerSec() * macs * 2 / 1e9;
-                System.out.printf("%5d %7d | %13.1f %8.2f %8.1f %5.0f%% | %13s %8s | %6s%n",
-                        b, t, r.fwImagesPerSec(), 1000 / r.fwImagesPerSec(), gflops, 100 * gflops / (peak * t),
-                        r.peerImagesPerSec() > 0 ? String.format("%.1f", r.peerImagesPerSec()) : "-",
-                        r.peerImagesPerSec() > 0 ? String.format("%.2f", 1000 / r.peerImagesPerSec()) : "-",
-                        r.peerImagesPerSec() > 0 ? String.format("%.2f", r.ratio()) : "-");
+                double[] ratios = st.ratios();
+                System.out.printf("%5d %7d | %11.1f %5.0f%% %7.2f %7.1f %5.0f%% | %9s %6s | %6s %13s | %s%n",
+                        b, t, r.fwImagesPerSec(), 100 * RoundStats.spread(st.fw()), 1000 / r.fwImagesPerSec(), gflops,
+                        100 * gflops / (peak * Math.min(t, Runtime.getRuntime().availableProcessors())),
+                        st.hasPeer() ? String.format("%.1f", r.peerImagesPerSec()) : "-",
+                        st.hasPeer() ? String.format("%.0f%%", 100 * RoundStats.spread(st.peer())) : "-",
+                        st.hasPeer() ? String.format("%.2f", r.ratio()) : "-",
+                        st.hasPeer() ? String.format("%.2f-%.2f", Arrays.stream(ratios).min().orElseThrow(),
+                                Arrays.stream(ratios).max().orElseThrow()) : "-",
+                        st.verdict());
+                roundLines.add(String.format("  b%dt%d framewise %s | tflite %s | ratio %s | FMA peak before %.1f | warm-up %s",
+                        b, t, join(st.fw(), "%.1f"), st.hasPeer() ? join(st.peer(), "%.1f") : "-",
+                        st.hasPeer() ? join(ratios, "%.2f") : "-", settingPeak, r.warmUp()));
             }
         }
+        System.out.println("rounds (images/s per round, in order):");
+        roundLines.forEach(System.out::println);
         if (breakdown) {
             Map<Step.Kind, Double> ms = bench.breakdown(8, seconds);
             double total = ms.values().stream().mapToDouble(Double::doubleValue).sum();
             System.out.println("time per image by layer kind (batch 8, 1 thread, profiling on):");
             ms.forEach((k, v) -> System.out.printf("  %-10s %7.3f ms  %5.1f%%%n", k.name().toLowerCase(), v, 100 * v / total));
+            Map<String, Double> perBlock = bench.blockTimes(8, seconds);
+            System.out.println("time per image by block (batch 8, 1 thread, profiling on; f = fused):");
+            perBlock.forEach((blk, v) -> System.out.printf("  %-5s %7.3f ms  %5.1f%%%s%n", blk, v, 100 * v / total,
+                    m.plan().steps().stream().anyMatch(st -> st.name().startsWith(blk + " ")
+                            && st.kind() == Step.Kind.FUSED_BLOCK) ? "  f" : ""));
         }
         if (blocks) {
             PlanOptions base = PlanOptions.fromSystemProperties();
@@ -103,6 +135,14 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static String join(double[] v, String format) {
+        StringBuilder b = new StringBuilder();
+        for (double x : v) {
+            b.append(b.length() == 0 ? "" : " ").append(String.format(format, x));
+        }
+        return b.toString();
     }
 
     /** The shared photos resized to the model input, repeated to fill the batch (random pixels without them). */

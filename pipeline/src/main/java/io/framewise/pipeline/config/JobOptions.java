@@ -147,7 +147,8 @@ public final class JobOptions {
 
     public static final ConfigOption<Integer> INFERENCE_THREADS = ConfigOptions.key(PREFIX + "inference-threads")
             .intType().defaultValue(1)
-            .withDescription("Threads per forward pass in each inference subtask.");
+            .withDescription("Threads per forward pass in each inference subtask: a batch of at least this many "
+                    + "frames is split by frames, a smaller one (a partial batch, batch size 1) layer by layer.");
 
     public static final ConfigOption<Boolean> INFERENCE_OVERLAP = ConfigOptions.key(PREFIX + "inference-overlap")
             .booleanType().defaultValue(true)

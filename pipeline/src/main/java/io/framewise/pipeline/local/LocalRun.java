@@ -2,6 +2,7 @@ package io.framewise.pipeline.local;
 
 import io.framewise.inference.exec.Classifier;
 import io.framewise.inference.exec.CompiledModel;
+import io.framewise.inference.exec.JitWarmUp;
 import io.framewise.inference.exec.SharedModels;
 import io.framewise.operators.infer.InferenceSettings;
 import io.framewise.pipeline.config.JobConfig;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.JobID;
@@ -28,8 +28,9 @@ public final class LocalRun {
     /** How long a submitted job may take to have all its tasks running (a cold JVM loads the model). */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
-    private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(3);
-    private static final int WARM_UP_MAX_BATCHES = 200;
+    /** At most this long; it ends sooner when the JIT has gone quiet ({@link JitWarmUp}). */
+    private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(15);
+    private static final Duration JIT_QUIET = Duration.ofMillis(500);
 
     private LocalRun() {
     }
@@ -59,24 +60,21 @@ public final class LocalRun {
     /**
      * Runs the model on a few batches in this JVM before frames flow. The MiniCluster shares the JVM
      * and its model cache, so the JIT has compiled the kernels before the first real batch; without
-     * it the first seconds of a run show latencies of a second and more.
+     * it the first seconds of a run show latencies of a second and more. It runs until the JIT goes
+     * quiet (at most {@link #WARM_UP_BUDGET}): on a busy machine C2 needs far more than a fixed few
+     * seconds, and kernels it has not compiled run 10-100× slower.
      */
     public static void warmUp(JobConfig cfg, PrintWriter err, String who) {
         InferenceSettings s = cfg.inferenceSettings();
         CompiledModel m = SharedModels.load(s.model(), s.labels());
         int batch = s.batchSize();
-        long t0 = System.nanoTime();
-        int runs = 0;
+        JitWarmUp.Report r;
         try (Classifier c = new Classifier(m, s.classifierOptions())) {
             byte[] pixels = new byte[batch * m.imageBytes()];
             new Random(1).nextBytes(pixels);
-            while (runs < WARM_UP_MAX_BATCHES && System.nanoTime() - t0 < WARM_UP_BUDGET.toNanos()) {
-                c.classify(pixels, batch);
-                runs++;
-            }
+            r = JitWarmUp.run(c, pixels, JIT_QUIET, WARM_UP_BUDGET);
         }
-        err.println(who + ": " + String.format(Locale.ROOT, "model warmed up: %d batches of %d in %.1f s", runs, batch,
-                (System.nanoTime() - t0) / 1e9));
+        err.println(who + ": model warmed up (batches of " + batch + ", 1 and " + (batch + 1) / 2 + "): " + r);
         err.flush();
     }
 

@@ -154,6 +154,17 @@ public final class ElementwiseV implements Elementwise {
             }
             x.add(magic).sub(magic).mul(vg).intoArray(a, off + i);
         }
+        if (i < len && len >= VL) {
+            // The tail as one vector overlapping snapped values: snapping is idempotent (k·grid
+            // snaps to k·grid), and it keeps the scalar loop below for tiny tensors only: a scalar
+            // tail first reached after C2 compiled this (the 1001 logits) deoptimized it.
+            i = len - VL;
+            FloatVector x = FloatVector.fromArray(S, a, off + i).mul(vi);
+            if (!x.abs().compare(VectorOperators.GE, limit).anyTrue()) {
+                x.add(magic).sub(magic).mul(vg).intoArray(a, off + i);
+                return;
+            }
+        }
         for (; i < len; i++) {
             a[off + i] = (float) Math.rint(a[off + i] * inv) * grid + 0f;
         }

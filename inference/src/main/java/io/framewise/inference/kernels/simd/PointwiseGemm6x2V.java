@@ -97,8 +97,8 @@ public final class PointwiseGemm6x2V implements PointwiseConv {
 
     /**
      * Channels {@code [co0, co0 + VL)} and {@code [co1, co1 + VL)}, both inside Cout. Rows past
-     * {@code rows} (only when the whole call has fewer than 6 pixels) re-read the last row and are not
-     * stored: a partial tile still keeps 12 chains busy.
+     * {@code rows} (only when the whole call has fewer than 6 pixels) re-read the last row and store
+     * its values onto it again: a partial tile still keeps 12 chains busy, without a branch.
      */
     private static void tile6x2(float[] in, int a0, int rows, int cin, float[] w, int w0, int w1, float[] bias,
                                 int co0, int co1, int cout, float[] out, int o0, float lo, float hi) {
@@ -131,29 +131,24 @@ public final class PointwiseGemm6x2V implements PointwiseConv {
             c50 = x.fma(v0, c50);
             c51 = x.fma(v1, c51);
         }
+        // Rows past `rows` hold the last row's values again: stored onto that row (same values), so
+        // there is no branch a rare 1-pixel call could take first after C2 compiled this (a deopt).
         FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
+        int o1 = o0 + Math.min(1, rows - 1) * cout, o2 = o0 + Math.min(2, rows - 1) * cout;
+        int o3 = o0 + Math.min(3, rows - 1) * cout, o4 = o0 + Math.min(4, rows - 1) * cout;
+        int o5 = o0 + Math.min(5, rows - 1) * cout;
         c00.max(l).min(u).intoArray(out, o0 + co0);
         c01.max(l).min(u).intoArray(out, o0 + co1);
-        if (rows > 1) {
-            c10.max(l).min(u).intoArray(out, o0 + cout + co0);
-            c11.max(l).min(u).intoArray(out, o0 + cout + co1);
-        }
-        if (rows > 2) {
-            c20.max(l).min(u).intoArray(out, o0 + 2 * cout + co0);
-            c21.max(l).min(u).intoArray(out, o0 + 2 * cout + co1);
-        }
-        if (rows > 3) {
-            c30.max(l).min(u).intoArray(out, o0 + 3 * cout + co0);
-            c31.max(l).min(u).intoArray(out, o0 + 3 * cout + co1);
-        }
-        if (rows > 4) {
-            c40.max(l).min(u).intoArray(out, o0 + 4 * cout + co0);
-            c41.max(l).min(u).intoArray(out, o0 + 4 * cout + co1);
-        }
-        if (rows > 5) {
-            c50.max(l).min(u).intoArray(out, o0 + 5 * cout + co0);
-            c51.max(l).min(u).intoArray(out, o0 + 5 * cout + co1);
-        }
+        c10.max(l).min(u).intoArray(out, o1 + co0);
+        c11.max(l).min(u).intoArray(out, o1 + co1);
+        c20.max(l).min(u).intoArray(out, o2 + co0);
+        c21.max(l).min(u).intoArray(out, o2 + co1);
+        c30.max(l).min(u).intoArray(out, o3 + co0);
+        c31.max(l).min(u).intoArray(out, o3 + co1);
+        c40.max(l).min(u).intoArray(out, o4 + co0);
+        c41.max(l).min(u).intoArray(out, o4 + co1);
+        c50.max(l).min(u).intoArray(out, o5 + co0);
+        c51.max(l).min(u).intoArray(out, o5 + co1);
     }
 
     /** The odd last panel of a block: 6 rows × 1 vector (6 chains), channels {@code [co, co + VL)} inside Cout. */
@@ -174,22 +169,15 @@ public final class PointwiseGemm6x2V implements PointwiseConv {
             c5 = FloatVector.broadcast(S, in[a5 + k]).fma(v, c5);
         }
         FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
-        c0.max(l).min(u).intoArray(out, o0 + co);
-        if (rows > 1) {
-            c1.max(l).min(u).intoArray(out, o0 + cout + co);
-        }
-        if (rows > 2) {
-            c2.max(l).min(u).intoArray(out, o0 + 2 * cout + co);
-        }
-        if (rows > 3) {
-            c3.max(l).min(u).intoArray(out, o0 + 3 * cout + co);
-        }
-        if (rows > 4) {
-            c4.max(l).min(u).intoArray(out, o0 + 4 * cout + co);
-        }
-        if (rows > 5) {
-            c5.max(l).min(u).intoArray(out, o0 + 5 * cout + co);
-        }
+        int o1 = o0 + Math.min(1, rows - 1) * cout, o2 = o0 + Math.min(2, rows - 1) * cout;
+        int o3 = o0 + Math.min(3, rows - 1) * cout, o4 = o0 + Math.min(4, rows - 1) * cout;
+        int o5 = o0 + Math.min(5, rows - 1) * cout;
+        c0.max(l).min(u).intoArray(out, o0 + co); // rows past `rows` land on the last row: see tile6x2
+        c1.max(l).min(u).intoArray(out, o1 + co);
+        c2.max(l).min(u).intoArray(out, o2 + co);
+        c3.max(l).min(u).intoArray(out, o3 + co);
+        c4.max(l).min(u).intoArray(out, o4 + co);
+        c5.max(l).min(u).intoArray(out, o5 + co);
     }
 
     /**
