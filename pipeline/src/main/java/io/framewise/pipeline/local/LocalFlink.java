@@ -3,11 +3,16 @@ package io.framewise.pipeline.local;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -30,10 +35,12 @@ public final class LocalFlink implements AutoCloseable {
 
     private final MiniCluster cluster;
     private final URI metricsUrl;
+    private final Path checkpoints;
 
-    private LocalFlink(MiniCluster cluster, URI metricsUrl) {
+    private LocalFlink(MiniCluster cluster, URI metricsUrl, Path checkpoints) {
         this.cluster = cluster;
         this.metricsUrl = metricsUrl;
+        this.checkpoints = checkpoints;
     }
 
     /**
@@ -66,13 +73,19 @@ public final class LocalFlink implements AutoCloseable {
         conf.set(RestOptions.ADDRESS, "localhost");
         conf.set(RestOptions.BIND_ADDRESS, "localhost");
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        // Checkpoints on disk, as on a real cluster: the default keeps them in the JobManager's memory,
+        // at most 5 MB each, and under a 2x overload the episode operator's pending events (waiting for
+        // the slowest partition's watermark) passed that and failed every checkpoint (loadtest in CI).
+        Path checkpoints = Files.createTempDirectory("framewise-checkpoints");
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         MiniCluster mc = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
                 .setNumSlotsPerTaskManager(slots)
                 .build());
         mc.start();
-        return new LocalFlink(mc, metrics);
+        return new LocalFlink(mc, metrics, checkpoints);
     }
 
     private static int freePort() throws IOException {
@@ -159,6 +172,12 @@ public final class LocalFlink implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        cluster.closeAsync().get(60, TimeUnit.SECONDS);
+        try {
+            cluster.closeAsync().get(60, TimeUnit.SECONDS);
+        } finally {
+            try (Stream<Path> files = Files.walk(checkpoints)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 }
