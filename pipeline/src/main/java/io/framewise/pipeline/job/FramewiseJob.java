@@ -305,25 +305,20 @@ public final class FramewiseJob {
      */
     public static void main(String[] args) throws Exception {
         MaskedJobParameters.warnSecretsInArgs(args);
-        CommandLine cli = new CommandLine(new FlinkRunArgs());
-        CommandLine.ParseResult parsed = cli.parseArgs(args);
-        if (CommandLine.printHelpIfRequested(parsed)) {
+        if (CommandLine.printHelpIfRequested(new CommandLine(new FlinkRunArgs()).parseArgs(args))) {
             return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobConfig cfg;
-        try {
-            cfg = JobFlags.resolve(env.getConfiguration().toMap(), parsed);
-        } catch (IllegalArgumentException e) {
-            // as framewise job reports it: the message names the option
-            throw new CommandLine.ParameterException(cli, e.getMessage(), e);
-        }
+        JobConfig cfg = flinkRunConfig(env.getConfiguration().toMap(), args);
         build(env, cfg);
         env.execute(cfg.get(JobOptions.JOB_NAME));
     }
 
     /** What {@link #main} makes of {@code args} on a cluster configured with {@code clusterConf}. */
     public static JobConfig flinkRunConfig(Map<String, String> clusterConf, String... args) {
-        return JobFlags.resolve(clusterConf, new CommandLine(new FlinkRunArgs()).parseArgs(args));
+        CommandLine cli = new CommandLine(new FlinkRunArgs());
+        cli.parseArgs(args);
+        // as framewise job reports it: an invalid option is a usage error naming the option
+        return JobFlags.resolveOrReject(clusterConf, cli);
     }
 }
