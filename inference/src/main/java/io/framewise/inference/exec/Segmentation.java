@@ -3,8 +3,10 @@ package io.framewise.inference.exec;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a segmentation model saw in one frame, in the terms the CLI, the job's events and the report
@@ -21,13 +23,51 @@ import java.util.List;
  */
 public final class Segmentation {
 
-    /** One 8-connected region of one class. */
+    /** One 8-connected region of one class. Equal by value (boxes included): results are compared after round trips. */
     public record Region(long pixels, double fraction, int[] box, double[] boxFraction) {
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Region r && pixels == r.pixels && Double.compare(fraction, r.fraction) == 0
+                    && Arrays.equals(box, r.box) && Arrays.equals(boxFraction, r.boxFraction);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(pixels, fraction, Arrays.hashCode(box),
+                    Arrays.hashCode(boxFraction));
+        }
+
+        @Override
+        public String toString() {
+            return "Region[pixels=" + pixels + ", fraction=" + fraction + ", box=" + Arrays.toString(box)
+                    + "]";
+        }
     }
 
-    /** One class present in the map. */
+    /** One class present in the map. Equal by value. */
     public record ClassArea(int index, String label, long pixels, double fraction, int[] box, double[] boxFraction,
                             List<Region> regions) {
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ClassArea c && index == c.index && pixels == c.pixels
+                    && Double.compare(fraction, c.fraction) == 0 && Objects.equals(label, c.label)
+                    && Arrays.equals(box, c.box) && Arrays.equals(boxFraction, c.boxFraction)
+                    && Objects.equals(regions, c.regions);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(index, label, pixels, fraction, Arrays.hashCode(box),
+                    Arrays.hashCode(boxFraction), regions);
+        }
+
+        @Override
+        public String toString() {
+            return "ClassArea[" + index + " " + label + ", pixels=" + pixels + ", fraction=" + fraction + ", box="
+                    + Arrays.toString(box) + ", regions=" + regions + "]";
+        }
     }
 
     private final int frameWidth, frameHeight, mapWidth, mapHeight;
@@ -88,7 +128,7 @@ public final class Segmentation {
                     frameBox(box[c], mapWidth, mapHeight, frameWidth, frameHeight),
                     fractionBox(box[c], mapWidth, mapHeight), List.copyOf(regions.get(c))));
         }
-        byte[] kept = keepMap ? java.util.Arrays.copyOf(map, total) : null;
+        byte[] kept = keepMap ? Arrays.copyOf(map, total) : null;
         return new Segmentation(frameWidth, frameHeight, mapWidth, mapHeight, List.copyOf(classes),
                 sha256(map, total), kept);
     }

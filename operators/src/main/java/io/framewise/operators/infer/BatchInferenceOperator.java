@@ -1,7 +1,5 @@
 package io.framewise.operators.infer;
 
-import io.framewise.inference.exec.Classification;
-import io.framewise.inference.exec.Classifier;
 import io.framewise.inference.exec.CompiledModel;
 import io.framewise.inference.exec.SharedModels;
 import io.framewise.operators.deadletter.DeadLetters;
@@ -21,8 +19,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 
 /**
- * Batches frames from every camera this subtask receives and runs the classifier on them (the
- * nvstreammux + nvinfer of this pipeline).
+ * Batches frames from every camera this subtask receives and runs the model on them (the
+ * nvstreammux + nvinfer of this pipeline): classification or segmentation, whichever the model file
+ * does ({@link TaskModel}).
  *
  * <p>A batch runs when {@code batchSize} frames to infer are waiting, when {@code batchTimeoutMs}
  * passed since the first of them arrived (a processing-time timer), before every checkpoint barrier
@@ -60,10 +59,12 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
     private final InferenceSettings settings;
 
     private transient CompiledModel model;
-    private transient Classifier classifier;
+    private transient TaskModel task;
     private transient EventFactory events;
     private transient FrameBuffer buffer;
     private transient byte[][] batchImages; // [batchSize] views of the buffered frames' pixels
+    private transient int[] batchWidths;    // [batchSize] the inferred frames' own sizes, for segmentation boxes
+    private transient int[] batchHeights;   // [batchSize]
     private transient ScheduledFuture<?> timer;
     private transient long timerGeneration;
     private transient long batches;
@@ -91,10 +92,12 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
     public void open() throws Exception {
         super.open();
         model = SharedModels.load(settings.model(), settings.labels());
-        classifier = new Classifier(model, settings.classifierOptions());
+        task = new TaskModel(model, settings);
         events = new EventFactory(model.graph().name(), model.graph().sha256());
         buffer = new FrameBuffer(settings.batchSize());
         batchImages = new byte[settings.batchSize()][];
+        batchWidths = new int[settings.batchSize()];
+        batchHeights = new int[settings.batchSize()];
         metrics = new InferenceMetrics(getMetricGroup(), settings.batchSize());
         carried.keepOnly(events.modelSha256());
         if (settings.overlap()) {
@@ -176,9 +179,9 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
             inferenceThread.close();
             inferenceThread = null;
         }
-        if (classifier != null) {
-            classifier.close();
-            classifier = null;
+        if (task != null) {
+            task.close();
+            task = null;
         }
         super.close();
     }
@@ -232,6 +235,13 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
             metrics.waited(buffer.waitedMs(i, startedAt));
         }
         List<StreamRecord<ModelFrame>> frames = buffer.take();
+        int d = 0;
+        for (StreamRecord<ModelFrame> r : frames) {
+            if (r.getValue().infer()) {
+                batchWidths[d] = r.getValue().srcWidth();
+                batchHeights[d++] = r.getValue().srcHeight();
+            }
+        }
         long startMs = System.currentTimeMillis();
         if (inferenceThread == null) {
             complete(frames, run(count, startMs));
@@ -240,13 +250,13 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
         }
     }
 
-    /** One batch's classifications, made on the inference thread with overlap. */
-    private record Batch(Classification[] results, int size, long startMs, long nanos) {
+    /** One batch's results ({@link TaskModel#run}), made on the inference thread with overlap. */
+    private record Batch(Object[] results, int size, long startMs, long nanos) {
     }
 
     private Batch run(int n, long startMs) {
         long t0 = System.nanoTime();
-        Classification[] results = classifier.classify(batchImages, n);
+        Object[] results = task.run(batchImages, n, batchWidths, batchHeights);
         return new Batch(results, n, startMs, System.nanoTime() - t0);
     }
 
@@ -278,7 +288,8 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
             ModelFrame f = r.getValue();
             LabeledEvent e;
             if (f.infer()) {
-                e = events.inferred(f, batch.results()[j++], batchId, batch.size(), batch.startMs(), inferenceMs, now);
+                e = TaskModel.event(events, f, batch.results()[j++], batchId, batch.size(), batch.startMs(),
+                        inferenceMs, now);
                 carried.put(e);
             } else {
                 e = events.carried(f, carried.get(f.camera()), now);

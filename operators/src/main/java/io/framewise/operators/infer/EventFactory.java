@@ -1,6 +1,7 @@
 package io.framewise.operators.infer;
 
 import io.framewise.inference.exec.Classification;
+import io.framewise.inference.exec.Segmentation;
 import io.framewise.operators.records.DeadLetter;
 import io.framewise.operators.records.DeadLetterReason;
 import io.framewise.operators.records.GateReading;
@@ -32,21 +33,30 @@ final class EventFactory {
         for (int r = 0; r < c.k(); r++) {
             top.add(new LabeledEvent.Top(c.index(r), c.label(r), c.score(r)));
         }
-        return event(f, top, true, batchId, batchSize, Math.max(0, startMs - f.decodedAtMs()), inferenceMs, now, null);
+        return event(f, top, true, batchId, batchSize, Math.max(0, startMs - f.decodedAtMs()), inferenceMs, now, null,
+                null, null);
+    }
+
+    LabeledEvent inferred(ModelFrame f, Segmentation s, String batchId, int batchSize, long startMs,
+                          double inferenceMs, long now) {
+        return event(f, List.of(), true, batchId, batchSize, Math.max(0, startMs - f.decodedAtMs()), inferenceMs, now,
+                null, s.classes(), s.mapSha256());
     }
 
     /** The event of a frame not inferred: its camera's {@code last} result, queue time until now. */
     LabeledEvent carried(ModelFrame f, LabeledEvent last, long now) {
         return event(f, last.top(), false, last.batchId(), last.batchSize(), Math.max(0, now - f.decodedAtMs()), 0,
-                now, f.gate());
+                now, f.gate(), last.classes(), last.mapSha256());
     }
 
     private LabeledEvent event(ModelFrame f, List<LabeledEvent.Top> top, boolean inferred, String batchId,
-                               int batchSize, double queueMs, double inferenceMs, long now, GateReading gate) {
+                               int batchSize, double queueMs, double inferenceMs, long now, GateReading gate,
+                               List<Segmentation.ClassArea> classes, String mapSha256) {
         LabeledEvent.Latency latency = new LabeledEvent.Latency(f.decodeNanos() / 1e6, queueMs, inferenceMs,
                 now - f.captureTsMs());
         return new LabeledEvent(f.camera(), f.sequence(), f.indexInSegment(), f.captureTsMs(), f.ptsMs(), f.topic(),
-                f.partition(), f.offset(), modelName, modelSha256, top, inferred, batchId, batchSize, latency, gate);
+                f.partition(), f.offset(), modelName, modelSha256, top, inferred, batchId, batchSize, latency, gate,
+                classes, mapSha256);
     }
 
     /**

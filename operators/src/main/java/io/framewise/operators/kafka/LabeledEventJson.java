@@ -38,6 +38,7 @@ public final class LabeledEventJson {
         o.put("offset", e.offset());
         o.put("model", e.model());
         o.put("modelSha256", e.modelSha256());
+        o.put("task", e.task());
         ArrayNode top = o.putArray("top");
         for (LabeledEvent.Top t : e.top()) {
             top.addObject().put("index", t.index()).put("label", t.label()).put("score", t.score());
@@ -53,6 +54,10 @@ public final class LabeledEventJson {
                 .put("endToEndMs", l.endToEndMs());
         if (e.gate() != null) {
             o.putObject("gate").put("difference", e.gate().difference()).put("blockMax", e.gate().blockMax());
+        }
+        if (e.classes() != null) {
+            o.set("classes", SegmentationJson.classes(e.classes()));
+            o.put("mapSha256", e.mapSha256());
         }
         return o;
     }
@@ -93,6 +98,12 @@ public final class LabeledEventJson {
                     (float) required(t, "score").asDouble()));
         }
         JsonNode l = required(o, "latency");
+        JsonNode task = o.get("task");
+        boolean segmentation = task != null && LabeledEvent.SEGMENTATION.equals(task.asText());
+        if (task != null && !segmentation && !LabeledEvent.CLASSIFICATION.equals(task.asText())) {
+            throw new IllegalArgumentException("labeled event task '" + task.asText() + "' is neither "
+                    + LabeledEvent.CLASSIFICATION + " nor " + LabeledEvent.SEGMENTATION);
+        }
         LabeledEvent e = new LabeledEvent(
                 required(o, "camera").asText(),
                 required(o, "sequence").asLong(),
@@ -110,7 +121,9 @@ public final class LabeledEventJson {
                 required(o, "batchSize").asInt(),
                 new LabeledEvent.Latency(required(l, "decodeMs").asDouble(), required(l, "queueMs").asDouble(),
                         required(l, "inferenceMs").asDouble(), required(l, "endToEndMs").asDouble()),
-                gate(o.get("gate")));
+                gate(o.get("gate")),
+                segmentation ? SegmentationJson.parseClasses(required(o, "classes")) : null,
+                segmentation ? required(o, "mapSha256").asText() : null);
         JsonNode id = o.get("eventId");
         if (id != null && !id.asText().equals(e.eventId())) {
             throw new IllegalArgumentException("eventId '" + id.asText() + "' does not match its provenance ("

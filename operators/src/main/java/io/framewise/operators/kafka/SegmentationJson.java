@@ -1,9 +1,14 @@
 package io.framewise.operators.kafka;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.framewise.inference.exec.Segmentation;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON form of a {@link Segmentation}: the {@code classes} object and the {@code mapSha256} that
@@ -42,8 +47,13 @@ public final class SegmentationJson {
 
     /** The {@code classes} object: one member per class present, named by its label, in index order. */
     public static ObjectNode classes(Segmentation s) {
+        return classes(s.classes());
+    }
+
+    /** The {@code classes} object of {@code list} (a segmentation's or an event's classes). */
+    public static ObjectNode classes(List<Segmentation.ClassArea> list) {
         ObjectNode classes = MAPPER.createObjectNode();
-        for (Segmentation.ClassArea c : s.classes()) {
+        for (Segmentation.ClassArea c : list) {
             ObjectNode o = classes.putObject(c.label());
             o.put("index", c.index());
             area(o, c.pixels(), c.fraction(), c.box(), c.boxFraction());
@@ -53,6 +63,59 @@ public final class SegmentationJson {
             }
         }
         return classes;
+    }
+
+    /**
+     * Parses a {@code classes} object back (consumers of the labeled topic). Fractions come back rounded
+     * as written (6 decimals, boxes 4).
+     *
+     * @throws IllegalArgumentException when a member lacks a field or a box is not four numbers
+     */
+    public static List<Segmentation.ClassArea> parseClasses(JsonNode classes) {
+        if (classes == null || !classes.isObject()) {
+            throw new IllegalArgumentException("'classes' must be a JSON object");
+        }
+        List<Segmentation.ClassArea> out = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> it = classes.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> m = it.next();
+            JsonNode c = m.getValue();
+            List<Segmentation.Region> regions = new ArrayList<>();
+            JsonNode rs = c.get("regions");
+            if (rs != null) {
+                for (JsonNode r : rs) {
+                    regions.add(new Segmentation.Region(field(r, "pixels").asLong(), field(r, "fraction").asDouble(),
+                            box(r), boxFraction(r)));
+                }
+            }
+            out.add(new Segmentation.ClassArea(field(c, "index").asInt(), m.getKey(), field(c, "pixels").asLong(),
+                    field(c, "fraction").asDouble(), box(c), boxFraction(c), regions));
+        }
+        return out;
+    }
+
+    private static int[] box(JsonNode o) {
+        JsonNode b = field(o, "box");
+        if (!b.isArray() || b.size() != 4) {
+            throw new IllegalArgumentException("'box' must be [x0, y0, x1, y1]");
+        }
+        return new int[] {b.get(0).asInt(), b.get(1).asInt(), b.get(2).asInt(), b.get(3).asInt()};
+    }
+
+    private static double[] boxFraction(JsonNode o) {
+        JsonNode b = field(o, "boxFraction");
+        if (!b.isArray() || b.size() != 4) {
+            throw new IllegalArgumentException("'boxFraction' must be four numbers");
+        }
+        return new double[] {b.get(0).asDouble(), b.get(1).asDouble(), b.get(2).asDouble(), b.get(3).asDouble()};
+    }
+
+    private static JsonNode field(JsonNode o, String name) {
+        JsonNode v = o.get(name);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException("segmentation class JSON lacks '" + name + "'");
+        }
+        return v;
     }
 
     private static void area(ObjectNode o, long pixels, double fraction, int[] box, double[] boxFraction) {

@@ -1,5 +1,6 @@
 package io.framewise.operators.records;
 
+import io.framewise.inference.exec.Segmentation;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,22 @@ public final class RecordSamples {
         };
     }
 
+    /** A segmentation event: background and a person in two regions (values as JSON writes them, rounded). */
+    public static LabeledEvent segmentationEvent() {
+        var person = new Segmentation.ClassArea(15, "person", 30_000, 0.113991, new int[] {40, 10, 199, 260},
+                new double[] {0.0833, 0.037, 0.4167, 0.9667}, List.of(
+                        new Segmentation.Region(25_000, 0.094992, new int[] {40, 10, 120, 260},
+                                new double[] {0.0833, 0.037, 0.2521, 0.9667}),
+                        new Segmentation.Region(5_000, 0.018998, new int[] {150, 100, 199, 200},
+                                new double[] {0.3125, 0.3704, 0.4167, 0.7444})));
+        var background = new Segmentation.ClassArea(0, "background", 233_169, 0.886009, new int[] {0, 0, 479, 269},
+                new double[] {0, 0, 1, 1}, List.of(new Segmentation.Region(233_169, 0.886009,
+                        new int[] {0, 0, 479, 269}, new double[] {0, 0, 1, 1})));
+        return new LabeledEvent("cam-seg", 12, 3, 1_700_000_000_000L, 1_700_000_000_200L, "frames", 2, 40,
+                "deeplabv3_mnv2_pascal_quant.tflite", "a".repeat(64), List.of(), true, "0-3", 2,
+                new LabeledEvent.Latency(2, 3, 120.5, 200), null, List.of(background, person), "b".repeat(64));
+    }
+
     public static LabeledEvent[] labeledEvents() {
         return new LabeledEvent[] {
             new LabeledEvent("cam-1", 9, 2, 1_700_000_000_000L, 1_700_000_000_160L, "frames", 3, 77,
@@ -61,6 +78,7 @@ public final class RecordSamples {
             new LabeledEvent("cam-3", 4, 0, 5, 5, "frames", 1, 2, "m", "0".repeat(64),
                     List.of(new LabeledEvent.Top(1, "goldfish", 0.5f)), false, "0-1", 8,
                     new LabeledEvent.Latency(1, 2, 0, 9), new GateReading(0.75, 3.5)),
+            segmentationEvent(),
         };
     }
 

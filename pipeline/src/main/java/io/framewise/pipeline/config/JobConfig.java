@@ -99,6 +99,7 @@ public final class JobConfig {
         require(JobOptions.GATE_MAX_SKIP_MS, v -> v >= 1, "must be at least 1");
         require(JobOptions.EPISODE_MIN_SCORE, v -> v >= 0 && v <= 1, "must be 0..1");
         require(JobOptions.EPISODE_MIN_AREA, v -> v >= 0 && v <= 1, "must be 0..1");
+        require(JobOptions.SEGMENT_MIN_REGION, v -> v >= 0 && v < 1, "must be in [0, 1)");
         require(JobOptions.EPISODE_MIN_FRAMES, v -> v >= 1, "must be at least 1");
         require(JobOptions.EPISODE_GAP_MS, v -> v >= 1, "must be at least 1");
         require(JobOptions.EPISODE_CAMERA_TTL_MS, v -> v >= 1000, "must be at least 1000");
@@ -172,10 +173,18 @@ public final class JobConfig {
     }
 
     /** What the inference operator (and the local warm-up, which must match it) is built with. */
+    /** The inference settings of a classification model. */
     public InferenceSettings inferenceSettings() {
+        return inferenceSettings(false);
+    }
+
+    /** The inference settings; a segmentation model's batch size defaults to {@link JobOptions#SEGMENTATION_BATCH_SIZE}. */
+    public InferenceSettings inferenceSettings(boolean segmentation) {
+        int batchSize = segmentation && !conf.contains(JobOptions.BATCH_SIZE) ? JobOptions.SEGMENTATION_BATCH_SIZE
+                : get(JobOptions.BATCH_SIZE);
         return new InferenceSettings(get(JobOptions.MODEL), get(JobOptions.LABELS).isBlank() ? null : get(JobOptions.LABELS),
-                get(JobOptions.TOP_K), get(JobOptions.BATCH_SIZE), get(JobOptions.BATCH_TIMEOUT_MS),
-                get(JobOptions.INFERENCE_THREADS), get(JobOptions.INFERENCE_OVERLAP));
+                get(JobOptions.TOP_K), batchSize, get(JobOptions.BATCH_TIMEOUT_MS),
+                get(JobOptions.INFERENCE_THREADS), get(JobOptions.INFERENCE_OVERLAP), get(JobOptions.SEGMENT_MIN_REGION));
     }
 
     /**

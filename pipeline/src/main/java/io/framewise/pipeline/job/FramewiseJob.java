@@ -1,12 +1,15 @@
 package io.framewise.pipeline.job;
 
 import io.framewise.inference.exec.SharedModels;
+import io.framewise.inference.model.ModelGraph;
 import io.framewise.inference.model.InputSpec;
 import io.framewise.operators.deadletter.DeadLetters;
 import io.framewise.operators.decode.DecodeFunction;
 import io.framewise.operators.decode.DecodeSettings;
 import io.framewise.operators.infer.BatchInferenceOperator;
 import io.framewise.operators.episode.EpisodeFunction;
+import io.framewise.operators.episode.ClassAreaObservations;
+import io.framewise.operators.episode.ObservationSource;
 import io.framewise.operators.episode.TopClassObservations;
 import io.framewise.operators.kafka.CameraJsonSerialization;
 import io.framewise.operators.kafka.CaptureTimestamps;
@@ -150,8 +153,11 @@ public final class FramewiseJob {
         env.getConfig().setGlobalJobParameters(new MaskedJobParameters(cfg));
         KafkaOverrides.warn(cfg);
 
-        // The model is read here once to size the decoder output and to fail before submission when it is missing.
-        InputSpec in = SharedModels.graph(cfg.get(JobOptions.MODEL)).input();
+        // The model is read here once to size the decoder output, to pick the task (a graph ending in ARG_MAX
+        // segments) and to fail before submission when it is missing.
+        ModelGraph graph = SharedModels.graph(cfg.get(JobOptions.MODEL));
+        InputSpec in = graph.input();
+        boolean segmentation = graph.isSegmentation();
 
         DataStream<FrameRecord> records = env
                 .fromSource(source(cfg), watermarks(cfg), "frames: " + cfg.get(JobOptions.INPUT_TOPIC))
@@ -169,7 +175,7 @@ public final class FramewiseJob {
                 .uid(UID_DECODE);
         SingleOutputStreamOperator<LabeledEvent> events = frames
                 .transform("batch inference", LabeledEventSerializer.TYPE_INFO,
-                        new BatchInferenceOperator(cfg.inferenceSettings()))
+                        new BatchInferenceOperator(cfg.inferenceSettings(segmentation)))
                 .uid(UID_INFER);
 
         DataStream<DeadLetter> dead = routed.getSideOutput(DeadLetters.TAG)
@@ -177,8 +183,8 @@ public final class FramewiseJob {
 
         DataStream<Episode> episodes = events
                 .keyBy(LabeledEvent::camera)
-                .process(new EpisodeFunction(cfg.episodeSettings(),
-                        new TopClassObservations(cfg.get(JobOptions.EPISODE_MIN_SCORE))), EpisodeSerializer.TYPE_INFO)
+                .process(new EpisodeFunction(cfg.episodeSettings(), observations(cfg, segmentation)),
+                        EpisodeSerializer.TYPE_INFO)
                 .name("episodes (event time)")
                 .uid(UID_EPISODES);
         DataStream<CameraStatus> status = routed
@@ -191,6 +197,12 @@ public final class FramewiseJob {
                 .name("camera status (processing time)")
                 .uid(UID_CAMERA_STATUS);
         return new Streams(events, dead, episodes, status);
+    }
+
+    /** What an episode counts as present: a segmentation class's area, or a classification's top-1 score. */
+    static ObservationSource observations(JobConfig cfg, boolean segmentation) {
+        return segmentation ? new ClassAreaObservations(cfg.get(JobOptions.EPISODE_MIN_AREA))
+                : new TopClassObservations(cfg.get(JobOptions.EPISODE_MIN_SCORE));
     }
 
     /** Capture time, per partition, bounded out-of-orderness, idle partitions left out. */

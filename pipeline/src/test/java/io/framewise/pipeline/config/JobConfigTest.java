@@ -67,6 +67,7 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.GATE_MAX_SKIP_MS, "2000");
         SAMPLES.put(JobOptions.EPISODE_MIN_SCORE, "0.4");
         SAMPLES.put(JobOptions.EPISODE_MIN_AREA, "0.01");
+        SAMPLES.put(JobOptions.SEGMENT_MIN_REGION, "0.02");
         SAMPLES.put(JobOptions.EPISODE_MIN_FRAMES, "5");
         SAMPLES.put(JobOptions.EPISODE_GAP_MS, "3000");
         SAMPLES.put(JobOptions.EPISODE_CAMERA_TTL_MS, "60000");
@@ -150,6 +151,18 @@ class JobConfigTest {
         assertEquals("camera-status", c.get(JobOptions.CAMERA_STATUS_TOPIC));
         assertFalse(c.gateSettings().enabled(), "the gate is off unless asked for");
         assertEquals(0.005, c.get(JobOptions.EPISODE_MIN_AREA));
+    }
+
+    @Test
+    void segmentationModelsBatchOneFrameUnlessTheBatchSizeIsSet() {
+        assertEquals(8, JobConfig.defaults().inferenceSettings(false).batchSize());
+        assertEquals(JobOptions.SEGMENTATION_BATCH_SIZE, JobConfig.defaults().inferenceSettings(true).batchSize());
+        assertEquals(4, JobConfig.parse(Map.of("framewise.batch-size", "4")).inferenceSettings(true).batchSize());
+        assertEquals(0.02, JobConfig.parse(Map.of("framewise.segment.min-region", "0.02")).inferenceSettings(true)
+                .minRegionFraction());
+        var bad = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.parse(Map.of("framewise.segment.min-region", "1.5")));
+        assertTrue(bad.getMessage().contains("segment.min-region"), bad.getMessage());
     }
 
     @Test
