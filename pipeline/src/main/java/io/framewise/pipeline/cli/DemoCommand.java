@@ -2,6 +2,8 @@ package io.framewise.pipeline.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.framewise.inference.exec.SharedModels;
+import io.framewise.operators.infer.InferenceSettings;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobFlags;
 import io.framewise.pipeline.config.JobOptions;
@@ -92,7 +94,10 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<String> src = resolveSources();
+        JobConfig cfg0 = JobFlags.resolveOrReject(LocalRun.demoDefaults(), spec.commandLine());
+        InferenceSettings inference = LocalRun.inferenceSettings(cfg0);
+        List<String> src = LocalRun.sourcesOrSharedVideos(sources,
+                SharedModels.graph(inference.model()).isSegmentation());
         int n = cameras > 0 ? cameras : src.size();
         if (seconds < 0 || cameras < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds and --cameras must be positive");
@@ -100,7 +105,6 @@ public final class DemoCommand implements Callable<Integer> {
         if (!format.equals("jpeg") && !format.equals("segment")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format must be jpeg or segment, got " + format);
         }
-        JobConfig cfg0 = JobFlags.resolveOrReject(LocalRun.defaults(), spec.commandLine());
         long t0 = System.nanoTime();
         ObjectMapper mapper = new ObjectMapper();
         try (EmbeddedBroker broker = new EmbeddedBroker().start()) {
@@ -155,7 +159,7 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 JobID job = LocalRun.submit(flink, cfg);
                 status(err, "job " + job + ": " + frames + " -> " + cfg.get(JobOptions.OUTPUT_TOPIC)
-                        + ", model " + cfg.get(JobOptions.MODEL) + ", batch " + cfg.get(JobOptions.BATCH_SIZE)
+                        + ", model " + cfg.get(JobOptions.MODEL) + ", batch " + inference.batchSize()
                         + ", inference threads " + cfg.get(JobOptions.INFERENCE_THREADS));
                 LocalRun.warmUp(cfg, err, "demo");
                 if (!preload) {
@@ -199,7 +203,7 @@ public final class DemoCommand implements Callable<Integer> {
                 progress.finish();
                 pool.shutdownNow();
                 // before the cancel: a job's metrics leave the reporter with its tasks
-                JobMetrics metrics = readMetrics(flink, job, cfg.get(JobOptions.BATCH_SIZE), err);
+                JobMetrics metrics = readMetrics(flink, job, inference.batchSize(), err);
                 flink.cancel(job, Duration.ofSeconds(30));
                 double wall = (System.nanoTime() - start) / 1e9;
                 printSummary(out, mapper, framesIn, monitor, wall, (System.nanoTime() - t0) / 1e9);
@@ -210,10 +214,6 @@ public final class DemoCommand implements Callable<Integer> {
                 return monitor.events() + monitor.deadLetters() >= framesIn && monitor.duplicates() == 0 ? 0 : 1;
             }
         }
-    }
-
-    private List<String> resolveSources() {
-        return LocalRun.sourcesOrSharedVideos(sources);
     }
 
     private synchronized void show(PrintWriter out, com.fasterxml.jackson.databind.JsonNode event, String text) {

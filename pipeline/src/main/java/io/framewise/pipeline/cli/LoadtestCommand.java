@@ -1,5 +1,7 @@
 package io.framewise.pipeline.cli;
 
+import io.framewise.inference.exec.SharedModels;
+import io.framewise.operators.infer.InferenceSettings;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobFlags;
 import io.framewise.pipeline.config.JobOptions;
@@ -117,7 +119,9 @@ public final class LoadtestCommand implements Callable<Integer> {
             base.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), "framewise-" + run);
         }
         JobConfig cfg0 = JobFlags.resolveOrReject(base, spec.commandLine());
-        List<String> src = LocalRun.sourcesOrSharedVideos(sources);
+        InferenceSettings inference = LocalRun.inferenceSettings(cfg0);
+        List<String> src = LocalRun.sourcesOrSharedVideos(sources,
+                SharedModels.graph(inference.model()).isSegmentation());
         LoadReport.Summary sum = new LoadReport.Summary();
         sum.command = "framewise " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         sum.xmx = JvmGauges.xmxSetting();
@@ -147,7 +151,8 @@ public final class LoadtestCommand implements Callable<Integer> {
                          segments ? 1024 : 1)) {
                 status(err, "Flink web UI: " + flink.webUrl());
                 JobID job = LocalRun.submit(flink, cfg);
-                status(err, "job " + job + ": batch " + cfg.get(JobOptions.BATCH_SIZE) + ", inference threads "
+                status(err, "job " + job + ": model " + inference.model() + ", batch " + inference.batchSize()
+                        + ", inference threads "
                         + cfg.get(JobOptions.INFERENCE_THREADS) + ", parallelism " + cfg.get(JobOptions.PARALLELISM)
                         + ", checkpoints every " + cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS) + " ms");
                 LocalRun.warmUp(cfg, err, "loadtest");

@@ -111,7 +111,7 @@ public final class JobConfig {
         require(JobOptions.TRANSACTIONAL_ID_PREFIX, s -> !s.isBlank(), "must not be blank");
         require(JobOptions.JOB_NAME, s -> !s.isBlank(), "must not be blank");
         require(JobOptions.TOP_K, v -> v >= 1, "must be at least 1");
-        require(JobOptions.BATCH_SIZE, v -> v >= 1 && v <= 1024, "must be 1..1024");
+        require(JobOptions.BATCH_SIZE, v -> v >= 0 && v <= 1024, "must be 0 (auto) or 1..1024");
         require(JobOptions.BATCH_TIMEOUT_MS, v -> v >= 1, "must be at least 1");
         require(JobOptions.INFERENCE_THREADS, v -> v >= 1 && v <= 256, "must be 1..256");
         require(JobOptions.INFERENCE_INTERVAL, v -> v >= 1, "must be at least 1");
@@ -172,16 +172,15 @@ public final class JobConfig {
         return parse(m);
     }
 
-    /** What the inference operator (and the local warm-up, which must match it) is built with. */
     /** The inference settings of a classification model. */
     public InferenceSettings inferenceSettings() {
         return inferenceSettings(false);
     }
 
-    /** The inference settings; a segmentation model's batch size defaults to {@link JobOptions#SEGMENTATION_BATCH_SIZE}. */
+    /** The inference settings; batch size 0 (auto) depends on the task. */
     public InferenceSettings inferenceSettings(boolean segmentation) {
-        int batchSize = segmentation && !conf.contains(JobOptions.BATCH_SIZE) ? JobOptions.SEGMENTATION_BATCH_SIZE
-                : get(JobOptions.BATCH_SIZE);
+        int batchSize = get(JobOptions.BATCH_SIZE) > 0 ? get(JobOptions.BATCH_SIZE)
+                : segmentation ? JobOptions.SEGMENTATION_BATCH_SIZE : JobOptions.CLASSIFICATION_BATCH_SIZE;
         return new InferenceSettings(get(JobOptions.MODEL), get(JobOptions.LABELS).isBlank() ? null : get(JobOptions.LABELS),
                 get(JobOptions.TOP_K), batchSize, get(JobOptions.BATCH_TIMEOUT_MS),
                 get(JobOptions.INFERENCE_THREADS), get(JobOptions.INFERENCE_OVERLAP), get(JobOptions.SEGMENT_MIN_REGION));

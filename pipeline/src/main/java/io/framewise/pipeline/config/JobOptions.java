@@ -137,18 +137,22 @@ public final class JobOptions {
             .intType().defaultValue(5)
             .withDescription("Classes per event.");
 
+    /** {@link #BATCH_SIZE} of classification models when it is 0 (auto). */
+    public static final int CLASSIFICATION_BATCH_SIZE = 8;
+
     /**
-     * The batch size of segmentation models when {@link #BATCH_SIZE} is not set. Batching buys a 513x513
-     * model nothing: one image's activations already overflow L2, and one run of
+     * {@link #BATCH_SIZE} of segmentation models when it is 0 (auto). Batching buys a 513x513 model
+     * nothing: one image's activations already overflow L2, and one run of
      * {@code bench --model deeplabv3_mnv2_pascal_quant.tflite --batch 1,2,4 --threads 1} measured 14.3,
      * 14.1 and 12.9 images/s. Batch 1 gives the lowest latency at the same throughput.
      */
     public static final int SEGMENTATION_BATCH_SIZE = 1;
 
     public static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key(PREFIX + "batch-size")
-            .intType().defaultValue(8)
-            .withDescription("Frames per forward pass: a batch runs when this many frames wait. Unset, "
-                    + "segmentation models use " + SEGMENTATION_BATCH_SIZE + " (their frames are 513x513).");
+            .intType().defaultValue(0)
+            .withDescription("Frames per forward pass: a batch runs when this many frames wait. 0 (auto): "
+                    + CLASSIFICATION_BATCH_SIZE + " for classification models, " + SEGMENTATION_BATCH_SIZE
+                    + " for segmentation models (513x513 frames gain nothing from batching).");
 
     public static final ConfigOption<Long> BATCH_TIMEOUT_MS = ConfigOptions.key(PREFIX + "batch-timeout-ms")
             .longType().defaultValue(40L)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.framewise.operators.kafka.DeadLetterSerialization;
+import io.framewise.pipeline.consume.EventLine;
 import io.framewise.pipeline.consume.OutputReader;
 import io.framewise.pipeline.consume.ThrowawayReader;
 import io.framewise.pipeline.local.EmbeddedBroker;
@@ -24,7 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Reads the labels and dead-letter topics as a downstream consumer would (read_committed) and keeps
  * the demo's figures: distinct events by event id, duplicates, dead letters by reason, end-to-end
- * latencies, top-1 labels per camera.
+ * latencies, labels per camera (top-1 labels; for segmentation, the frames each class is present in).
  */
 public final class LabelsMonitor implements AutoCloseable {
 
@@ -111,8 +112,19 @@ public final class LabelsMonitor implements AutoCloseable {
                 if (e.path("inferred").asBoolean(true)) {
                     framesInferred++;
                 }
-                labelsByCamera.computeIfAbsent(e.path("camera").asText("?"), c -> new TreeMap<>())
-                        .merge(e.path("top").path(0).path("label").asText("?"), 1, Integer::sum);
+                Map<String, Integer> labels = labelsByCamera.computeIfAbsent(e.path("camera").asText("?"),
+                        c -> new TreeMap<>());
+                if (e.has("classes")) {
+                    // segmentation: every class present (>= 1 %, background left out) counts for the frame
+                    e.path("classes").fields().forEachRemaining(c -> {
+                        if (c.getValue().path("index").asInt() != 0
+                                && c.getValue().path("fraction").asDouble() >= EventLine.MIN_FRACTION) {
+                            labels.merge(c.getKey(), 1, Integer::sum);
+                        }
+                    });
+                } else {
+                    labels.merge(e.path("top").path(0).path("label").asText("?"), 1, Integer::sum);
+                }
             }
         }
         if (fresh) {

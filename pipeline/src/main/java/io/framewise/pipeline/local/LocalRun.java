@@ -3,6 +3,7 @@ package io.framewise.pipeline.local;
 import io.framewise.inference.exec.Classifier;
 import io.framewise.inference.exec.CompiledModel;
 import io.framewise.inference.exec.JitWarmUp;
+import io.framewise.inference.exec.Segmenter;
 import io.framewise.inference.exec.SharedModels;
 import io.framewise.operators.infer.InferenceSettings;
 import io.framewise.pipeline.config.JobConfig;
@@ -46,6 +47,26 @@ public final class LocalRun {
         return base;
     }
 
+    /** The model {@code demo} shows a newcomer: where the people are, and presence episodes from it. */
+    public static final String DEMO_MODEL = "deeplabv3_mnv2_pascal_quant.tflite";
+
+    /**
+     * {@link #defaults()} plus what {@code demo} shows without flags: segmentation with {@link #DEMO_MODEL},
+     * two inference subtasks, and the model run at most {@value #DEMO_MAX_FPS} times a second per camera
+     * (the other frames' events carry the camera's last result). A 513x513 frame takes ~70 ms on a quiet
+     * core: the two person videos at 15 and 12 fps would need ~2 cores for inference alone, and the
+     * latency the demo shows would grow for its whole run.
+     */
+    public static Map<String, String> demoDefaults() {
+        Map<String, String> base = defaults();
+        base.put(JobOptions.MODEL.key(), DEMO_MODEL);
+        base.put(JobOptions.PARALLELISM.key(), "2");
+        base.put(JobOptions.MAX_FPS.key(), Double.toString(DEMO_MAX_FPS));
+        return base;
+    }
+
+    static final double DEMO_MAX_FPS = 5;
+
     /** Builds the job for {@code cfg}, submits it and waits until every task runs. */
     public static JobID submit(LocalFlink flink, JobConfig cfg) throws Exception {
         StreamExecutionEnvironment env =
@@ -65,27 +86,54 @@ public final class LocalRun {
      * seconds, and kernels it has not compiled run 10-100× slower.
      */
     public static void warmUp(JobConfig cfg, PrintWriter err, String who) {
-        InferenceSettings s = cfg.inferenceSettings();
+        InferenceSettings s = inferenceSettings(cfg);
         CompiledModel m = SharedModels.load(s.model(), s.labels());
         int batch = s.batchSize();
         JitWarmUp.Report r;
-        try (Classifier c = new Classifier(m, s.classifierOptions())) {
-            byte[] pixels = new byte[batch * m.imageBytes()];
-            new Random(1).nextBytes(pixels);
-            r = JitWarmUp.run(c, pixels, JIT_QUIET, WARM_UP_BUDGET);
+        if (m.graph().isSegmentation()) {
+            byte[][] images = new byte[batch][m.imageBytes()];
+            Random random = new Random(1);
+            for (byte[] image : images) {
+                random.nextBytes(image);
+            }
+            try (Segmenter seg = new Segmenter(m, s.classifierOptions())) {
+                r = JitWarmUp.run(n -> seg.segment(images, n), batch, JIT_QUIET, WARM_UP_BUDGET);
+            }
+        } else {
+            try (Classifier c = new Classifier(m, s.classifierOptions())) {
+                byte[] pixels = new byte[batch * m.imageBytes()];
+                new Random(1).nextBytes(pixels);
+                r = JitWarmUp.run(c, pixels, JIT_QUIET, WARM_UP_BUDGET);
+            }
         }
         err.println(who + ": model warmed up (batches of " + batch + ", 1 and " + (batch + 1) / 2 + "): " + r);
         err.flush();
     }
 
+    /** The inference settings the job will run with: the model decides the task and its default batch. */
+    public static InferenceSettings inferenceSettings(JobConfig cfg) {
+        return cfg.inferenceSettings(SharedModels.graph(cfg.get(JobOptions.MODEL)).isSegmentation());
+    }
+
     /** The given sources, else the two shared videos (one camera each). */
     public static List<String> sourcesOrSharedVideos(List<String> sources) {
+        return sourcesOrSharedVideos(sources, false);
+    }
+
+    /**
+     * {@code sources}, or two shared videos: for a segmentation model the two with people in them
+     * (a worker in a factory zone, a street), for a classifier the two with one clear object class.
+     */
+    public static List<String> sourcesOrSharedVideos(List<String> sources, boolean segmentation) {
         if (!sources.isEmpty()) {
             return sources;
         }
         Path data = SharedModels.dataDir().orElseThrow(() -> new IllegalStateException(
                 "no --source and no shared data ($FRAMEWISE_DATA or ../shared) with the default videos"));
-        return List.of(data.resolve("videos/car-detection.mp4").toString(),
-                data.resolve("videos/bottle-detection.mp4").toString());
+        return segmentation
+                ? List.of(data.resolve("videos/worker-zone-detection.mp4").toString(),
+                        data.resolve("videos/person-bicycle-car-detection.mp4").toString())
+                : List.of(data.resolve("videos/car-detection.mp4").toString(),
+                        data.resolve("videos/bottle-detection.mp4").toString());
     }
 }

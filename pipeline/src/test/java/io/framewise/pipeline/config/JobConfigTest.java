@@ -140,7 +140,8 @@ class JobConfigTest {
         assertEquals("labels", c.get(JobOptions.OUTPUT_TOPIC));
         assertEquals("frames-dlq", c.get(JobOptions.DLQ_TOPIC));
         assertEquals(5, c.get(JobOptions.TOP_K));
-        assertEquals(8, c.get(JobOptions.BATCH_SIZE));
+        assertEquals(0, c.get(JobOptions.BATCH_SIZE), "auto");
+        assertEquals(JobOptions.CLASSIFICATION_BATCH_SIZE, c.inferenceSettings().batchSize());
         assertEquals(40L, c.get(JobOptions.BATCH_TIMEOUT_MS));
         assertEquals(1, c.get(JobOptions.INFERENCE_THREADS));
         assertEquals(1, c.get(JobOptions.INFERENCE_INTERVAL));
@@ -156,6 +157,9 @@ class JobConfigTest {
     @Test
     void segmentationModelsBatchOneFrameUnlessTheBatchSizeIsSet() {
         assertEquals(8, JobConfig.defaults().inferenceSettings(false).batchSize());
+        // auto survives a copy (with() re-parses every effective value)
+        assertEquals(JobOptions.SEGMENTATION_BATCH_SIZE, JobConfig.defaults().with(JobOptions.BOOTSTRAP, "h:1")
+                .inferenceSettings(true).batchSize());
         assertEquals(JobOptions.SEGMENTATION_BATCH_SIZE, JobConfig.defaults().inferenceSettings(true).batchSize());
         assertEquals(4, JobConfig.parse(Map.of("framewise.batch-size", "4")).inferenceSettings(true).batchSize());
         assertEquals(0.02, JobConfig.parse(Map.of("framewise.segment.min-region", "0.02")).inferenceSettings(true)
