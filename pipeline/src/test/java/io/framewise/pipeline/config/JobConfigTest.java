@@ -214,7 +214,7 @@ class JobConfigTest {
     @Test
     void invalidValuesFailNamingTheOption() {
         Map<String, String> bad = new LinkedHashMap<>();
-        bad.put("framewise.batch-size", "0");
+        bad.put("framewise.batch-size", "-1");
         bad.put("framewise.delivery-guarantee", "twice");
         bad.put("framewise.starting-offsets", "yesterday");
         bad.put("framewise.transaction-timeout-ms", "3600000");
@@ -264,7 +264,7 @@ class JobConfigTest {
         for (ConfigOption<?> o : JobOptions.ALL) {
             assertTrue(usage.contains(JobOptions.flag(o)), o.key());
         }
-        assertTrue(usage.contains("(default: 8)"), usage);
+        assertTrue(usage.contains("(default: 5)"), usage); // --top-k
         assertTrue(usage.contains("--kafka"), usage);
     }
 
