@@ -31,13 +31,7 @@ public final class Classifier implements AutoCloseable {
         this.model = model;
         this.options = options;
         int threads = options.threads();
-        int perThread = (options.maxBatch() + threads - 1) / threads;
-        this.workspaces = new Workspace[threads];
-        for (int t = 0; t < threads; t++) {
-            // the first also holds batches smaller than the thread count (run split per layer)
-            int capacity = t == 0 ? Math.max(perThread, Math.min(options.maxBatch(), threads - 1)) : perThread;
-            workspaces[t] = new Workspace(model.plan(), capacity);
-        }
+        this.workspaces = IntraOp.teamWorkspaces(model.plan(), options.maxBatch(), threads);
         this.results = new Classification[options.maxBatch()];
         for (int i = 0; i < results.length; i++) {
             results[i] = new Classification(options.topK(), model.numClasses(), options.keepScores());

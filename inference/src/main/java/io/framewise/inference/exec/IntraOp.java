@@ -1,5 +1,6 @@
 package io.framewise.inference.exec;
 
+import io.framewise.inference.plan.Plan;
 import io.framewise.inference.plan.Step;
 import io.framewise.inference.plan.Workspace;
 
@@ -19,6 +20,21 @@ final class IntraOp implements BatchWorkers.Task {
     private Step step;
     private Workspace ws;
     private int n;
+
+    /**
+     * One workspace per thread for batches of up to {@code maxBatch} split over {@code threads}: each holds
+     * its share of a batch, and the first also a whole batch smaller than the thread count (run split
+     * per layer through an {@code IntraOp} over these workspaces).
+     */
+    static Workspace[] teamWorkspaces(Plan plan, int maxBatch, int threads) {
+        int perThread = (maxBatch + threads - 1) / threads;
+        Workspace[] ws = new Workspace[threads];
+        for (int t = 0; t < threads; t++) {
+            int capacity = t == 0 ? Math.max(perThread, Math.min(maxBatch, threads - 1)) : perThread;
+            ws[t] = new Workspace(plan, capacity);
+        }
+        return ws;
+    }
 
     IntraOp(BatchWorkers workers, Workspace[] own) {
         if (own.length != workers.size()) {

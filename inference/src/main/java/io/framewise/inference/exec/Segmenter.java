@@ -11,7 +11,9 @@ import io.framewise.inference.plan.Workspace;
  * {@link #result} builds the (allocating) summary of one image on request.
  *
  * <p>Not thread-safe: one segmenter per thread of the caller. Threads split the batch (each image is
- * computed by the same code on its own, so results do not depend on the split).
+ * computed by the same code on its own, so results do not depend on the split); a batch smaller than the
+ * threads is split layer by layer instead ({@link IntraOp}: output row bands, bit-identical to one thread),
+ * so one 513x513 frame still uses every core.
  */
 public final class Segmenter implements AutoCloseable {
 
@@ -20,6 +22,7 @@ public final class Segmenter implements AutoCloseable {
     private final Workspace[] workspaces; // [threads]
     private final byte[][] maps;          // [maxBatch][H * W] class per pixel
     private final BatchWorkers workers;
+    private final IntraOp intraOp; // null with one thread
     private final Part part = new Part();
 
     public Segmenter(CompiledModel model, ClassifierOptions options) {
@@ -29,14 +32,11 @@ public final class Segmenter implements AutoCloseable {
         }
         this.model = model;
         this.options = options;
-        int threads = Math.min(options.threads(), options.maxBatch());
-        int perThread = (options.maxBatch() + threads - 1) / threads;
-        this.workspaces = new Workspace[threads];
-        for (int t = 0; t < threads; t++) {
-            workspaces[t] = new Workspace(model.plan(), perThread);
-        }
+        int threads = options.threads();
+        this.workspaces = IntraOp.teamWorkspaces(model.plan(), options.maxBatch(), threads);
         this.maps = new byte[options.maxBatch()][mapWidth() * mapHeight()];
         this.workers = threads > 1 ? new BatchWorkers(threads, "framewise-segment") : null;
+        this.intraOp = workers != null ? new IntraOp(workers, workspaces) : null;
     }
 
     public CompiledModel model() {
@@ -71,7 +71,9 @@ public final class Segmenter implements AutoCloseable {
         part.n = n;
         if (n > 0) {
             if (workers == null) {
-                part.run(0, 0);
+                forward(workspaces[0], 0, n, null);
+            } else if (n < workspaces.length) {
+                forward(workspaces[0], 0, n, intraOp);
             } else {
                 workers.run(part, workspaces.length);
             }
@@ -126,24 +128,27 @@ public final class Segmenter implements AutoCloseable {
             int per = (n + threads - 1) / threads;
             int from = Math.min(n, t * per);
             int to = Math.min(n, from + per);
-            if (from >= to) {
-                return;
+            if (from < to) {
+                forward(workspaces[t], from, to, null);
             }
-            Workspace ws = workspaces[t];
-            Plan plan = model.plan();
-            int bytes = model.imageBytes();
-            float[] in = ws.slot(plan.input().slot());
-            for (int i = from; i < to; i++) {
-                model.inputMap().map(images[i], 0, in, plan.input().offset(i - from), bytes);
-            }
-            Engine.forward(plan, ws, to - from);
-            float[] out = ws.slot(plan.output().slot());
-            for (int i = from; i < to; i++) {
-                int o = plan.output().offset(i - from);
-                byte[] map = maps[i];
-                for (int p = 0; p < map.length; p++) {
-                    map[p] = (byte) out[o + p]; // class indices are small exact integers
-                }
+        }
+    }
+
+    /** Images [from, to) of the current call through {@code ws} ({@code split}: over the team, layer by layer). */
+    private void forward(Workspace ws, int from, int to, IntraOp split) {
+        Plan plan = model.plan();
+        int bytes = model.imageBytes();
+        float[] in = ws.slot(plan.input().slot());
+        for (int i = from; i < to; i++) {
+            model.inputMap().map(part.images[i], 0, in, plan.input().offset(i - from), bytes);
+        }
+        Engine.forward(plan, ws, to - from, split);
+        float[] out = ws.slot(plan.output().slot());
+        for (int i = from; i < to; i++) {
+            int o = plan.output().offset(i - from);
+            byte[] map = maps[i];
+            for (int p = 0; p < map.length; p++) {
+                map[p] = (byte) out[o + p]; // class indices are small exact integers
             }
         }
     }

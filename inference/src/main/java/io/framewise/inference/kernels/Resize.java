@@ -26,9 +26,20 @@ public interface Resize {
      *
      * @param rows scratch of at least {@link #argMaxScratchFloats(int, int)} floats
      */
+    default void bilinearArgMax(float[] in, int inOff, int h, int w, int c, float grid, int zeroPoint,
+                                float[] out, int outOff, int oh, int ow, boolean alignCorners, boolean halfPixelCenters,
+                                float[] rows) {
+        bilinearArgMax(in, inOff, h, w, c, grid, zeroPoint, out, outOff, oh, ow, alignCorners, halfPixelCenters, 0, oh,
+                rows);
+    }
+
+    /**
+     * Output rows {@code [oy0, oy1)} of {@link #bilinearArgMax}, each computed exactly as there (intra-op
+     * parallelism splits the map in bands of rows, each thread with its own {@code rows} scratch).
+     */
     void bilinearArgMax(float[] in, int inOff, int h, int w, int c, float grid, int zeroPoint,
                         float[] out, int outOff, int oh, int ow, boolean alignCorners, boolean halfPixelCenters,
-                        float[] rows);
+                        int oy0, int oy1, float[] rows);
 
     /** Scratch {@link #bilinearArgMax} needs: two input rows resized in width (channel-major) and a row of maxima. */
     static int argMaxScratchFloats(int c, int ow) {

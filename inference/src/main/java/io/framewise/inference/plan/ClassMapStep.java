@@ -58,6 +58,18 @@ final class ClassMapStep extends Step {
         }
     }
 
+    /** Fused: each part writes a band of class-map rows, with its own workspace's scratch rows. */
+    @Override
+    protected int bandRows() {
+        return scratch == null ? 0 : oh;
+    }
+
+    @Override
+    protected void runBand(Workspace ws, Workspace own, int i, int oy0, int oy1) {
+        kernel.bilinearArgMax(ws.slot(in.slot()), in.offset(i), h, w, c, grid, zeroPoint, ws.slot(out.slot()),
+                out.offset(i), oh, ow, alignCorners, halfPixelCenters, oy0, oy1, own.slot(scratch.slot()));
+    }
+
     @Override
     public long macsPerImage() {
         return scratch == null ? (long) h * w * c : 2L * oh * ow * c;

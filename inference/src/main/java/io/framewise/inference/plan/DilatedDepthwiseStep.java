@@ -52,6 +52,28 @@ final class DilatedDepthwiseStep extends Step {
         }
     }
 
+    /**
+     * Each part computes a band of output rows of every image (intra-op at batch 1: at 513x513 this is the
+     * backbone's largest cost). The kernel has no row range: a band is run as a smaller image that starts at
+     * the first input row the band reads, with the top padding left over; every output element still sees
+     * the same inputs in the same order, so the bands are bit-identical to the whole.
+     */
+    @Override
+    protected int bandRows() {
+        return oh;
+    }
+
+    @Override
+    protected void runBand(Workspace ws, Workspace own, int i, int oy0, int oy1) {
+        int first = oy0 * stride - padTop; // input row of the band's first output row, kernel row 0
+        int skip = Math.max(0, first);
+        int bandPadTop = skip - first;
+        kernel.run(ws.slot(in.slot()), in.offset(i) + skip * w * c, h - skip, w, c, kh, kw, stride, dilation,
+                bandPadTop, padLeft, packed, bias, ws.slot(out.slot()), out.offset(i) + oy0 * ow * c, oy1 - oy0, ow,
+                lo, hi);
+        snapRange(ws, out.offset(i) + oy0 * ow * c, out.offset(i) + oy1 * ow * c);
+    }
+
     @Override
     public long macsPerImage() {
         return (long) oh * ow * c * kh * kw;

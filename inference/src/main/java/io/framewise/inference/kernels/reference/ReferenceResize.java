@@ -30,10 +30,10 @@ public final class ReferenceResize implements Resize {
     @Override
     public void bilinearArgMax(float[] in, int inOff, int h, int w, int c, float grid, int zeroPoint,
                                float[] out, int outOff, int oh, int ow, boolean alignCorners,
-                               boolean halfPixelCenters, float[] rows) {
+                               boolean halfPixelCenters, int oy0, int oy1, float[] rows) {
         float sy = Resize.scale(h, oh, alignCorners);
         float sx = Resize.scale(w, ow, alignCorners);
-        for (int y = 0; y < oh; y++) {
+        for (int y = oy0; y < oy1; y++) {
             float fy = Resize.sourceCoordinate(y, sy, halfPixelCenters);
             int y0 = Math.max((int) Math.floor(fy), 0);
             int y1 = Math.min((int) Math.ceil(fy), h - 1);

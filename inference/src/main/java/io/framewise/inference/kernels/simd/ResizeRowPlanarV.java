@@ -86,10 +86,10 @@ public final class ResizeRowPlanarV implements Resize {
     @Override
     public void bilinearArgMax(float[] in, int inOff, int h, int w, int c, float grid, int zeroPoint,
                                float[] out, int outOff, int oh, int ow, boolean alignCorners,
-                               boolean halfPixelCenters, float[] rows) {
+                               boolean halfPixelCenters, int oy0, int oy1, float[] rows) {
         if (ow < VL) {
             SCALAR.bilinearArgMax(in, inOff, h, w, c, grid, zeroPoint, out, outOff, oh, ow, alignCorners,
-                    halfPixelCenters, rows);
+                    halfPixelCenters, oy0, oy1, rows);
             return;
         }
         float sy = Resize.scale(h, oh, alignCorners);
@@ -98,7 +98,7 @@ public final class ResizeRowPlanarV implements Resize {
         int best = 2 * plane; // [OW] running maximum
         int held0 = -1;       // source row held at rows[0 .. plane)
         int held1 = -1;       // source row held at rows[plane .. 2 plane)
-        for (int y = 0; y < oh; y++) {
+        for (int y = oy0; y < oy1; y++) {
             float fy = Resize.sourceCoordinate(y, sy, halfPixelCenters);
             int y0 = Math.max((int) Math.floor(fy), 0);
             int y1 = Math.min((int) Math.ceil(fy), h - 1);

@@ -1,0 +1,53 @@
+package io.framewise.inference.exec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.framewise.inference.kernels.select.KernelSelection;
+import io.framewise.inference.SharedData;
+import io.framewise.inference.plan.PlanOptions;
+import io.framewise.inference.tflite.TfliteModelLoader;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * One 513x513 frame on 2 and 3 threads, split layer by layer (row bands of the convolutions, the dilated
+ * depthwise layers and the fused resize + ARG_MAX), gives the class map of one thread, bit for bit; a
+ * batch of 2 on 3 threads too.
+ */
+class SegmenterIntraOpTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"deeplabv3_mnv2_pascal_quant.tflite", "deeplabv3_mnv2_dm05_pascal_quant.tflite"})
+    void classMapsSplitOverThreadsAreBitIdentical(String name) throws Exception {
+        CompiledModel m = CompiledModel.compile(TfliteModelLoader.load(SharedData.model(name)), Integer::toString,
+                KernelSelection.get(), PlanOptions.defaults());
+        byte[][] images = {
+            SegmentationAgreementITCase.modelInput(SharedData.images().resolve("grace_hopper.bmp"), m),
+            SegmentationAgreementITCase.modelInput(SharedData.images().resolve("segmentation/dog_segmentation.bmp"), m)
+        };
+        byte[][] single = maps(m, images, 1);
+        Set<Byte> classes = new HashSet<>();
+        for (byte b : single[0]) {
+            classes.add(b);
+        }
+        assertTrue(classes.size() >= 2, "the photo has a person on a background: " + classes);
+        for (int threads = 2; threads <= 3; threads++) {
+            byte[][] split = maps(m, images, threads);
+            for (int i = 0; i < single.length; i++) {
+                assertArrayEquals(single[i], split[i], name + ", " + threads + " threads, map " + i);
+            }
+        }
+    }
+
+    /** Image 0 alone, then both as a batch of 2: below 3 threads, so split per layer. */
+    private static byte[][] maps(CompiledModel m, byte[][] images, int threads) {
+        try (Segmenter s = new Segmenter(m, ClassifierOptions.defaults().withMaxBatch(2).withThreads(threads))) {
+            byte[] first = s.segment(images, 1)[0].clone();
+            byte[][] r = s.segment(images, 2);
+            return new byte[][] {first, r[0].clone(), r[1].clone()};
+        }
+    }
+}
