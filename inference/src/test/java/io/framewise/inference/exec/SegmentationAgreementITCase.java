@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewise.inference.SegmentReference;
 import io.framewise.inference.SharedData;
 import io.framewise.inference.kernels.select.KernelSelection;
 import io.framewise.inference.plan.PlanOptions;
@@ -37,8 +38,7 @@ class SegmentationAgreementITCase {
 
     static final double MIN_AGREEMENT = 0.98;
     static final double MIN_MEAN_AGREEMENT = 0.99;
-    static final double PRESENT = 0.01;
-    /** The eight shared photos (the six classification photos and the two segmentation samples). */
+        /** The eight shared photos (the six classification photos and the two segmentation samples). */
     static final String[] PHOTOS = {"bird.bmp", "cat.bmp", "grace_hopper.bmp", "parrot.jpg", "hot_dog.jpg",
         "dragonfly.bmp", "segmentation/bird_segmentation.bmp", "segmentation/dog_segmentation.bmp"};
 
@@ -46,7 +46,7 @@ class SegmentationAgreementITCase {
     @ValueSource(strings = {"deeplabv3_mnv2_pascal_quant.tflite", "deeplabv3_mnv2_dm05_pascal_quant.tflite"})
     void agreesWithTfliteReference(String name) throws Exception {
         CompiledModel m = compile(name);
-        Map<String, JsonNode> ref = reference(name);
+        Map<String, JsonNode> ref = SegmentReference.lines(name);
         double sum = 0;
         int compared = 0;
         StringBuilder report = new StringBuilder(name);
@@ -58,21 +58,19 @@ class SegmentationAgreementITCase {
                 byte[] rgb = modelInput(file, m);
                 assertEquals(r.get("input_rgb_sha256").asText(), Segmentation.sha256(rgb, rgb.length), key + ": fed RGB");
                 byte[] map = s.segment(new byte[][] {rgb}, 1)[0];
-                Path png = SharedData.reference().resolve("segment/maps/" + key.replaceAll("\\.[a-z]+$", "")
-                        + ".classmap.png");
                 if (full(name)) {
-                    double a = agreement(map, readMap(png));
+                    double a = SegmentReference.agreement(map, SegmentReference.map(key.replaceAll("\\.[a-z]+$", "")));
                     report.append(String.format(" %s=%.4f", key, a));
                     assertTrue(a >= MIN_AGREEMENT, name + " on " + key + ": " + a + " of pixels agree");
                     sum += a;
                     compared++;
                 }
-                Set<Integer> ours = present(s.result(0, r.get("width").asInt(), r.get("height").asInt(), 1, false));
+                Set<Integer> ours = SegmentReference.present(s.result(0, r.get("width").asInt(), r.get("height").asInt(), 1, false));
                 if (full(name)) {
-                    assertEquals(present(r), ours, name + " on " + key + ": classes covering >= 1%");
-                } else if (!present(r).equals(ours)) {
+                    assertEquals(SegmentReference.present(r), ours, name + " on " + key + ": classes covering >= 1%");
+                } else if (!SegmentReference.present(r).equals(ours)) {
                     // OPEN (issue 9): dm05 on bird_segmentation.bmp: TFLite has dog at 1.58 %, we have it below 1 %
-                    report.append(" [").append(key).append(" classes >= 1%: TFLite ").append(present(r))
+                    report.append(" [").append(key).append(" classes >= 1%: TFLite ").append(SegmentReference.present(r))
                             .append(" ours ").append(ours).append(']');
                 }
 
@@ -99,58 +97,5 @@ class SegmentationAgreementITCase {
         byte[] rgb = new byte[m.imageBytes()];
         ResizePlan.full(img.width(), img.height(), m.input().width(), m.input().height()).resize(img.pixels(), rgb, 0);
         return rgb;
-    }
-
-    static Map<String, JsonNode> reference(String model) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        Map<String, JsonNode> out = new HashMap<>();
-        for (String line : Files.readAllLines(SharedData.reference().resolve("segment/tflite-"
-                + model.replace(".tflite", "") + ".jsonl"))) {
-            JsonNode n = json.readTree(line);
-            out.put(n.get("image").asText(), n);
-        }
-        return out;
-    }
-
-    static Set<Integer> present(JsonNode ref) {
-        Set<Integer> s = new TreeSet<>();
-        ref.get("classes").forEach(c -> {
-            if (c.get("fraction").asDouble() >= PRESENT) {
-                s.add(c.get("index").asInt());
-            }
-        });
-        return s;
-    }
-
-    static Set<Integer> present(Segmentation seg) {
-        Set<Integer> s = new TreeSet<>();
-        for (Segmentation.ClassArea c : seg.classes()) {
-            if (c.fraction() >= PRESENT) {
-                s.add(c.index());
-            }
-        }
-        return s;
-    }
-
-    static byte[] readMap(Path png) throws Exception {
-        BufferedImage img = ImageIO.read(png.toFile());
-        Raster r = img.getRaster();
-        byte[] map = new byte[img.getWidth() * img.getHeight()];
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                map[y * img.getWidth() + x] = (byte) r.getSample(x, y, 0);
-            }
-        }
-        return map;
-    }
-
-    static double agreement(byte[] ours, byte[] theirs) {
-        long same = 0;
-        for (int i = 0; i < theirs.length; i++) {
-            if (ours[i] == theirs[i]) {
-                same++;
-            }
-        }
-        return (double) same / theirs.length;
     }
 }

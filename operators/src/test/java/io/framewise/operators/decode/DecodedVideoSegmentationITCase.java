@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.framewise.inference.SegmentReference;
 import io.framewise.inference.exec.ClassifierOptions;
 import io.framewise.inference.exec.CompiledModel;
 import io.framewise.inference.exec.Segmentation;
@@ -12,15 +12,9 @@ import io.framewise.inference.exec.Segmenter;
 import io.framewise.inference.exec.SharedModels;
 import io.framewise.operators.frames.Codec;
 import io.framewise.operators.frames.FrameRecordMeta;
-import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,7 +37,7 @@ class DecodedVideoSegmentationITCase {
     @ParameterizedTest
     @ValueSource(strings = {"worker-zone-detection", "person-bicycle-car-detection"})
     void decodedFramesSegmentLikeTflite(String video) throws Exception {
-        Map<String, JsonNode> ref = reference();
+        Map<String, JsonNode> ref = SegmentReference.lines(MODEL);
         CompiledModel model = SharedModels.load(MODEL, null);
         byte[] mp4 = Files.readAllBytes(SharedData.video(video + ".mp4"));
         int sameRgb = 0;
@@ -65,17 +59,17 @@ class DecodedVideoSegmentationITCase {
                     sameRgb++;
                 }
                 byte[] map = s.segment(new byte[][] {f.rgb()}, 1)[0];
-                double a = agreement(map, readMap(SharedData.root().resolve("reference/segment/maps/" + key + ".classmap.png")));
+                double a = SegmentReference.agreement(map, SegmentReference.map(key));
                 sum += a;
                 if (a < min) {
                     min = a;
                     minFrame = i;
                 }
-                Set<Integer> ours = present(s.result(0, f.sourceWidth(), f.sourceHeight(), 1, false));
-                if (ours.equals(present(fr))) {
+                Set<Integer> ours = SegmentReference.present(s.result(0, f.sourceWidth(), f.sourceHeight(), 1, false));
+                if (ours.equals(SegmentReference.present(fr))) {
                     sameClasses++;
                 } else {
-                    report.append(String.format(" [#%d classes >= 1%%: TFLite %s ours %s]", i, present(fr), ours));
+                    report.append(String.format(" [#%d classes >= 1%%: TFLite %s ours %s]", i, SegmentReference.present(fr), ours));
                 }
             }
             report.append(String.format(": %d frames, fed RGB identical %d, pixel agreement mean %.4f min %.4f (#%d), "
@@ -87,58 +81,5 @@ class DecodedVideoSegmentationITCase {
             assertTrue(min >= 0.97, report.toString());
             assertTrue(sameClasses >= n * 95 / 100, report.toString());
         }
-    }
-
-    static double agreement(byte[] a, byte[] b) {
-        int same = 0;
-        for (int i = 0; i < b.length; i++) {
-            if (a[i] == b[i]) {
-                same++;
-            }
-        }
-        return (double) same / b.length;
-    }
-
-    static byte[] readMap(Path png) throws Exception {
-        BufferedImage img = ImageIO.read(png.toFile());
-        Raster r = img.getRaster();
-        byte[] map = new byte[img.getWidth() * img.getHeight()];
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                map[y * img.getWidth() + x] = (byte) r.getSample(x, y, 0);
-            }
-        }
-        return map;
-    }
-
-    static Set<Integer> present(JsonNode ref) {
-        Set<Integer> s = new TreeSet<>();
-        ref.get("classes").forEach(c -> {
-            if (c.get("fraction").asDouble() >= 0.01) {
-                s.add(c.get("index").asInt());
-            }
-        });
-        return s;
-    }
-
-    static Set<Integer> present(Segmentation seg) {
-        Set<Integer> s = new TreeSet<>();
-        for (Segmentation.ClassArea c : seg.classes()) {
-            if (c.fraction() >= 0.01) {
-                s.add(c.index());
-            }
-        }
-        return s;
-    }
-
-    static Map<String, JsonNode> reference() throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        Map<String, JsonNode> out = new HashMap<>();
-        for (String line : Files.readAllLines(SharedData.root().resolve("reference/segment/tflite-"
-                + MODEL.replace(".tflite", "") + ".jsonl"))) {
-            JsonNode n = json.readTree(line);
-            out.put(n.get("image").asText(), n);
-        }
-        return out;
     }
 }
