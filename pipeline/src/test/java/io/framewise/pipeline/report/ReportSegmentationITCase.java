@@ -56,13 +56,14 @@ class ReportSegmentationITCase {
     static Path dir;
     static Path out;
     static String frames;
+    static String labels;
     static String stdout;
     static final List<LabeledEvent> events = new ArrayList<>();
 
     @BeforeAll
     static void segmentAndReport() throws Exception {
         frames = EmbeddedKafka.uniqueTopic("frames");
-        String labels = EmbeddedKafka.uniqueTopic("labels");
+        labels = EmbeddedKafka.uniqueTopic("labels");
         String episodes = EmbeddedKafka.uniqueTopic("episodes");
         String dlq = EmbeddedKafka.uniqueTopic("dlq");
         for (String t : List.of(frames, labels, episodes, dlq)) {
@@ -174,6 +175,22 @@ class ReportSegmentationITCase {
         HeadlessChromium.run(chromium, dir, List.of("--screenshot=" + shot, "--window-size=1280,1600"),
                 out.resolve("camera-" + CAMERA + ".html"));
         assertEquals(1280, ImageIO.read(shot.toFile()).getWidth(), "screenshot " + shot);
+    }
+
+    /** No episodes topic, or an empty one: a report without bars, not an error. */
+    @Test
+    void aMissingOrEmptyEpisodesTopicMeansNoBars() throws Exception {
+        String empty = EmbeddedKafka.uniqueTopic("episodes-empty");
+        KAFKA.createTopic(empty, 1);
+        for (String topic : List.of(EmbeddedKafka.uniqueTopic("no-such-episodes"), empty)) {
+            Path o = dir.resolve("report-" + topic);
+            String printed = run("report", "--bootstrap", KAFKA.bootstrapServers(), "--topic", labels,
+                    "--episodes-topic", topic, "--max-thumbnails", "1", "--out", o.toString());
+            assertTrue(printed.contains(CAMERA + ": 71 events") && !printed.matches("(?s).*\\d+ episodes.*"), printed);
+            String page = Files.readString(o.resolve("camera-" + CAMERA + ".html"), StandardCharsets.UTF_8);
+            assertFalse(page.contains("class=\"episode-bar\""), topic);
+            assertTrue(page.contains("class=\"area-line\" data-class=\"person\""), topic);
+        }
     }
 
     private static Segmentation.ClassArea person(LabeledEvent e) {
