@@ -191,8 +191,10 @@ public final class ReportCommand implements Callable<Integer> {
                 MaskedFrames.Result m = null;
                 if (r.segmentation && t.failure() == null) {
                     BufferedImage any = t.images().values().iterator().next();
+                    Map<Integer, LabeledEvent> byIndex = new LinkedHashMap<>();
+                    positions.forEach(p -> byIndex.put(r.events.get(p).indexInSegment(), r.events.get(p)));
                     m = masks.segment(r.events.get(positions.get(0)).model(), record.headers(), record.value(),
-                            indexes, any.getWidth(), any.getHeight());
+                            byIndex, any.getWidth(), any.getHeight());
                     if (m.failure() != null && r.maskProblem == null) {
                         r.maskProblem = m.failure();
                     }

@@ -8,7 +8,7 @@ import io.framewise.inference.exec.SharedModels;
 import io.framewise.operators.decode.DecodeResult;
 import io.framewise.operators.decode.DecodedFrame;
 import io.framewise.operators.decode.FrameDecoder;
-import io.framewise.operators.infer.InferenceSettings;
+import io.framewise.operators.records.LabeledEvent;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +20,8 @@ import org.apache.kafka.common.header.Headers;
  * SHA-256, not the map. Each record is decoded by the job's own {@link FrameDecoder} at the model's
  * input size and run through the model's {@link Segmenter}, so the map is the job's map when the
  * report uses the same model file (the SHA-256 says whether it is). The summary is taken at the
- * thumbnail's size, so {@link MaskOverlay} draws its mask and region boxes straight onto the thumbnail.
+ * thumbnail's size, so {@link MaskOverlay} draws its mask and region boxes straight onto the thumbnail,
+ * keeping the regions the event lists.
  */
 public final class MaskedFrames implements AutoCloseable {
 
@@ -37,8 +38,9 @@ public final class MaskedFrames implements AutoCloseable {
      * Segments the frames at {@code indexes} of one record with {@code model} (the event's model name,
      * resolved like the job resolves it); never throws for bad bytes or a missing model file.
      */
-    public Result segment(String model, Headers headers, byte[] value, Set<Integer> indexes, int thumbWidth,
-                          int thumbHeight) {
+    public Result segment(String model, Headers headers, byte[] value, Map<Integer, LabeledEvent> byIndex,
+                          int thumbWidth, int thumbHeight) {
+        Set<Integer> indexes = byIndex.keySet();
         Segmenter s = segmenter(model);
         if (s == null) {
             return new Result(Map.of(), unusable.get(model));
@@ -53,12 +55,29 @@ public final class MaskedFrames implements AutoCloseable {
             if (indexes.contains(f.index())) {
                 batch[0] = f.rgb();
                 s.segment(batch, 1);
-                out.put(f.index(), s.result(0, thumbWidth, thumbHeight, InferenceSettings.DEFAULT_MIN_REGION, true));
+                out.put(f.index(), s.result(0, thumbWidth, thumbHeight,
+                        minRegion(byIndex.get(f.index()), s.mapWidth() * s.mapHeight()), true));
             }
         }
         batch[0] = null;
         return new Result(out, out.isEmpty() ? "record decoded to " + r.frames().size() + " frame(s), none at "
                 + indexes : null);
+    }
+
+    /**
+     * The smallest region the event lists, as the fraction that keeps exactly the event's regions (the
+     * job's {@code segment.min-region} is not in the event): every region at least as large as the
+     * event's smallest was kept, every smaller one dropped. No regions at all: only a region covering
+     * the whole map would have been kept.
+     */
+    static double minRegion(LabeledEvent e, int mapPixels) {
+        long smallest = Long.MAX_VALUE;
+        for (Segmentation.ClassArea c : e.classes()) {
+            for (Segmentation.Region r : c.regions()) {
+                smallest = Math.min(smallest, r.pixels());
+            }
+        }
+        return smallest == Long.MAX_VALUE ? 1.0 : (smallest - 0.5) / mapPixels;
     }
 
     /** The segmenter of a model, or null (and the reason kept) when it cannot be loaded or does not segment. */
