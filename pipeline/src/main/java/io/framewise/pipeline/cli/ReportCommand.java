@@ -236,6 +236,9 @@ public final class ReportCommand implements Callable<Integer> {
         for (int p : picked) {
             r.shots.add(shots.get(p));
         }
+        if (r.segmentation) {
+            r.maskModelSha256 = masks.modelSha256(r.events.get(0).model());
+        }
         openedAt.forEach((episode, p) -> r.openings.put(episode, shots.get(p)));
     }
 

@@ -48,6 +48,8 @@ public final class CameraReport {
     public final Map<Integer, Shot> openings = new LinkedHashMap<>();
     /** Why masks could not be drawn (e.g. the model file is not here), null when they were. */
     public String maskProblem;
+    /** SHA-256 of the model file the masks were computed with (compare the events' {@code modelSha256}). */
+    public String maskModelSha256;
 
     public CameraReport(String camera, String slug, List<LabeledEvent> events) {
         this(camera, slug, events, List.of());

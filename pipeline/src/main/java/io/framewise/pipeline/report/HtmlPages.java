@@ -107,7 +107,13 @@ public final class HtmlPages {
         } else if (r.mapMismatches() > 0) {
             s.append("<span class=\"warn\">").append(r.mapMismatches()).append(" of ").append(r.mapsChecked())
                     .append(" class maps computed here differ from the events' <code>mapSha256</code>: the masks show"
-                            + " this model file's view, not the job's (was the report run with another model file?)</span>");
+                            + " this model file's view, not the job's (was the report run with another model file?)");
+            String jobs = r.events.get(0).modelSha256();
+            if (r.maskModelSha256 != null && !r.maskModelSha256.equals(jobs)) {
+                s.append(" The model file here has SHA-256 <code>").append(escape(r.maskModelSha256))
+                        .append("</code>, the job's <code>").append(escape(jobs)).append("</code>.");
+            }
+            s.append("</span>");
         } else {
             s.append("Masks: the class maps, computed again with <code>").append(escape(r.events.get(0).model()))
                     .append("</code>, match the events' <code>mapSha256</code> (").append(r.mapsChecked())

@@ -64,6 +64,12 @@ public final class MaskedFrames implements AutoCloseable {
                 + indexes : null);
     }
 
+    /** SHA-256 of the model file the report resolved {@code model} to, or null when it has none loaded. */
+    public String modelSha256(String model) {
+        Segmenter s = segmenters.get(model);
+        return s == null ? null : s.model().graph().sha256();
+    }
+
     /**
      * The smallest region the event lists, as the fraction that keeps exactly the event's regions (the
      * job's {@code segment.min-region} is not in the event): every region at least as large as the

@@ -177,6 +177,32 @@ class ReportSegmentationITCase {
         assertEquals(1280, ImageIO.read(shot.toFile()).getWidth(), "screenshot " + shot);
     }
 
+    /**
+     * The job ran another model file under the same name (the half-width DeepLabV3 copied as
+     * {@code deeplabv3_mnv2_pascal_quant.tflite}): the report's maps are not the job's, and the page says so.
+     */
+    @Test
+    void anotherModelFileThanTheJobsIsCalledOut() throws Exception {
+        Path models = Files.createDirectories(dir.resolve("other-models"));
+        Path impostor = Files.copy(SharedData.root().resolve("models/deeplabv3_mnv2_dm05_pascal_quant.tflite"),
+                models.resolve(MODEL));
+        String otherLabels = EmbeddedKafka.uniqueTopic("labels-dm05");
+        KAFKA.createTopic(otherLabels, 1);
+        run("job", "--bootstrap", KAFKA.bootstrapServers(), "--input-topic", frames, "--output-topic", otherLabels,
+                "--dlq-topic", EmbeddedKafka.uniqueTopic("dlq"), "--episodes-topic", EmbeddedKafka.uniqueTopic("episodes"),
+                "--camera-status-topic", EmbeddedKafka.uniqueTopic("status"), "--model", impostor.toString(),
+                "--group", "g-" + otherLabels, "--starting-offsets", "earliest", "--stop-at-latest",
+                "--checkpoint-interval-ms", "500", "--restart-attempts", "0", "--transactional-id-prefix",
+                "tx-" + otherLabels, "--web-port", "0");
+        Path o = dir.resolve("report-dm05");
+        String printed = run("report", "--bootstrap", KAFKA.bootstrapServers(), "--topic", otherLabels,
+                "--episodes-topic", "none", "--max-thumbnails", "4", "--out", o.toString());
+        assertTrue(printed.matches("(?s).*: 71 events.*, [1-4] of 4 class maps differ.*"), printed);
+        String page = Files.readString(o.resolve("camera-" + CAMERA + ".html"), StandardCharsets.UTF_8);
+        assertTrue(page.contains("differ from the events' <code>mapSha256</code>"), "the page says the maps differ");
+        assertTrue(page.contains("The model file here has SHA-256"), "and that the model file is another");
+    }
+
     /** No episodes topic, or an empty one: a report without bars, not an error. */
     @Test
     void aMissingOrEmptyEpisodesTopicMeansNoBars() throws Exception {
