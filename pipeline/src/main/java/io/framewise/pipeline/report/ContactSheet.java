@@ -65,15 +65,16 @@ public final class ContactSheet {
                     g.drawRect(x - 1, y - 1, thumbWidth + 1, cellH + 1);
                 }
                 String lbl = FrameSample.label(s.event());
-                g.setColor(Color.decode(r.color(lbl)));
+                g.setColor(Color.decode(r.classColour(lbl)));
                 g.fillRect(x, y + cellH + 4, 8, 10);
                 g.setColor(Color.BLACK);
                 g.setFont(label);
                 g.drawString(fit(g, lbl, thumbWidth - 12), x + 12, y + cellH + 14);
                 g.setFont(meta);
                 g.setColor(Color.DARK_GRAY);
-                float score = s.event().top().isEmpty() ? 0 : s.event().top().get(0).score();
-                g.drawString(String.format(Locale.ROOT, "%.3f  t=%.2f s%s", score, r.seconds(s.event()),
+                double score = FrameSample.score(s.event());
+                g.drawString(String.format(Locale.ROOT, r.segmentation ? "%.1f%%  t=%.2f s%s" : "%.3f  t=%.2f s%s",
+                        r.segmentation ? 100 * score : score, r.seconds(s.event()),
                         s.change() ? "  change" : ""), x, y + cellH + 27);
             }
         } finally {

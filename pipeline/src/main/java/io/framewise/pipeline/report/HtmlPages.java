@@ -33,6 +33,7 @@ public final class HtmlPages {
             .label{font-weight:600;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
             .meta{color:#666}.badge{color:#fff;background:#c00;border-radius:3px;padding:0 4px;font-size:11px}
             img.sheet{max-width:100%;border:1px solid #ddd}
+            table.episodes td:first-child{max-width:280px}
             """;
 
     private static final String READY_SCRIPT = """
@@ -67,7 +68,7 @@ public final class HtmlPages {
                 .append(String.format(Locale.ROOT, ", %.1f s of video from %s", r.seconds(last),
                         Instant.ofEpochMilli(first.captureTsMs())))
                 .append("; model <code>").append(escape(first.model())).append("</code>; ")
-                .append(r.changes).append(" label change").append(r.changes == 1 ? "" : "s").append("; ")
+                .append(r.changes).append(r.segmentation ? " class set change" : " label change").append(r.changes == 1 ? "" : "s").append("; ")
                 .append(r.thumbnails()).append(" thumbnails");
         if (r.missing() > 0) {
             s.append(", <span class=\"warn\">").append(r.missing()).append(" frame")
@@ -76,8 +77,16 @@ public final class HtmlPages {
         if (r.changesNotShown > 0) {
             s.append(", <span class=\"warn\">").append(r.changesNotShown).append(" label changes not shown</span>");
         }
-        s.append(".</p>\n<section class=\"charts\">").append(Charts.timeline(r)).append(Charts.legend(r))
-                .append("</section>\n<h2>Timeline</h2>\n<ol class=\"timeline\">\n");
+        s.append(".</p>\n");
+        masks(s, r);
+        s.append("<section class=\"charts\">")
+                .append(r.segmentation ? Charts.areaTimeline(r) : Charts.timeline(r))
+                .append(r.segmentation ? Charts.areaLegend(r) : Charts.legend(r)).append("</section>\n");
+        if (!r.episodes.isEmpty()) {
+            s.append("<h2>Episodes</h2>\n<section class=\"episodes\" data-episodes=\"").append(r.episodes.size())
+                    .append("\">").append(EpisodeBars.svg(r)).append(EpisodeBars.table(r)).append("</section>\n");
+        }
+        s.append("<h2>Timeline</h2>\n<ol class=\"timeline\">\n");
         for (CameraReport.Shot shot : r.shots) {
             shot(s, r, shot);
         }
@@ -86,10 +95,37 @@ public final class HtmlPages {
         return s.append(READY_SCRIPT).append("</body></html>\n").toString();
     }
 
+    /** Segmentation: whether the masks were drawn, and whether they are the job's (the map's SHA-256). */
+    private static void masks(StringBuilder s, CameraReport r) {
+        if (!r.segmentation) {
+            return;
+        }
+        s.append("<p class=\"masks\" data-maps-checked=\"").append(r.mapsChecked()).append("\" data-map-mismatches=\"")
+                .append(r.mapMismatches()).append("\">");
+        if (r.maskProblem != null) {
+            s.append("<span class=\"warn\">Masks not drawn: ").append(escape(r.maskProblem)).append("</span>");
+        } else if (r.mapMismatches() > 0) {
+            s.append("<span class=\"warn\">").append(r.mapMismatches()).append(" of ").append(r.mapsChecked())
+                    .append(" class maps computed here differ from the events' <code>mapSha256</code>: the masks show"
+                            + " this model file's view, not the job's (was the report run with another model file?)");
+            String jobs = r.events.get(0).modelSha256();
+            if (r.maskModelSha256 != null && !r.maskModelSha256.equals(jobs)) {
+                s.append(" The model file here has SHA-256 <code>").append(escape(r.maskModelSha256))
+                        .append("</code>, the job's <code>").append(escape(jobs)).append("</code>.");
+            }
+            s.append("</span>");
+        } else {
+            s.append("Masks: the class maps, computed again with <code>").append(escape(r.events.get(0).model()))
+                    .append("</code>, match the events' <code>mapSha256</code> (").append(r.mapsChecked())
+                    .append(" checked).");
+        }
+        s.append("</p>\n");
+    }
+
     private static void shot(StringBuilder s, CameraReport r, CameraReport.Shot shot) {
         LabeledEvent e = shot.event();
         String label = FrameSample.label(e);
-        float score = e.top().isEmpty() ? 0 : e.top().get(0).score();
+        double score = FrameSample.score(e);
         s.append("<li class=\"frame").append(shot.change() ? " change" : "").append(shot.missing() != null ? " missing" : "")
                 .append("\" data-event-id=\"").append(escape(e.eventId())).append("\" data-label=\"").append(escape(label))
                 .append("\" style=\"width:").append(widthOf(r, shot)).append("px\">");
@@ -104,15 +140,19 @@ public final class HtmlPages {
                     .append(escape(shot.missing())).append("</div>");
         }
         s.append("<div class=\"label\" title=\"").append(escape(label)).append("\"><span class=\"chip\" style=\"background:")
-                .append(r.color(label)).append("\"></span> ").append(escape(label)).append("</div>");
-        s.append("<div class=\"meta\">").append(String.format(Locale.ROOT, "%.3f \u00b7 t=%.2f s \u00b7 #%d",
-                score, r.seconds(e), e.sequence()));
+                .append(r.classColour(label)).append("\"></span> ").append(escape(label)).append("</div>");
+        s.append("<div class=\"meta\">").append(String.format(Locale.ROOT, r.segmentation
+                ? "%.1f%% \u00b7 t=%.2f s \u00b7 #%d" : "%.3f \u00b7 t=%.2f s \u00b7 #%d",
+                r.segmentation ? 100 * score : score, r.seconds(e), e.sequence()));
         if (e.indexInSegment() > 0) {
             s.append('+').append(e.indexInSegment());
         }
         s.append(String.format(Locale.ROOT, " \u00b7 %.0f ms", e.latency().endToEndMs()));
         if (!e.inferred()) {
             s.append(" \u00b7 carried");
+        }
+        if (Boolean.FALSE.equals(shot.mapMatches())) {
+            s.append(" <span class=\"badge\">map differs</span>");
         }
         if (shot.change()) {
             s.append(" <span class=\"badge\">change</span>");
@@ -150,7 +190,7 @@ public final class HtmlPages {
                 String top = r.labelCounts.keySet().iterator().next();
                 s.append("<tr><td><a href=\"").append(r.pageFile()).append("\">").append(escape(r.camera))
                         .append("</a></td><td>").append(r.events.size()).append("</td><td>").append(r.changes)
-                        .append("</td><td><span class=\"chip\" style=\"background:").append(r.color(top))
+                        .append("</td><td><span class=\"chip\" style=\"background:").append(r.classColour(top))
                         .append("\"></span> ").append(escape(top)).append("</td><td>").append(r.thumbnails())
                         .append("</td><td>").append(r.missing()).append("</td><td><a href=\"").append(r.contactSheetFile())
                         .append("\"><img src=\"").append(r.contactSheetFile())

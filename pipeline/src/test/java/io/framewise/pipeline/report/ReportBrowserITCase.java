@@ -3,7 +3,6 @@ package io.framewise.pipeline.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.framewise.operators.decode.SharedData;
 import io.framewise.operators.kafka.LabeledEventJson;
@@ -12,11 +11,9 @@ import io.framewise.pipeline.cli.FramewiseCli;
 import io.framewise.pipeline.cli.SourceProducer;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -215,117 +212,50 @@ class ReportBrowserITCase {
 
     @Test
     void chromiumLoadsEveryThumbnailWithoutScriptErrors() throws Exception {
-        String chromium = chromium();
-        Browser photos = dumpDom(chromium, out.resolve("camera-" + PHOTOS + ".html"));
+        String chromium = HeadlessChromium.find();
+        HeadlessChromium.Page photos = HeadlessChromium.dumpDom(chromium, dir, out.resolve("camera-" + PHOTOS + ".html"));
         int photoThumbs = imageFiles().size() - DELETED;
-        // + 1: the contact sheet under the timeline
-        assertEquals(photoThumbs + 1, attr(photos.dom, "data-images-total"), "img elements (photos)");
-        assertEquals(photoThumbs + 1, attr(photos.dom, "data-images-loaded"), "images the browser decoded (photos)");
-        assertEquals(DELETED, count(photos.dom, "class=\"placeholder\""), "placeholders");
+        // + 1: the contact sheet under the timeline; + the frames episodes opened on (the job's default episodes topic)
+        int photoImages = photoThumbs + 1 + HeadlessChromium.count(photos.dom(), "class=\"episode-thumb\"");
+        assertEquals(photoImages, HeadlessChromium.attr(photos.dom(), "data-images-total"), "img elements (photos)");
+        assertEquals(photoImages, HeadlessChromium.attr(photos.dom(), "data-images-loaded"), "images the browser decoded (photos)");
+        assertEquals(DELETED, HeadlessChromium.count(photos.dom(), "class=\"placeholder\""), "placeholders");
         for (LabeledEvent e : photoEvents) {
             Matcher m = Pattern.compile("data-event-id=\"" + Pattern.quote(e.eventId()) + "\" data-label=\"([^\"]*)\"")
-                    .matcher(photos.dom);
+                    .matcher(photos.dom());
             assertTrue(m.find(), "event " + e.eventId() + " in the timeline");
-            assertEquals(FrameSample.label(e), unescape(m.group(1)), "label of " + e.eventId());
+            assertEquals(FrameSample.label(e), HeadlessChromium.unescape(m.group(1)), "label of " + e.eventId());
         }
 
-        Browser video = dumpDom(chromium, out.resolve("camera-" + VIDEO + ".html"));
-        assertEquals(MAX_THUMBNAILS + 1, attr(video.dom, "data-images-loaded"), "images the browser decoded (video)");
-        assertEquals(MAX_THUMBNAILS + 1, attr(video.dom, "data-images-total"));
+        HeadlessChromium.Page video = HeadlessChromium.dumpDom(chromium, dir, out.resolve("camera-" + VIDEO + ".html"));
+        int videoImages = MAX_THUMBNAILS + 1 + HeadlessChromium.count(video.dom(), "class=\"episode-thumb\"");
+        assertEquals(videoImages, HeadlessChromium.attr(video.dom(), "data-images-loaded"), "images the browser decoded (video)");
+        assertEquals(videoImages, HeadlessChromium.attr(video.dom(), "data-images-total"));
         List<Integer> changes = FrameSample.changes(videoEvents);
-        int marked = count(video.dom, "class=\"frame change");
+        int marked = HeadlessChromium.count(video.dom(), "class=\"frame change");
         if (changes.size() <= MAX_THUMBNAILS) {
             assertEquals(changes.size() - 1, marked, "every label change has its thumbnail");
             for (int p : changes) {
-                assertTrue(video.dom.contains("data-event-id=\"" + videoEvents.get(p).eventId() + "\""), "change at " + p);
+                assertTrue(video.dom().contains("data-event-id=\"" + videoEvents.get(p).eventId() + "\""), "change at " + p);
             }
         }
-        assertTrue(video.dom.contains("<svg class=\"chart\""), "chart");
+        assertTrue(video.dom().contains("<svg class=\"chart\""), "chart");
 
-        Browser index = dumpDom(chromium, out.resolve("index.html"));
-        assertEquals(2, attr(index.dom, "data-images-loaded"), "contact sheets on the index");
-        assertTrue(index.dom.contains("href=\"camera-" + VIDEO + ".html\""));
+        HeadlessChromium.Page index = HeadlessChromium.dumpDom(chromium, dir, out.resolve("index.html"));
+        assertEquals(2, HeadlessChromium.attr(index.dom(), "data-images-loaded"), "contact sheets on the index");
+        assertTrue(index.dom().contains("href=\"camera-" + VIDEO + ".html\""));
 
         Path shot = Path.of("target", "report-screenshot.png").toAbsolutePath();
         Files.deleteIfExists(shot);
-        browser(chromium, List.of("--screenshot=" + shot, "--window-size=1280,1400"),
+        HeadlessChromium.run(chromium, dir, List.of("--screenshot=" + shot, "--window-size=1280,1400"),
                 out.resolve("camera-" + PHOTOS + ".html"));
         BufferedImage png = ImageIO.read(shot.toFile());
         assertEquals(1280, png.getWidth(), "screenshot " + shot);
         // the video camera's page too: segments, a longer chart
         Path videoShot = Path.of("target", "report-screenshot-video.png").toAbsolutePath();
-        browser(chromium, List.of("--screenshot=" + videoShot, "--window-size=1280,1400"),
+        HeadlessChromium.run(chromium, dir, List.of("--screenshot=" + videoShot, "--window-size=1280,1400"),
                 out.resolve("camera-" + VIDEO + ".html"));
         assertEquals(1280, ImageIO.read(videoShot.toFile()).getWidth(), "screenshot " + videoShot);
-    }
-
-    record Browser(String dom, String log) {
-    }
-
-    private static Browser dumpDom(String chromium, Path page) throws Exception {
-        Browser b = browser(chromium, List.of("--dump-dom"), page);
-        assertTrue(b.dom.contains("data-report-ready=\"true\""), () -> "page script did not finish on " + page
-                + "\n" + b.log);
-        return b;
-    }
-
-    /** Runs headless Chromium on a page; fails on any uncaught script error in its console log. */
-    private static Browser browser(String chromium, List<String> action, Path page) throws Exception {
-        Path profile = Files.createTempDirectory(dir, "chromium-profile");
-        List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0",
-                "--virtual-time-budget=5000"));
-        cmd.addAll(action);
-        cmd.add(page.toUri().toString());
-        Path dom = dir.resolve("dom-" + System.nanoTime() + ".html");
-        Path log = dir.resolve("chromium-" + System.nanoTime() + ".log");
-        Process p = new ProcessBuilder(cmd).redirectOutput(dom.toFile()).redirectError(log.toFile()).start();
-        if (!p.waitFor(45, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("chromium did not finish within 45 s on " + page);
-        }
-        String err = Files.readString(log, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), () -> "chromium exit code on " + page + "\n" + err);
-        for (String line : err.lines().toList()) {
-            assertFalse(line.contains("Uncaught") || line.contains("CONSOLE") && line.contains("Error"),
-                    "script error on " + page + ": " + line);
-        }
-        return new Browser(Files.readString(dom, StandardCharsets.UTF_8), err);
-    }
-
-    /** Chromium on PATH; CI installs it (.ci/run), so its absence is a failure, not a skip. */
-    private static String chromium() {
-        for (String dirName : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            for (String name : List.of("chromium", "chromium-browser")) {
-                Path c = Path.of(dirName, name);
-                if (Files.isExecutable(c)) {
-                    return c.toString();
-                }
-            }
-        }
-        fail("chromium not found on PATH: install it (Debian: apt-get install -y chromium; .ci/run does)");
-        return null;
-    }
-
-    private static int attr(String dom, String name) {
-        Matcher m = Pattern.compile(name + "=\"(\\d+)\"").matcher(dom);
-        assertTrue(m.find(), () -> name + " not in the DOM");
-        return Integer.parseInt(m.group(1));
-    }
-
-    /** The entities a DOM serializer writes in attribute values. */
-    private static String unescape(String attr) {
-        return attr.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
-                .replace("&nbsp;", "\u00a0").replace("&amp;", "&");
-    }
-
-    private static int count(String text, String needle) {
-        int n = 0;
-        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-            n++;
-        }
-        return n;
     }
 
     /** Mean absolute RGB difference after scaling {@code b} to {@code a}'s size (0..255). */
