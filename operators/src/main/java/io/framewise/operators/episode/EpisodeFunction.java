@@ -6,6 +6,7 @@ import io.framewise.operators.records.Episode;
 import io.framewise.operators.records.EpisodeSerializer;
 import io.framewise.operators.records.LabeledEvent;
 import io.framewise.operators.records.LabeledEventSerializer;
+import io.framewise.operators.zones.ZoneHistory;
 import io.framewise.operators.zones.ZoneOverlap;
 import io.framewise.operators.zones.ZoneSettings;
 import java.time.Duration;
@@ -24,7 +25,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -47,12 +47,14 @@ import org.apache.flink.util.Collector;
  * (the max watermark) closes every episode.
  *
  * <p>Zones ({@code docs/zones.md}): each camera's zones come from the zones file ({@link ZoneSettings})
- * unless a {@link CameraConfig} for it arrived on the broadcast input ({@code camera-config} topic),
- * which replaces them from then on (broadcast state {@link #ZONES}, checkpointed). An observation
- * counts for the class's episode of the whole picture, as without zones, and for one episode of
- * (class, zone) per zone it is in ({@link ZoneOverlap}); each is tracked on its own. Zones are looked up
- * when an event is applied (its time behind the watermark), so a configuration applies to the events
- * applied after it arrived; an episode of a removed zone closes after the gap like any other.
+ * until a {@link CameraConfig} for it arrives on the broadcast input ({@code camera-config} topic),
+ * which replaces them for frames captured from its record's timestamp on (broadcast state
+ * {@link #ZONES}: each camera's {@link ZoneHistory}, checkpointed). An observation counts for the
+ * class's episode of the whole picture, as without zones, and for one episode of (class, zone) per zone
+ * it is in ({@link ZoneOverlap}); each is tracked on its own. A frame is looked up by its capture time
+ * when it is applied (behind the watermark), so a configuration must have arrived by then (the topic is
+ * read within milliseconds; frames wait the out-of-orderness bound). An episode of a removed zone closes
+ * after the gap like any other.
  *
  * <p>State per camera: open and candidate episodes (at most one per class the model knows, and per
  * class and zone) and the events not yet behind the watermark (out-of-orderness times frame rate). Both
@@ -67,9 +69,9 @@ public final class EpisodeFunction extends KeyedBroadcastProcessFunction<String,
     public static final String CLOSED = "episodesClosed";
     public static final String ZONE_UPDATES = "cameraConfigsApplied";
 
-    /** Broadcast state: camera -> its configuration from the {@code camera-config} topic. */
-    public static final MapStateDescriptor<String, CameraConfig> ZONES = new MapStateDescriptor<>("camera-zones",
-            Types.STRING, CameraConfigSerializer.TYPE_INFO);
+    /** Broadcast state: camera -> its configurations from the {@code camera-config} topic ({@link ZoneHistory}). */
+    public static final MapStateDescriptor<String, List<CameraConfig>> ZONES = new MapStateDescriptor<>("camera-zones",
+            Types.STRING, Types.LIST(CameraConfigSerializer.TYPE_INFO));
 
     private static final Comparator<LabeledEvent> EVENT_TIME = Comparator.comparingLong(LabeledEvent::ptsMs)
             .thenComparingLong(LabeledEvent::offset).thenComparingInt(LabeledEvent::indexInSegment);
@@ -117,7 +119,7 @@ public final class EpisodeFunction extends KeyedBroadcastProcessFunction<String,
 
     @Override
     public void processBroadcastElement(CameraConfig c, Context ctx, Collector<Episode> out) throws Exception {
-        ctx.getBroadcastState(ZONES).put(c.camera(), c);
+        ctx.getBroadcastState(ZONES).put(c.camera(), ZoneHistory.add(ctx.getBroadcastState(ZONES).get(c.camera()), c));
         zoneUpdates.inc();
     }
 
@@ -151,10 +153,11 @@ public final class EpisodeFunction extends KeyedBroadcastProcessFunction<String,
             current.put(en.getKey(), en.getValue());
         }
         Map<String, Episode> before = new HashMap<>(current);
-        CameraConfig camera = due.isEmpty() ? null : zonesOf(ctx.getCurrentKey(), ctx.getBroadcastState(ZONES));
+        List<CameraConfig> history = due.isEmpty() ? null : ctx.getBroadcastState(ZONES).get(ctx.getCurrentKey());
+        CameraConfig fromFile = zones.fromFile().get(ctx.getCurrentKey());
         for (LabeledEvent e : due) {
             closeUpTo(e.ptsMs(), current, out);
-            apply(e, camera, current, ctx, out);
+            apply(e, ZoneHistory.at(history, e.ptsMs(), fromFile), current, ctx, out);
         }
         closeUpTo(watermark, current, out);
         for (String label : before.keySet()) {
@@ -167,12 +170,6 @@ public final class EpisodeFunction extends KeyedBroadcastProcessFunction<String,
                 episodes.put(en.getKey(), en.getValue());
             }
         }
-    }
-
-    /** The camera's zones: the last camera-config record for it, else the zones file's. */
-    private CameraConfig zonesOf(String camera, ReadOnlyBroadcastState<String, CameraConfig> topic) throws Exception {
-        CameraConfig c = topic.get(camera);
-        return c != null ? c : zones.fromFile().get(camera);
     }
 
     /** Closes the open episodes whose gap ended at or before {@code t}. */

@@ -35,10 +35,13 @@ public final class CameraConfigJson {
     private CameraConfigJson() {
     }
 
-    /** A record's value for {@code camera}; a null value (a tombstone) removes the camera's zones. */
-    public static CameraConfig parse(String camera, byte[] value) {
+    /**
+     * A record's value for {@code camera}, applying from {@code sinceMs} (the record's timestamp); a null
+     * value (a tombstone) removes the camera's zones.
+     */
+    public static CameraConfig parse(String camera, long sinceMs, byte[] value) {
         if (value == null) {
-            return CameraConfig.none(camera);
+            return CameraConfig.none(camera, sinceMs);
         }
         JsonNode root;
         try {
@@ -49,10 +52,10 @@ public final class CameraConfigJson {
         if (root == null || root.isMissingNode()) {
             throw new IllegalArgumentException("empty value (a tombstone is a null value)");
         }
-        return fromTree(camera, root);
+        return fromTree(camera, sinceMs, root);
     }
 
-    /** The zones file: {@code {"<camera>": {"zones": [...]}, ...}}. */
+    /** The zones file: {@code {"<camera>": {"zones": [...]}, ...}}; its zones apply {@link CameraConfig#ALWAYS}. */
     public static Map<String, CameraConfig> parseFile(byte[] content) {
         JsonNode root;
         try {
@@ -67,7 +70,7 @@ public final class CameraConfigJson {
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             try {
-                out.put(e.getKey(), fromTree(e.getKey(), e.getValue()));
+                out.put(e.getKey(), fromTree(e.getKey(), CameraConfig.ALWAYS, e.getValue()));
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException("camera " + e.getKey() + ": " + ex.getMessage(), ex);
             }
@@ -80,7 +83,7 @@ public final class CameraConfigJson {
                 + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
     }
 
-    static CameraConfig fromTree(String camera, JsonNode root) {
+    static CameraConfig fromTree(String camera, long sinceMs, JsonNode root) {
         if (!root.isObject()) {
             throw new IllegalArgumentException("expected {\"zones\": [...]}");
         }
@@ -120,7 +123,7 @@ public final class CameraConfigJson {
                 throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
             }
         }
-        return new CameraConfig(camera, zones);
+        return new CameraConfig(camera, sinceMs, zones);
     }
 
     private static void onlyFields(JsonNode o, Set<String> known, String where) {

@@ -22,12 +22,13 @@ public final class CameraConfigSerializer extends RecordSerializer<CameraConfig>
 
     @Override
     public CameraConfig createInstance() {
-        return CameraConfig.none("");
+        return CameraConfig.none("", CameraConfig.ALWAYS);
     }
 
     @Override
     public void serialize(CameraConfig c, DataOutputView out) throws IOException {
         out.writeUTF(c.camera());
+        out.writeLong(c.sinceMs());
         out.writeInt(c.zones().size());
         for (Zone z : c.zones()) {
             out.writeUTF(z.name());
@@ -42,6 +43,7 @@ public final class CameraConfigSerializer extends RecordSerializer<CameraConfig>
     @Override
     public CameraConfig deserialize(DataInputView in) throws IOException {
         String camera = in.readUTF();
+        long since = in.readLong();
         int n = in.readInt();
         List<Zone> zones = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -52,7 +54,7 @@ public final class CameraConfigSerializer extends RecordSerializer<CameraConfig>
             }
             zones.add(new Zone(name, p));
         }
-        return new CameraConfig(camera, zones);
+        return new CameraConfig(camera, since, zones);
     }
 
     @Override

@@ -14,7 +14,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Turns {@code camera-config} records (read as raw Kafka records) into {@link CameraConfig}s for the
- * episode operator's broadcast state. A record that is not one (no usable key, not JSON, a bad zone)
+ * episode operator's broadcast state, each applying from its record's Kafka timestamp. A record that is not one (no usable key, not JSON, a bad zone)
  * is a dead letter {@link DeadLetterReason#BAD_CAMERA_CONFIG} with the reason in its message, never a
  * job failure; the camera keeps the zones it had.
  */
@@ -41,7 +41,7 @@ public final class CameraConfigParsing extends ProcessFunction<FrameRecord, Came
             why = FrameRecord.whyNoCamera(r.key());
         } else {
             try {
-                out.collect(CameraConfigJson.parse(r.camera(), r.value()));
+                out.collect(CameraConfigJson.parse(r.camera(), r.kafkaTimestamp(), r.value()));
                 return;
             } catch (IllegalArgumentException e) {
                 why = "camera " + r.camera() + ": " + e.getMessage();

@@ -41,8 +41,8 @@ class EpisodeZonesTest {
             h.processElement(event("cam-1", 100, "macaw"), 100);
             h.processWatermark(100);
             assertEquals(List.of("OPEN cam-1/macaw/0 0..100 f2 -"), lines(h));
-            h.processConfig(new CameraConfig("cam-1", List.of(ALL)));
-            h.processConfig(new CameraConfig("cam-other", List.of(ALL)));
+            h.processConfig(new CameraConfig("cam-1", 150, List.of(ALL)));
+            h.processConfig(new CameraConfig("cam-other", 0, List.of(ALL)));
             for (long t = 200; t <= 400; t += 100) {
                 h.processElement(event("cam-1", t, "macaw"), t);
             }
@@ -56,9 +56,23 @@ class EpisodeZonesTest {
     }
 
     @Test
+    void aConfigurationAppliesFromItsTimeOnEvenToFramesThatArrivedBeforeIt() throws Exception {
+        try (var h = harness(new EpisodeFunction(SETTINGS, new TopClassObservations(0.5)), null)) {
+            for (long t = 0; t <= 500; t += 100) {
+                h.processElement(event("cam-1", t, "macaw"), t);
+            }
+            // arrives after the frames, before they are behind the watermark; applies from 300 on
+            h.processConfig(new CameraConfig("cam-1", 300, List.of(ALL)));
+            h.processWatermark(10_000);
+            assertEquals(List.of("OPEN cam-1/macaw/0 0..100 f2 -", "OPEN cam-1/macaw@all/300 300..400 f2 all",
+                    "CLOSE cam-1/macaw/0 0..500 f6 -", "CLOSE cam-1/macaw@all/300 300..500 f3 all"), lines(h));
+        }
+    }
+
+    @Test
     void boxesCountForTheZonesTheyAreInAndTheWholePicture() throws Exception {
         try (var h = harness(new EpisodeFunction(SETTINGS, BOXES), null)) {
-            h.processConfig(new CameraConfig("cam-1", List.of(LEFT, ALL)));
+            h.processConfig(new CameraConfig("cam-1", 0, List.of(LEFT, ALL)));
             String[] path = {"left", "left", "left", "right", "left", "right", "right"};
             for (int i = 0; i < path.length; i++) {
                 h.processElement(event("cam-1", i * 100L, path[i]), i * 100L);
@@ -76,14 +90,14 @@ class EpisodeZonesTest {
 
     @Test
     void theZonesFileIsTheStartAndATombstoneRemovesItsZones() throws Exception {
-        ZoneSettings file = new ZoneSettings(Map.of("cam-1", new CameraConfig("cam-1", List.of(LEFT))), 0.5);
+        ZoneSettings file = new ZoneSettings(Map.of("cam-1", new CameraConfig("cam-1", CameraConfig.ALWAYS, List.of(LEFT))), 0.5);
         try (var h = harness(new EpisodeFunction(SETTINGS, BOXES, file), null)) {
             h.processElement(event("cam-1", 0, "left"), 0);
             h.processElement(event("cam-1", 100, "left"), 100);
             h.processWatermark(100);
             assertEquals(List.of("OPEN cam-1/person/0 0..100 f2 -", "OPEN cam-1/person@left/0 0..100 f2 left"),
                     sorted(lines(h)));
-            h.processConfig(CameraConfig.none("cam-1"));
+            h.processConfig(CameraConfig.none("cam-1", 1000));
             h.processElement(event("cam-1", 5000, "left"), 5000);
             h.processElement(event("cam-1", 5100, "left"), 5100);
             h.processWatermark(20_000);
@@ -99,7 +113,7 @@ class EpisodeZonesTest {
         OperatorSubtaskState snap;
         try (var h = harness(new EpisodeFunction(SETTINGS, BOXES), null)) {
             for (String c : cameras) {
-                h.processConfig(new CameraConfig(c, List.of(LEFT)));
+                h.processConfig(new CameraConfig(c, 0, List.of(LEFT)));
             }
             snap = h.snapshot(1, 1);
         }

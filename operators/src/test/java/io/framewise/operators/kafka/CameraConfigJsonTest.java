@@ -26,19 +26,19 @@ class CameraConfigJsonTest {
     @Test
     void aValueParsesAndWritesBackConformingToTheSchema() throws Exception {
         String v = "{\"zones\":[{\"name\":\"walkway\",\"polygon\":[[0.1,0.5],[0.9,0.5],[0.9,1.0],[0.1,1]]}]}";
-        CameraConfig c = CameraConfigJson.parse("cam-1", utf8(v));
-        assertEquals(new CameraConfig("cam-1", List.of(new Zone("walkway",
+        CameraConfig c = CameraConfigJson.parse("cam-1", 7, utf8(v));
+        assertEquals(new CameraConfig("cam-1", 7, List.of(new Zone("walkway",
                 new float[] {0.1f, 0.5f, 0.9f, 0.5f, 0.9f, 1, 0.1f, 1}))), c);
         JsonNode written = MAPPER.readTree(CameraConfigJson.toJsonBytes(c));
         assertEquals(List.of(), JsonSchemas.problems(JsonSchemas.CAMERA_CONFIG, written), written::toString);
-        assertEquals(c, CameraConfigJson.parse("cam-1", CameraConfigJson.toJsonBytes(c)));
+        assertEquals(c, CameraConfigJson.parse("cam-1", 7, CameraConfigJson.toJsonBytes(c)));
         assertEquals(List.of(), JsonSchemas.problems(JsonSchemas.CAMERA_CONFIG, MAPPER.readTree(v)));
     }
 
     @Test
     void aTombstoneAndAnEmptyListRemoveTheZones() {
-        assertEquals(CameraConfig.none("cam-1"), CameraConfigJson.parse("cam-1", null));
-        assertEquals(CameraConfig.none("cam-1"), CameraConfigJson.parse("cam-1", utf8("{\"zones\":[]}")));
+        assertEquals(CameraConfig.none("cam-1", 7), CameraConfigJson.parse("cam-1", 7, null));
+        assertEquals(CameraConfig.none("cam-1", 7), CameraConfigJson.parse("cam-1", 7, utf8("{\"zones\":[]}")));
     }
 
     @Test
@@ -55,7 +55,7 @@ class CameraConfigJsonTest {
                 "{\"zones\":[{\"polygon\":[[0,0],[1,0],[1,1]]}]}", "zones[0].name must be a string");
         for (Map.Entry<String, String> b : bad.entrySet()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> CameraConfigJson.parse("cam-1", utf8(b.getKey())), b.getKey());
+                    () -> CameraConfigJson.parse("cam-1", 7, utf8(b.getKey())), b.getKey());
             assertTrue(e.getMessage().contains(b.getValue()), b.getKey() + " -> " + e.getMessage());
             if (!b.getKey().isEmpty() && !b.getKey().startsWith("not") && !b.getValue().equals("cross")) {
                 assertFalse(JsonSchemas.problems(JsonSchemas.CAMERA_CONFIG, MAPPER.readTree(b.getKey())).isEmpty(),
@@ -70,6 +70,7 @@ class CameraConfigJsonTest {
                 + "\"polygon\":[[0,0],[0.5,0],[0.5,0.5]]}]},\"cam-2\":{\"zones\":[]}}"));
         assertEquals(List.of("cam-1", "cam-2"), List.copyOf(f.keySet()));
         assertEquals("door", f.get("cam-1").zones().get(0).name());
+        assertEquals(CameraConfig.ALWAYS, f.get("cam-1").sinceMs());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CameraConfigJson.parseFile(utf8("{\"cam-1\":{\"zones\":[{\"name\":\"a b\",\"polygon\":[]}]}}")));
         assertTrue(e.getMessage().startsWith("camera cam-1: zones[0]"), e.getMessage());

@@ -21,7 +21,7 @@ class CameraConfigParsingTest {
 
     static FrameRecord record(String key, String value, long offset) {
         return new FrameRecord(key == null ? null : key, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                value == null ? null : value.getBytes(StandardCharsets.UTF_8), Map.of(), "camera-config", 0, offset, 1L);
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8), Map.of(), "camera-config", 0, offset, 1000 + offset);
     }
 
     @Test
@@ -36,7 +36,8 @@ class CameraConfigParsingTest {
             h.processElement(new StreamRecord<>(record("cam-1", null, 3)));
             List<CameraConfig> configs = h.extractOutputValues();
             assertEquals(List.of("door"), configs.get(0).zones().stream().map(z -> z.name()).toList());
-            assertEquals(CameraConfig.none("cam-1"), configs.get(1), "a tombstone removes the zones");
+            assertEquals(CameraConfig.none("cam-1", 1003), configs.get(1), "a tombstone removes the zones");
+            assertEquals(1000, configs.get(0).sinceMs(), "from the record's timestamp on");
             assertEquals(2, configs.size());
             List<DeadLetter> dead = h.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
             assertEquals(2, dead.size());

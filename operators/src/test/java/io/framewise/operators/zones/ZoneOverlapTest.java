@@ -52,7 +52,7 @@ class ZoneOverlapTest {
 
     @Test
     void aBoxOnTheZonesEdgeIsExactlyHalfInAndPassesAHalfThreshold() {
-        CameraConfig c = new CameraConfig("c", List.of(new Zone("left", new float[] {0, 0, 0.5f, 0, 0.5f, 1, 0, 1})));
+        CameraConfig c = new CameraConfig("c", 0, List.of(new Zone("left", new float[] {0, 0, 0.5f, 0, 0.5f, 1, 0, 1})));
         Box straddling = new Box(0.4f, 0.2f, 0.6f, 0.4f);
         assertEquals(0.5, ZoneOverlap.fractionInside(straddling, c.zones().get(0)), EPS);
         assertEquals(List.of("left"), ZoneOverlap.zonesOf(c, straddling, 0.5));
@@ -71,7 +71,7 @@ class ZoneOverlapTest {
 
     @Test
     void anObservationWithoutABoxIsTheWholePicture() {
-        CameraConfig c = new CameraConfig("c", List.of(L,
+        CameraConfig c = new CameraConfig("c", 0, List.of(L,
                 new Zone("small", new float[] {0.1f, 0.1f, 0.2f, 0.1f, 0.2f, 0.2f})));
         assertEquals(List.of("l"), ZoneOverlap.zonesOf(c, null, 0.5));
         assertEquals(List.of(), ZoneOverlap.zonesOf(c, null, 0.8));
@@ -90,7 +90,7 @@ class ZoneOverlapTest {
                 () -> new Zone("bowtie", new float[] {0, 0, 1, 1, 1, 0, 0, 1}));
         assertTrue(e.getMessage().contains("cross"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Zone("has space", new float[] {0, 0, 1, 0, 1, 1}));
-        assertThrows(IllegalArgumentException.class, () -> new CameraConfig("c", List.of(L, L)));
+        assertThrows(IllegalArgumentException.class, () -> new CameraConfig("c", 0, List.of(L, L)));
         assertFalse(new Zone("ok", new float[] {0, 0, 1, 0, 1, 1}).name().isEmpty());
     }
 }
