@@ -13,6 +13,8 @@ import io.framewise.operators.kafka.CaptureTimestamps;
 import io.framewise.operators.kafka.DeadLetterSerialization;
 import io.framewise.operators.kafka.FrameRecordDeserializer;
 import io.framewise.operators.kafka.LabeledEventSerialization;
+import io.framewise.operators.records.CameraConfig;
+import io.framewise.operators.records.CameraConfigSerializer;
 import io.framewise.operators.records.CameraStatus;
 import io.framewise.operators.records.CameraStatusSerializer;
 import io.framewise.operators.records.DeadLetter;
@@ -24,6 +26,7 @@ import io.framewise.operators.records.LabeledEventSerializer;
 import io.framewise.operators.records.ModelFrame;
 import io.framewise.operators.route.RecordRouting;
 import io.framewise.operators.status.CameraStatusFunction;
+import io.framewise.operators.zones.CameraConfigParsing;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobFlags;
 import io.framewise.pipeline.config.JobOptions;
@@ -32,6 +35,10 @@ import io.framewise.pipeline.config.MaskedJobParameters;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -66,6 +73,7 @@ import picocli.CommandLine;
  *                          \ no key ------------------\ undecodable ----------\ model rejected -------&gt; KafkaSink&lt;DeadLetter&gt;
  *                            \ camera -&gt; keyBy -&gt; CameraStatusFunction -&gt; KafkaSink&lt;CameraStatus&gt;
  *                                           events -&gt; keyBy(camera) -&gt; EpisodeFunction -&gt; KafkaSink&lt;Episode&gt;
+ *                  KafkaSource [camera-config] -&gt; CameraConfigParsing -&gt; broadcast --^  (bad: dead letter)
  * </pre>
  *
  * <p>Event time is the capture time ({@link CaptureTimestamps}); watermarks are made per Kafka partition
@@ -88,6 +96,8 @@ public final class FramewiseJob {
     public static final String UID_EPISODES_SINK = "framewise-episodes-sink";
     public static final String UID_CAMERA_STATUS = "framewise-camera-status";
     public static final String UID_CAMERA_STATUS_SINK = "framewise-camera-status-sink";
+    public static final String UID_CAMERA_CONFIG_SOURCE = "framewise-camera-config-source";
+    public static final String UID_CAMERA_CONFIG = "framewise-camera-config";
 
     private FramewiseJob() {
     }
@@ -172,14 +182,18 @@ public final class FramewiseJob {
                         new BatchInferenceOperator(cfg.inferenceSettings()))
                 .uid(UID_INFER);
 
+        SingleOutputStreamOperator<CameraConfig> configs = cameraConfigs(env, cfg);
         DataStream<DeadLetter> dead = routed.getSideOutput(DeadLetters.TAG)
-                .union(frames.getSideOutput(DeadLetters.TAG), events.getSideOutput(DeadLetters.TAG));
+                .union(frames.getSideOutput(DeadLetters.TAG), events.getSideOutput(DeadLetters.TAG),
+                        configs.getSideOutput(DeadLetters.TAG));
 
         DataStream<Episode> episodes = events
                 .keyBy(LabeledEvent::camera)
+                .connect(configs.broadcast(EpisodeFunction.ZONES))
                 .process(new EpisodeFunction(cfg.episodeSettings(),
-                        new TopClassObservations(cfg.get(JobOptions.EPISODE_MIN_SCORE))), EpisodeSerializer.TYPE_INFO)
-                .name("episodes (event time)")
+                        new TopClassObservations(cfg.get(JobOptions.EPISODE_MIN_SCORE)), cfg.zoneSettings()),
+                        EpisodeSerializer.TYPE_INFO)
+                .name("episodes (event time, zones)")
                 .uid(UID_EPISODES);
         DataStream<CameraStatus> status = routed
                 .map(FrameRecord::camera, Types.STRING)
@@ -191,6 +205,56 @@ public final class FramewiseJob {
                 .name("camera status (processing time)")
                 .uid(UID_CAMERA_STATUS);
         return new Streams(events, dead, episodes, status);
+    }
+
+    /**
+     * The {@code camera-config} topic as camera configurations (bad records: dead letters), at parallelism
+     * 1, for the episode operator's broadcast input. Read from the start (the compacted topic is the whole
+     * configuration; a restore continues from the checkpoint); subscribed by name as a pattern, so a topic
+     * that does not exist yet is no failure and is found once created. Bounded like the frames source.
+     * Its watermark is the end of time: configurations have no event time and must not hold back the
+     * episodes' watermark.
+     */
+    static SingleOutputStreamOperator<CameraConfig> cameraConfigs(StreamExecutionEnvironment env, JobConfig cfg) {
+        String topic = cfg.get(JobOptions.CAMERA_CONFIG_TOPIC);
+        KafkaSourceBuilder<FrameRecord> b = KafkaSource.<FrameRecord>builder()
+                .setBootstrapServers(cfg.get(JobOptions.BOOTSTRAP))
+                .setTopicPattern(Pattern.compile(Pattern.quote(topic)))
+                .setGroupId(cfg.get(JobOptions.GROUP) + "-camera-config")
+                .setClientIdPrefix(cfg.get(JobOptions.GROUP) + "-camera-config")
+                .setDeserializer(new FrameRecordDeserializer())
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "false")
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .setProperties(cfg.kafkaProperties());
+        if (cfg.get(JobOptions.STOP_AT_TIMESTAMP) > 0 || cfg.get(JobOptions.STOP_AT_LATEST)) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return env.fromSource(b.build(), WatermarkStrategy.noWatermarks(), "camera config: " + topic)
+                .setParallelism(1)
+                .uid(UID_CAMERA_CONFIG_SOURCE)
+                .process(new CameraConfigParsing(), CameraConfigSerializer.TYPE_INFO)
+                .setParallelism(1)
+                .name("camera config (bad: dead letter)")
+                .uid(UID_CAMERA_CONFIG)
+                .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator(c -> new EndOfTime()))
+                .setParallelism(1)
+                .name("camera config: no event time")
+                .uid(UID_CAMERA_CONFIG + "-watermarks");
+    }
+
+    /** Emits the end-of-time watermark: the stream it is on never holds back event time downstream. */
+    static final class EndOfTime implements WatermarkGenerator<CameraConfig> {
+
+        @Override
+        public void onEvent(CameraConfig c, long ts, WatermarkOutput out) {
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput out) {
+            out.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
     }
 
     /** Capture time, per partition, bounded out-of-orderness, idle partitions left out. */
