@@ -11,12 +11,13 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 
 /**
  * {@link EpisodeFunction} as the job runs it: keyed events on input 1, camera configurations broadcast on
- * input 2, whose watermark is at the end of time (as the job's camera-config stream is), so event time
- * is the events' alone.
+ * input 2, which is idle for good (as the job's camera-config stream is, {@code zones.WithoutEventTime}),
+ * so event time is the events' alone.
  */
 final class EpisodeHarness implements AutoCloseable {
 
@@ -32,7 +33,7 @@ final class EpisodeHarness implements AutoCloseable {
             h.initializeState(state);
         }
         h.open();
-        h.processWatermark2(Watermark.MAX_WATERMARK);
+        h.processWatermarkStatus2(WatermarkStatus.IDLE);
     }
 
     void processElement(LabeledEvent e, long ts) throws Exception {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -104,6 +105,23 @@ class EpisodeZonesTest {
             assertEquals(List.of("CLOSE cam-1/person/0 0..100 f2 -", "CLOSE cam-1/person/5000 5000..5100 f2 -",
                     "CLOSE cam-1/person@left/0 0..100 f2 left", "OPEN cam-1/person/5000 5000..5100 f2 -"),
                     sorted(lines(h)), "after the tombstone, no zone episode");
+        }
+    }
+
+    @Test
+    void whenTheFramesGoIdleTheIdleConfigInputDoesNotMoveEventTime() throws Exception {
+        try (var h = harness(new EpisodeFunction(SETTINGS, new TopClassObservations(0.5)), null)) {
+            h.processConfig(new CameraConfig("cam-1", 0, List.of(ALL)));
+            h.processElement(event("cam-1", 0, "macaw"), 0);
+            h.processElement(event("cam-1", 100, "macaw"), 100);
+            h.processWatermark(100);
+            assertEquals(2, lines(h).size());
+            h.h.processWatermarkStatus1(WatermarkStatus.IDLE); // every frames partition idle
+            assertEquals(List.of(), lines(h), "nothing closes: event time stands still");
+            h.h.processWatermarkStatus1(WatermarkStatus.ACTIVE);
+            h.processElement(event("cam-1", 200, "macaw"), 200); // not late
+            h.processWatermark(5000);
+            assertEquals(List.of("CLOSE cam-1/macaw/0 0..200 f3 -", "CLOSE cam-1/macaw@all/0 0..200 f3 all"), lines(h));
         }
     }
 

@@ -27,6 +27,7 @@ import io.framewise.operators.records.ModelFrame;
 import io.framewise.operators.route.RecordRouting;
 import io.framewise.operators.status.CameraStatusFunction;
 import io.framewise.operators.zones.CameraConfigParsing;
+import io.framewise.operators.zones.WithoutEventTime;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobFlags;
 import io.framewise.pipeline.config.JobOptions;
@@ -36,9 +37,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -189,7 +187,12 @@ public final class FramewiseJob {
 
         DataStream<Episode> episodes = events
                 .keyBy(LabeledEvent::camera)
-                .connect(configs.broadcast(EpisodeFunction.ZONES))
+                .connect(configs
+                        .transform("camera config: no event time", CameraConfigSerializer.TYPE_INFO,
+                                new WithoutEventTime<>())
+                        .setParallelism(1)
+                        .uid(UID_CAMERA_CONFIG + "-no-event-time")
+                        .broadcast(EpisodeFunction.ZONES))
                 .process(new EpisodeFunction(cfg.episodeSettings(),
                         new TopClassObservations(cfg.get(JobOptions.EPISODE_MIN_SCORE)), cfg.zoneSettings()),
                         EpisodeSerializer.TYPE_INFO)
@@ -212,8 +215,8 @@ public final class FramewiseJob {
      * 1, for the episode operator's broadcast input. Read from the start (the compacted topic is the whole
      * configuration; a restore continues from the checkpoint); subscribed by name as a pattern, so a topic
      * that does not exist yet is no failure and is found once created. Bounded like the frames source.
-     * Its watermark is the end of time: configurations have no event time and must not hold back the
-     * episodes' watermark.
+     * The caller takes it out of event time ({@link WithoutEventTime}) before broadcasting it:
+     * configurations must neither hold back the episodes' watermark nor move it.
      */
     static SingleOutputStreamOperator<CameraConfig> cameraConfigs(StreamExecutionEnvironment env, JobConfig cfg) {
         String topic = cfg.get(JobOptions.CAMERA_CONFIG_TOPIC);
@@ -237,24 +240,7 @@ public final class FramewiseJob {
                 .process(new CameraConfigParsing(), CameraConfigSerializer.TYPE_INFO)
                 .setParallelism(1)
                 .name("camera config (bad: dead letter)")
-                .uid(UID_CAMERA_CONFIG)
-                .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator(c -> new EndOfTime()))
-                .setParallelism(1)
-                .name("camera config: no event time")
-                .uid(UID_CAMERA_CONFIG + "-watermarks");
-    }
-
-    /** Emits the end-of-time watermark: the stream it is on never holds back event time downstream. */
-    static final class EndOfTime implements WatermarkGenerator<CameraConfig> {
-
-        @Override
-        public void onEvent(CameraConfig c, long ts, WatermarkOutput out) {
-        }
-
-        @Override
-        public void onPeriodicEmit(WatermarkOutput out) {
-            out.emitWatermark(new Watermark(Long.MAX_VALUE));
-        }
+                .uid(UID_CAMERA_CONFIG);
     }
 
     /** Capture time, per partition, bounded out-of-orderness, idle partitions left out. */
