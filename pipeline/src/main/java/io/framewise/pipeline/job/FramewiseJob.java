@@ -229,10 +229,13 @@ public final class FramewiseJob {
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .setProperty("commit.offsets.on.checkpoint", "false")
-                .setProperty("partition.discovery.interval.ms", "10000")
                 .setProperties(cfg.kafkaProperties());
         if (cfg.get(JobOptions.STOP_AT_TIMESTAMP) > 0 || cfg.get(JobOptions.STOP_AT_LATEST)) {
+            // the records there at the start; without periodic discovery the reader can finish
             b.setBounded(OffsetsInitializer.latest());
+        } else {
+            // a topic created after the start is found within 10 s
+            b.setProperty("partition.discovery.interval.ms", "10000");
         }
         return env.fromSource(b.build(), WatermarkStrategy.noWatermarks(), "camera config: " + topic)
                 .setParallelism(1)

@@ -124,7 +124,7 @@ class ZonesITCase {
             assertTrue(FramewiseJobITCase.header(dead.get(0), "fw-dlq-message").contains("\"zones\" must be an array"),
                     FramewiseJobITCase.header(dead.get(0), "fw-dlq-message"));
 
-            JobRuns.produce(KAFKA, t.in(), video.file.toString(), "jpeg", List.of(CAMERA));
+            long sent2 = JobRuns.produce(KAFKA, t.in(), video.file.toString(), "jpeg", List.of(CAMERA));
             List<String> got = new ArrayList<>();
             long start2 = -1;
             for (ConsumerRecord<String, byte[]> r : KAFKA.consume(episodes, 4, Duration.ofSeconds(3), Duration.ofSeconds(90))) {
@@ -138,11 +138,23 @@ class ZonesITCase {
             }
             // the first episode closes as the new frames move event time past its gap; the new one opens
             // twice: the picture, and the zone "upper" (60 % of it), not "door" (4 %)
+            long phase1Last = last;
+            List<Long> pts2 = KAFKA.consume(t.out(), (int) (sent + sent2), Duration.ZERO, Duration.ofSeconds(30)).stream()
+                    .map(this::pts).filter(p -> p > phase1Last).sorted().toList();
             assertEquals(List.of("open " + label + " -", "close " + label + " -", "open " + label + " -",
-                    "open " + label + " upper"), got);
+                    "open " + label + " upper"), got, () -> "phase 1 ended at " + phase1Last + ", pause until "
+                    + pauseUntil + ", phase 2 labels at " + pts2);
             assertTrue(start2 > last + GAP_MS, "the zone episode starts with the second part: " + start2);
         } finally {
             flink.cancel(id, Duration.ofSeconds(30));
+        }
+    }
+
+    long pts(ConsumerRecord<String, byte[]> labeled) {
+        try {
+            return json.readTree(labeled.value()).path("ptsMs").asLong();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
