@@ -21,6 +21,7 @@ import io.framewise.operators.records.DeadLetter;
 import io.framewise.operators.records.Episode;
 import io.framewise.operators.records.EpisodeSerializer;
 import io.framewise.operators.records.FrameRecord;
+import io.framewise.operators.records.FrameRecordSerializer;
 import io.framewise.operators.records.LabeledEvent;
 import io.framewise.operators.records.LabeledEventSerializer;
 import io.framewise.operators.records.ModelFrame;
@@ -36,6 +37,7 @@ import io.framewise.pipeline.config.MaskedJobParameters;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -56,6 +58,8 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -214,7 +218,9 @@ public final class FramewiseJob {
      * The {@code camera-config} topic as camera configurations (bad records: dead letters), at parallelism
      * 1, for the episode operator's broadcast input. Read from the start (the compacted topic is the whole
      * configuration; a restore continues from the checkpoint); subscribed by name as a pattern, so a topic
-     * that does not exist yet is no failure and is found once created. Bounded like the frames source.
+     * that does not exist yet is no failure and is found once created. Bounded like the frames source; a
+     * bounded run whose topic does not exist at the start reads nothing (checked with an admin client here:
+     * the connector's bounded pattern source never finishes when no topic matches).
      * The caller takes it out of event time ({@link WithoutEventTime}) before broadcasting it:
      * configurations must neither hold back the episodes' watermark nor move it.
      */
@@ -230,20 +236,41 @@ public final class FramewiseJob {
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .setProperty("commit.offsets.on.checkpoint", "false")
                 .setProperties(cfg.kafkaProperties());
-        if (cfg.get(JobOptions.STOP_AT_TIMESTAMP) > 0 || cfg.get(JobOptions.STOP_AT_LATEST)) {
-            // the records there at the start; without periodic discovery the reader can finish
-            b.setBounded(OffsetsInitializer.latest());
+        DataStream<FrameRecord> records;
+        boolean bounded = cfg.get(JobOptions.STOP_AT_TIMESTAMP) > 0 || cfg.get(JobOptions.STOP_AT_LATEST);
+        if (bounded && !topicExists(cfg, topic)) {
+            // a bounded pattern source that matches no topic never finishes (connector 5.0.0-2.2): nothing to read
+            // (Flink 2.2's fromData fails on an empty collection: one placeholder, filtered out)
+            records = env.fromData(FrameRecordSerializer.TYPE_INFO,
+                            new FrameRecord(null, null, null, Map.of(), topic, 0, -1, 0))
+                    .name("camera config: no topic " + topic).uid(UID_CAMERA_CONFIG_SOURCE)
+                    .filter(r -> false).name("nothing").uid(UID_CAMERA_CONFIG_SOURCE + "-none");
         } else {
-            // a topic created after the start is found within 10 s
-            b.setProperty("partition.discovery.interval.ms", "10000");
+            if (bounded) {
+                // the records there at the start
+                b.setBounded(OffsetsInitializer.latest());
+            } else {
+                // a topic created after the start is found within 10 s
+                b.setProperty("partition.discovery.interval.ms", "10000");
+            }
+            records = env.fromSource(b.build(), WatermarkStrategy.noWatermarks(), "camera config: " + topic)
+                    .setParallelism(1).uid(UID_CAMERA_CONFIG_SOURCE);
         }
-        return env.fromSource(b.build(), WatermarkStrategy.noWatermarks(), "camera config: " + topic)
-                .setParallelism(1)
-                .uid(UID_CAMERA_CONFIG_SOURCE)
+        return records
                 .process(new CameraConfigParsing(), CameraConfigSerializer.TYPE_INFO)
                 .setParallelism(1)
                 .name("camera config (bad: dead letter)")
                 .uid(UID_CAMERA_CONFIG);
+    }
+
+    private static boolean topicExists(JobConfig cfg, String topic) {
+        Properties p = cfg.kafkaProperties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.get(JobOptions.BOOTSTRAP));
+        try (Admin admin = Admin.create(p)) {
+            return admin.listTopics().names().get(60, TimeUnit.SECONDS).contains(topic);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list the topics of " + cfg.get(JobOptions.BOOTSTRAP) + ": " + e, e);
+        }
     }
 
     /** Capture time, per partition, bounded out-of-orderness, idle partitions left out. */
