@@ -98,15 +98,18 @@ class ZonesITCase {
             JsonNode open1 = json.readTree(first.get(0).value());
             assertEquals("open " + label + " -", line(open1));
 
-            // the frames' capture times (fw-ts) run up to 3 s past when they were sent: the pause lasts
-            // until the clock is past the last one plus the gap (so the next frames start a new episode and
-            // the configuration's timestamp is after every frame of the first part) and past twice the
-            // idleness (so the frames partition is idle meanwhile)
+            // the producer stamps a frame (fw-ts) with the time it started plus the frame's position in the
+            // video, so every capture time of the first part is at most sentAt + the video's length. The pause
+            // lasts until the clock is past that plus the gap (the next frames start a new episode, and the
+            // configuration's timestamp is after every frame of the first part) and past twice the idleness
+            // (the frames partition is idle meanwhile)
             long last = 0;
-            for (ConsumerRecord<String, byte[]> r : KAFKA.consume(t.out(), (int) sent, Duration.ZERO, Duration.ofSeconds(30))) {
+            for (ConsumerRecord<String, byte[]> r : KAFKA.consume(t.out(), (int) sent, Duration.ZERO, Duration.ofSeconds(60))) {
                 last = Math.max(last, json.readTree(r.value()).path("ptsMs").asLong());
             }
-            long pauseUntil = Math.max(last + GAP_MS, sentAt + 2 * IDLENESS_MS);
+            long bound = sentAt + video.frames() * 1000L / FPS;
+            assertTrue(last > 0 && last <= bound, "capture times of the first part up to " + last + " <= " + bound);
+            long pauseUntil = Math.max(bound + GAP_MS, sentAt + 2 * IDLENESS_MS);
             while (System.currentTimeMillis() <= pauseUntil) {
                 Thread.sleep(20);
             }
