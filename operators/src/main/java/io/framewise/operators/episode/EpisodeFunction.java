@@ -1,9 +1,14 @@
 package io.framewise.operators.episode;
 
+import io.framewise.operators.records.CameraConfig;
+import io.framewise.operators.records.CameraConfigSerializer;
 import io.framewise.operators.records.Episode;
 import io.framewise.operators.records.EpisodeSerializer;
 import io.framewise.operators.records.LabeledEvent;
 import io.framewise.operators.records.LabeledEventSerializer;
+import io.framewise.operators.zones.ZoneHistory;
+import io.framewise.operators.zones.ZoneOverlap;
+import io.framewise.operators.zones.ZoneSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +25,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -41,33 +46,56 @@ import org.apache.flink.util.Collector;
  * frame is applied, so a frame at exactly {@code last + gapMs} starts a new episode. End of input
  * (the max watermark) closes every episode.
  *
- * <p>State per camera: open and candidate episodes (at most one per class the model knows) and the
- * events not yet behind the watermark (out-of-orderness times frame rate). Both expire
- * {@code cameraTtlMs} after their last write (processing time), for cameras gone for good.
+ * <p>Zones ({@code docs/zones.md}): each camera's zones come from the zones file ({@link ZoneSettings})
+ * until a {@link CameraConfig} for it arrives on the broadcast input ({@code camera-config} topic),
+ * which replaces them for frames captured from its record's timestamp on (broadcast state
+ * {@link #ZONES}: each camera's {@link ZoneHistory}, checkpointed). An observation counts for the
+ * class's episode of the whole picture, as without zones, and for one episode of (class, zone) per zone
+ * it is in ({@link ZoneOverlap}); each is tracked on its own. A frame is looked up by its capture time
+ * when it is applied (behind the watermark), so a configuration must have arrived by then (the topic is
+ * read within milliseconds; frames wait the out-of-orderness bound). An episode of a removed zone closes
+ * after the gap like any other.
+ *
+ * <p>State per camera: open and candidate episodes (at most one per class the model knows, and per
+ * class and zone) and the events not yet behind the watermark (out-of-orderness times frame rate). Both
+ * expire {@code cameraTtlMs} after their last write (processing time), for cameras gone for good.
  */
-public final class EpisodeFunction extends KeyedProcessFunction<String, LabeledEvent, Episode> {
+public final class EpisodeFunction extends KeyedBroadcastProcessFunction<String, LabeledEvent, CameraConfig, Episode> {
 
     private static final long serialVersionUID = 1L;
 
     public static final String LATE_FRAMES = "episodeLateFrames";
     public static final String OPENED = "episodesOpened";
     public static final String CLOSED = "episodesClosed";
+    public static final String ZONE_UPDATES = "cameraConfigsApplied";
+
+    /** Broadcast state: camera -> its configurations from the {@code camera-config} topic ({@link ZoneHistory}). */
+    public static final MapStateDescriptor<String, List<CameraConfig>> ZONES = new MapStateDescriptor<>("camera-zones",
+            Types.STRING, Types.LIST(CameraConfigSerializer.TYPE_INFO));
 
     private static final Comparator<LabeledEvent> EVENT_TIME = Comparator.comparingLong(LabeledEvent::ptsMs)
             .thenComparingLong(LabeledEvent::offset).thenComparingInt(LabeledEvent::indexInSegment);
 
     private final EpisodeSettings settings;
     private final ObservationSource observations;
+    private final ZoneSettings zones;
 
     private transient ListState<LabeledEvent> pending;
-    private transient MapState<String, Episode> episodes; // label -> candidate or open episode
+    private transient MapState<String, Episode> episodes; // track key (class, class@zone) -> candidate or open episode
     private transient Counter late;
     private transient Counter opened;
     private transient Counter closed;
+    private transient Counter zoneUpdates;
 
+    /** Without zones (until a {@code camera-config} record brings some). */
     public EpisodeFunction(EpisodeSettings settings, ObservationSource observations) {
+        this(settings, observations, ZoneSettings.NONE);
+    }
+
+    public EpisodeFunction(EpisodeSettings settings, ObservationSource observations, ZoneSettings zones) {
         this.settings = settings;
         this.observations = observations;
+        this.zones = zones;
     }
 
     @Override
@@ -86,10 +114,17 @@ public final class EpisodeFunction extends KeyedProcessFunction<String, LabeledE
         late = getRuntimeContext().getMetricGroup().counter(LATE_FRAMES);
         opened = getRuntimeContext().getMetricGroup().counter(OPENED);
         closed = getRuntimeContext().getMetricGroup().counter(CLOSED);
+        zoneUpdates = getRuntimeContext().getMetricGroup().counter(ZONE_UPDATES);
     }
 
     @Override
-    public void processElement(LabeledEvent e, Context ctx, Collector<Episode> out) throws Exception {
+    public void processBroadcastElement(CameraConfig c, Context ctx, Collector<Episode> out) throws Exception {
+        ctx.getBroadcastState(ZONES).put(c.camera(), ZoneHistory.add(ctx.getBroadcastState(ZONES).get(c.camera()), c));
+        zoneUpdates.inc();
+    }
+
+    @Override
+    public void processElement(LabeledEvent e, ReadOnlyContext ctx, Collector<Episode> out) throws Exception {
         if (e.ptsMs() <= ctx.timerService().currentWatermark()) {
             late.inc();
             return;
@@ -118,9 +153,11 @@ public final class EpisodeFunction extends KeyedProcessFunction<String, LabeledE
             current.put(en.getKey(), en.getValue());
         }
         Map<String, Episode> before = new HashMap<>(current);
+        List<CameraConfig> history = due.isEmpty() ? null : ctx.getBroadcastState(ZONES).get(ctx.getCurrentKey());
+        CameraConfig fromFile = zones.fromFile().get(ctx.getCurrentKey());
         for (LabeledEvent e : due) {
             closeUpTo(e.ptsMs(), current, out);
-            apply(e, current, ctx, out);
+            apply(e, ZoneHistory.at(history, e.ptsMs(), fromFile), current, ctx, out);
         }
         closeUpTo(watermark, current, out);
         for (String label : before.keySet()) {
@@ -139,37 +176,48 @@ public final class EpisodeFunction extends KeyedProcessFunction<String, LabeledE
     private void closeUpTo(long t, Map<String, Episode> current, Collector<Episode> out) {
         List<Episode> done = current.values().stream()
                 .filter(ep -> ep.kind() == Episode.Kind.OPEN && ep.endMs() + settings.gapMs() <= t)
-                .sorted(Comparator.comparingLong(Episode::endMs).thenComparing(Episode::label))
+                .sorted(Comparator.comparingLong(Episode::endMs).thenComparing(Comparator.comparing(Episode::trackKey)))
                 .toList();
         for (Episode ep : done) {
-            current.remove(ep.label());
+            current.remove(ep.trackKey());
             closed.inc();
             out.collect(ep.as(Episode.Kind.CLOSE));
         }
     }
 
-    private void apply(LabeledEvent e, Map<String, Episode> current, OnTimerContext ctx, Collector<Episode> out) {
-        Set<String> seen = new HashSet<>();
+    private void apply(LabeledEvent e, CameraConfig camera, Map<String, Episode> current, OnTimerContext ctx,
+                       Collector<Episode> out) {
+        Set<String> labels = new HashSet<>();
+        Set<String> seen = new HashSet<>(); // track keys: class, class@zone
         for (Observation o : observations.observe(e)) {
-            if (!seen.add(o.label())) {
+            if (!labels.add(o.label())) {
                 continue;
             }
-            Episode ep = current.get(o.label());
-            ep = ep == null
-                    ? Episode.first(e.camera(), o.label(), o.measure(), e.ptsMs(), o.value(), o.box(), e.eventId())
-                    : ep.observed(e.ptsMs(), o.value(), o.box(), e.eventId());
-            if (ep.kind() == Episode.Kind.CANDIDATE && ep.frames() >= settings.minFrames()) {
-                ep = ep.as(Episode.Kind.OPEN);
-                opened.inc();
-                out.collect(ep);
-            }
-            current.put(o.label(), ep);
-            if (ep.kind() == Episode.Kind.OPEN) {
-                ctx.timerService().registerEventTimeTimer(ep.endMs() + settings.gapMs());
+            List<String> in = ZoneOverlap.zonesOf(camera, o.box(), zones.minOverlap());
+            List<String> tracks = new ArrayList<>(in.size() + 1);
+            tracks.add(null); // the whole picture
+            tracks.addAll(in);
+            for (String zone : tracks) {
+                String key = Episode.trackKey(o.label(), zone);
+                seen.add(key);
+                Episode ep = current.get(key);
+                ep = ep == null
+                        ? Episode.first(e.camera(), o.label(), zone, o.measure(), e.ptsMs(), o.value(), o.box(),
+                                e.eventId())
+                        : ep.observed(e.ptsMs(), o.value(), o.box(), e.eventId());
+                if (ep.kind() == Episode.Kind.CANDIDATE && ep.frames() >= settings.minFrames()) {
+                    ep = ep.as(Episode.Kind.OPEN);
+                    opened.inc();
+                    out.collect(ep);
+                }
+                current.put(key, ep);
+                if (ep.kind() == Episode.Kind.OPEN) {
+                    ctx.timerService().registerEventTimeTimer(ep.endMs() + settings.gapMs());
+                }
             }
         }
-        // a candidate needs consecutive frames: one without its class drops it
-        current.values().removeIf(ep -> ep.kind() == Episode.Kind.CANDIDATE && !seen.contains(ep.label()));
+        // a candidate needs consecutive frames: one without its class (in its zone) drops it
+        current.values().removeIf(ep -> ep.kind() == Episode.Kind.CANDIDATE && !seen.contains(ep.trackKey()));
     }
 
     /** Frames dropped as late (tests). */

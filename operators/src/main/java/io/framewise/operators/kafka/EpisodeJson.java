@@ -25,6 +25,9 @@ public final class EpisodeJson {
         o.put("episodeId", e.episodeId());
         o.put("camera", e.camera());
         o.put("class", e.label());
+        if (e.zone() != null) {
+            o.put("zone", e.zone());
+        }
         o.put("measure", e.measure());
         o.put("startMs", e.startMs());
         o.put("endMs", e.endMs());

@@ -4,7 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Why a record or frame became a dead letter: the one vocabulary of routing, decoding and inference.
+ * Why a record or frame became a dead letter: the one vocabulary of routing, decoding,
+ * inference and the camera-config reader.
  * Stable names: they end up in the {@code fw-dlq-reason} header, the {@code reason} metric label and
  * the dead-letter JSON Schema. Each reason belongs to the stage that raises it, so each stage
  * registers a bounded set of metric series (its own reasons) up front.
@@ -45,10 +46,12 @@ public enum DeadLetterReason {
     /** The same {@code fw-seq} as the camera's last accepted record: a resend, already labeled. */
     DUPLICATE_SEQUENCE(Stage.DECODE),
     /** {@code fw-ts} further than {@code StreamChecks.MAX_CLOCK_SKEW_MS} from the Kafka record timestamp. */
-    TIMESTAMP_OUT_OF_RANGE(Stage.DECODE);
+    TIMESTAMP_OUT_OF_RANGE(Stage.DECODE),
+    /** A {@code camera-config} record that is no camera configuration: no usable key, not JSON, a bad zone. */
+    BAD_CAMERA_CONFIG(Stage.CONFIG);
 
     /** The operator that raises a reason. */
-    public enum Stage { ROUTE, DECODE, INFER }
+    public enum Stage { ROUTE, DECODE, INFER, CONFIG }
 
     private final Stage stage;
 

@@ -5,18 +5,36 @@ import java.lang.reflect.Type;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Flink serializer of {@link Episode} (the episode operator's state and output). */
+/**
+ * Flink serializer of {@link Episode} (the episode operator's state and output).
+ *
+ * <p>Versioned through its snapshot: state written before episodes had a zone (snapshot version 3, the
+ * version of Flink's {@code SimpleTypeSerializerSnapshot} this class used then) is read with
+ * {@link #WITHOUT_ZONE} and migrated, so savepoints of the earlier job restore.
+ */
 public final class EpisodeSerializer extends RecordSerializer<Episode> {
 
     private static final long serialVersionUID = 1L;
 
-    public static final EpisodeSerializer INSTANCE = new EpisodeSerializer();
+    /** Snapshot version of the current format (with the zone). */
+    static final int VERSION_WITH_ZONE = 4;
+
+    public static final EpisodeSerializer INSTANCE = new EpisodeSerializer(true);
+    /** The format before zones: reads state of earlier savepoints. */
+    public static final EpisodeSerializer WITHOUT_ZONE = new EpisodeSerializer(false);
     public static final TypeInformation<Episode> TYPE_INFO = new RecordTypeInfo<>(Episode.class, INSTANCE);
+
+    private final boolean withZone;
+
+    private EpisodeSerializer(boolean withZone) {
+        this.withZone = withZone;
+    }
 
     @Override
     public Episode createInstance() {
@@ -43,6 +61,9 @@ public final class EpisodeSerializer extends RecordSerializer<Episode> {
         }
         writeString(e.firstEventId(), out);
         writeString(e.lastEventId(), out);
+        if (withZone) {
+            writeString(e.zone(), out);
+        }
     }
 
     @Override
@@ -57,8 +78,10 @@ public final class EpisodeSerializer extends RecordSerializer<Episode> {
         double sum = in.readDouble();
         double max = in.readDouble();
         Box box = in.readBoolean() ? new Box(in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat()) : null;
-        return new Episode(kind, camera, label, measure, start, end, frames, sum, max, box, readString(in),
-                readString(in));
+        String first = readString(in);
+        String last = readString(in);
+        return new Episode(kind, camera, label, measure, start, end, frames, sum, max, box, first, last,
+                withZone ? readString(in) : null);
     }
 
     @Override
@@ -66,9 +89,52 @@ public final class EpisodeSerializer extends RecordSerializer<Episode> {
         return new Snapshot();
     }
 
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<Episode> {
-        public Snapshot() {
-            super(() -> INSTANCE);
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EpisodeSerializer s && s.withZone == withZone;
+    }
+
+    @Override
+    public int hashCode() {
+        return withZone ? 1 : 0;
+    }
+
+    private Object readResolve() {
+        return withZone ? INSTANCE : WITHOUT_ZONE;
+    }
+
+    /** Nothing but its version: 3 (before zones) or {@value #VERSION_WITH_ZONE}. */
+    public static final class Snapshot implements TypeSerializerSnapshot<Episode> {
+
+        private int version = VERSION_WITH_ZONE;
+
+        @Override
+        public int getCurrentVersion() {
+            return VERSION_WITH_ZONE;
+        }
+
+        @Override
+        public void writeSnapshot(DataOutputView out) {
+        }
+
+        @Override
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) {
+            version = readVersion;
+        }
+
+        @Override
+        public TypeSerializer<Episode> restoreSerializer() {
+            return version >= VERSION_WITH_ZONE ? INSTANCE : WITHOUT_ZONE;
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<Episode> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<Episode> old) {
+            if (!(old instanceof Snapshot s)) {
+                return TypeSerializerSchemaCompatibility.incompatible();
+            }
+            return s.version >= VERSION_WITH_ZONE ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
         }
     }
 

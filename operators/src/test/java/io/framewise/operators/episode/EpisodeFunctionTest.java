@@ -3,16 +3,12 @@ package io.framewise.operators.episode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.framewise.operators.records.Episode;
-import io.framewise.operators.records.EpisodeSerializer;
 import io.framewise.operators.records.LabeledEvent;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** EpisodeFunction in a keyed harness with event time under the test's control (watermarks by hand). */
@@ -177,7 +173,7 @@ class EpisodeFunctionTest {
                 List.of(new LabeledEvent.Top(1, label, score)), true, "0-1", 1, new LabeledEvent.Latency(0, 0, 0, 0));
     }
 
-    static List<String> lines(KeyedOneInputStreamOperatorTestHarness<String, LabeledEvent, Episode> h) {
+    static List<String> lines(EpisodeHarness h) {
         List<String> out = new ArrayList<>();
         for (Episode e : h.extractOutputValues()) {
             out.add(e.kind() + " " + e.episodeId() + " " + e.startMs() + ".." + e.endMs() + " f" + e.frames());
@@ -186,20 +182,12 @@ class EpisodeFunctionTest {
         return out;
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, LabeledEvent, Episode> harness(int parallelism, int subtask,
-            OperatorSubtaskState state) throws Exception {
+    static EpisodeHarness harness(int parallelism, int subtask, OperatorSubtaskState state) throws Exception {
         return harness(new EpisodeFunction(SETTINGS, new TopClassObservations(0.5)), parallelism, subtask, state);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, LabeledEvent, Episode> harness(EpisodeFunction fn,
-            int parallelism, int subtask, OperatorSubtaskState state) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), LabeledEvent::camera,
-                Types.STRING, MAX_PARALLELISM, parallelism, subtask);
-        h.setup(EpisodeSerializer.INSTANCE);
-        if (state != null) {
-            h.initializeState(state);
-        }
-        h.open();
-        return h;
+    static EpisodeHarness harness(EpisodeFunction fn, int parallelism, int subtask, OperatorSubtaskState state)
+            throws Exception {
+        return new EpisodeHarness(fn, MAX_PARALLELISM, parallelism, subtask, state);
     }
 }

@@ -21,6 +21,7 @@ public final class JsonSchemas {
     public static final String FRAME_RECORD_HEADERS = "frame-record-headers.schema.json";
     public static final String EPISODE = "episode.schema.json";
     public static final String CAMERA_STATUS = "camera-status.schema.json";
+    public static final String CAMERA_CONFIG = "camera-config.schema.json";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);

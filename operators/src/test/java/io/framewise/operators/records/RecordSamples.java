@@ -89,6 +89,8 @@ public final class RecordSamples {
             new Episode(Episode.Kind.CLOSE, "caméra \"q\"", "person", "area", 5, 4005, 50, 1.5, 0.25,
                     new Box(0.1f, 0.2f, 0.5f, 0.75f), "frames-1-2-3", "frames-1-9-0"),
             new Episode(Episode.Kind.CANDIDATE, "c", "x", null, 0, 0, 1, 0, 0, null, null, null),
+            new Episode(Episode.Kind.CLOSE, "cam-1", "person", "area", 10, 810, 5, 2.0, 0.5,
+                    new Box(0.2f, 0.6f, 0.4f, 0.9f), "frames-0-1-0", "frames-0-5-0", "walkway"),
         };
     }
 

@@ -4,6 +4,12 @@ import io.framewise.operators.decode.DecodeLimits;
 import io.framewise.operators.episode.EpisodeSettings;
 import io.framewise.operators.gate.GateSettings;
 import io.framewise.operators.infer.InferenceSettings;
+import io.framewise.operators.kafka.CameraConfigJson;
+import io.framewise.operators.records.CameraConfig;
+import io.framewise.operators.zones.ZoneSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,6 +94,7 @@ public final class JobConfig {
         require(JobOptions.DLQ_TOPIC, s -> !s.isBlank(), "must not be blank");
         require(JobOptions.EPISODES_TOPIC, s -> !s.isBlank(), "must not be blank");
         require(JobOptions.CAMERA_STATUS_TOPIC, s -> !s.isBlank(), "must not be blank");
+        require(JobOptions.CAMERA_CONFIG_TOPIC, s -> !s.isBlank(), "must not be blank");
         try {
             startingPosition();
         } catch (IllegalArgumentException e) {
@@ -103,6 +110,8 @@ public final class JobConfig {
         require(JobOptions.EPISODE_MIN_FRAMES, v -> v >= 1, "must be at least 1");
         require(JobOptions.EPISODE_GAP_MS, v -> v >= 1, "must be at least 1");
         require(JobOptions.EPISODE_CAMERA_TTL_MS, v -> v >= 1000, "must be at least 1000");
+        require(JobOptions.EPISODE_ZONE_MIN_OVERLAP, v -> v > 0 && v <= 1, "must be more than 0 and at most 1");
+        zoneSettings(); // the zones file is read and checked at start-up
         require(JobOptions.WATERMARK_OUT_OF_ORDERNESS_MS, v -> v >= 0, "must be 0 or more");
         require(JobOptions.WATERMARK_IDLENESS_MS, v -> v >= 1, "must be at least 1");
         require(JobOptions.CAMERA_STALL_AFTER_MS, v -> v >= 1, "must be at least 1");
@@ -211,6 +220,29 @@ public final class JobConfig {
     public EpisodeSettings episodeSettings() {
         return new EpisodeSettings(get(JobOptions.EPISODE_MIN_FRAMES), get(JobOptions.EPISODE_GAP_MS),
                 get(JobOptions.EPISODE_CAMERA_TTL_MS));
+    }
+
+    /**
+     * The zones file read and checked, with the overlap threshold.
+     *
+     * @throws IllegalArgumentException naming {@link JobOptions#EPISODE_ZONES_FILE} when the file cannot be
+     *                                  read or holds a bad zone
+     */
+    public ZoneSettings zoneSettings() {
+        String file = get(JobOptions.EPISODE_ZONES_FILE);
+        Map<String, CameraConfig> zones = Map.of();
+        if (!file.isBlank()) {
+            try {
+                zones = CameraConfigJson.parseFile(Files.readAllBytes(Path.of(file)));
+            } catch (IOException e) {
+                throw new IllegalArgumentException(JobOptions.describe(JobOptions.EPISODE_ZONES_FILE)
+                        + ": cannot read " + file + ": " + e, e);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(JobOptions.describe(JobOptions.EPISODE_ZONES_FILE) + ": " + file
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        return new ZoneSettings(zones, get(JobOptions.EPISODE_ZONE_MIN_OVERLAP));
     }
 
     public DecodeLimits decodeLimits() {

@@ -119,6 +119,12 @@ public final class JobOptions {
             .withDescription("Topic of camera status records (STALLED/RESUMED, JSON, key = camera id;"
                     + " docs/camera-status.schema.json).");
 
+    public static final ConfigOption<String> CAMERA_CONFIG_TOPIC = ConfigOptions.key(PREFIX + "camera-config-topic")
+            .stringType().defaultValue("camera-config")
+            .withDescription("Compacted topic of camera configurations (key = camera id, JSON {\"zones\": [...]},"
+                    + " docs/camera-config.schema.json), read from its start as broadcast state: a record replaces"
+                    + " the camera's zones while the job runs; a tombstone removes them. May not exist yet.");
+
     public static final ConfigOption<Boolean> STOP_AT_LATEST = ConfigOptions.key(PREFIX + "stop-at-latest")
             .booleanType().defaultValue(false)
             .withDescription("Stop once the input offsets that were latest at the start are processed"
@@ -304,6 +310,18 @@ public final class JobOptions {
             .withDescription("Episodes: a camera's episode state not written for this long (processing time) is"
                     + " dropped (cameras gone for good).");
 
+    public static final ConfigOption<String> EPISODE_ZONES_FILE = ConfigOptions.key(PREFIX + "episode.zones-file")
+            .stringType().defaultValue("")
+            .withDescription("Episodes: JSON file of named polygons per camera, {\"<camera>\": {\"zones\": [{\"name\":"
+                    + " \"door\", \"polygon\": [[x, y], ...]}]}} in normalized coordinates (docs/zones.md); read"
+                    + " and checked at start-up; camera-config records replace a camera's entry. Empty: no zones.");
+
+    public static final ConfigOption<Double> EPISODE_ZONE_MIN_OVERLAP = ConfigOptions.key(PREFIX + "episode.zone-min-overlap")
+            .doubleType().defaultValue(0.5)
+            .withDescription("Episodes: an observation is in a zone when at least this share of its box's area is"
+                    + " inside the zone's polygon; an observation without a box (classification) is the whole"
+                    + " picture (docs/zones.md).");
+
     public static final ConfigOption<Long> WATERMARK_OUT_OF_ORDERNESS_MS =
             ConfigOptions.key(PREFIX + "watermark.out-of-orderness-ms")
             .longType().defaultValue(500L)
@@ -346,12 +364,13 @@ public final class JobOptions {
 
     /** All options, in the order help lists them. */
     public static final List<ConfigOption<?>> ALL = List.of(
-            BOOTSTRAP, INPUT_TOPIC, OUTPUT_TOPIC, DLQ_TOPIC, EPISODES_TOPIC, CAMERA_STATUS_TOPIC, GROUP,
+            BOOTSTRAP, INPUT_TOPIC, OUTPUT_TOPIC, DLQ_TOPIC, EPISODES_TOPIC, CAMERA_STATUS_TOPIC, CAMERA_CONFIG_TOPIC, GROUP,
             STARTING_OFFSETS, STOP_AT_LATEST, STOP_AT_TIMESTAMP,
             MODEL, LABELS, TOP_K, BATCH_SIZE, BATCH_TIMEOUT_MS, INFERENCE_THREADS, SEGMENT_MIN_REGION, INFERENCE_OVERLAP,
             INFERENCE_INTERVAL, MAX_FPS, BUFFER_TIMEOUT_MS,
             GATE_ENABLED, GATE_MEAN_THRESHOLD, GATE_BLOCK_THRESHOLD, GATE_MAX_SKIP_MS,
             EPISODE_MIN_SCORE, EPISODE_MIN_AREA, EPISODE_MIN_FRAMES, EPISODE_GAP_MS, EPISODE_CAMERA_TTL_MS,
+            EPISODE_ZONES_FILE, EPISODE_ZONE_MIN_OVERLAP,
             WATERMARK_OUT_OF_ORDERNESS_MS, WATERMARK_IDLENESS_MS, CAMERA_STALL_AFTER_MS,
             PARALLELISM, MAX_PARALLELISM, FROM_SAVEPOINT, ALLOW_NON_RESTORED_STATE,
             CHECKPOINT_INTERVAL_MS, CHECKPOINT_TIMEOUT_MS, TOLERABLE_CHECKPOINT_FAILURES,

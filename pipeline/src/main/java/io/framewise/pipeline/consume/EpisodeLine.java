@@ -23,12 +23,13 @@ public final class EpisodeLine {
         return o.has("status") && o.has("gapMs");
     }
 
-    /** e.g. {@code cam-1      close macaw           2026-12-02T10:01:02Z .. 10:01:40Z  38.0 s  95 frames  score 0.91}. */
+    /** e.g. {@code cam-1      close macaw @door     2026-12-02T10:01:02Z .. 10:01:40Z  38.0 s  95 frames  score 0.91}. */
     public static String format(JsonNode e) {
         String end = Instant.ofEpochMilli(e.path("endMs").asLong()).toString();
         return String.format(Locale.ROOT, "%-10s %-5s %-24s %s .. %s %7.1f s %5d frames  %s %.3f",
                 e.path("camera").asText("?"), e.path("kind").asText("?"),
-                EventLine.shortLabel(e.path("class").asText("?")),
+                EventLine.shortLabel(e.path("class").asText("?"))
+                        + (e.hasNonNull("zone") ? " @" + e.path("zone").asText() : ""),
                 Instant.ofEpochMilli(e.path("startMs").asLong()), end.substring(end.indexOf('T') + 1),
                 e.path("durationMs").asLong() / 1000.0, e.path("frames").asInt(), e.path("measure").asText("score"),
                 e.path("mean").asDouble());

@@ -16,17 +16,22 @@ import io.framewise.operators.kafka.CaptureTimestamps;
 import io.framewise.operators.kafka.DeadLetterSerialization;
 import io.framewise.operators.kafka.FrameRecordDeserializer;
 import io.framewise.operators.kafka.LabeledEventSerialization;
+import io.framewise.operators.records.CameraConfig;
+import io.framewise.operators.records.CameraConfigSerializer;
 import io.framewise.operators.records.CameraStatus;
 import io.framewise.operators.records.CameraStatusSerializer;
 import io.framewise.operators.records.DeadLetter;
 import io.framewise.operators.records.Episode;
 import io.framewise.operators.records.EpisodeSerializer;
 import io.framewise.operators.records.FrameRecord;
+import io.framewise.operators.records.FrameRecordSerializer;
 import io.framewise.operators.records.LabeledEvent;
 import io.framewise.operators.records.LabeledEventSerializer;
 import io.framewise.operators.records.ModelFrame;
 import io.framewise.operators.route.RecordRouting;
 import io.framewise.operators.status.CameraStatusFunction;
+import io.framewise.operators.zones.CameraConfigParsing;
+import io.framewise.operators.zones.WithoutEventTime;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobFlags;
 import io.framewise.pipeline.config.JobOptions;
@@ -35,6 +40,8 @@ import io.framewise.pipeline.config.MaskedJobParameters;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -54,6 +61,8 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -69,6 +78,7 @@ import picocli.CommandLine;
  *                          \ no key ------------------\ undecodable ----------\ model rejected -------&gt; KafkaSink&lt;DeadLetter&gt;
  *                            \ camera -&gt; keyBy -&gt; CameraStatusFunction -&gt; KafkaSink&lt;CameraStatus&gt;
  *                                           events -&gt; keyBy(camera) -&gt; EpisodeFunction -&gt; KafkaSink&lt;Episode&gt;
+ *                  KafkaSource [camera-config] -&gt; CameraConfigParsing -&gt; broadcast --^  (bad: dead letter)
  * </pre>
  *
  * <p>Event time is the capture time ({@link CaptureTimestamps}); watermarks are made per Kafka partition
@@ -91,6 +101,8 @@ public final class FramewiseJob {
     public static final String UID_EPISODES_SINK = "framewise-episodes-sink";
     public static final String UID_CAMERA_STATUS = "framewise-camera-status";
     public static final String UID_CAMERA_STATUS_SINK = "framewise-camera-status-sink";
+    public static final String UID_CAMERA_CONFIG_SOURCE = "framewise-camera-config-source";
+    public static final String UID_CAMERA_CONFIG = "framewise-camera-config";
 
     private FramewiseJob() {
     }
@@ -178,14 +190,22 @@ public final class FramewiseJob {
                         new BatchInferenceOperator(cfg.inferenceSettings(segmentation)))
                 .uid(UID_INFER);
 
+        SingleOutputStreamOperator<CameraConfig> configs = cameraConfigs(env, cfg);
         DataStream<DeadLetter> dead = routed.getSideOutput(DeadLetters.TAG)
-                .union(frames.getSideOutput(DeadLetters.TAG), events.getSideOutput(DeadLetters.TAG));
+                .union(frames.getSideOutput(DeadLetters.TAG), events.getSideOutput(DeadLetters.TAG),
+                        configs.getSideOutput(DeadLetters.TAG));
 
         DataStream<Episode> episodes = events
                 .keyBy(LabeledEvent::camera)
-                .process(new EpisodeFunction(cfg.episodeSettings(), observations(cfg, segmentation)),
-                        EpisodeSerializer.TYPE_INFO)
-                .name("episodes (event time)")
+                .connect(configs
+                        .transform("camera config: no event time", CameraConfigSerializer.TYPE_INFO,
+                                new WithoutEventTime<>())
+                        .setParallelism(1)
+                        .uid(UID_CAMERA_CONFIG + "-no-event-time")
+                        .broadcast(EpisodeFunction.ZONES))
+                .process(new EpisodeFunction(cfg.episodeSettings(), observations(cfg, segmentation),
+                        cfg.zoneSettings()), EpisodeSerializer.TYPE_INFO)
+                .name("episodes (event time, zones)")
                 .uid(UID_EPISODES);
         DataStream<CameraStatus> status = routed
                 .map(FrameRecord::camera, Types.STRING)
@@ -203,6 +223,65 @@ public final class FramewiseJob {
     static ObservationSource observations(JobConfig cfg, boolean segmentation) {
         return segmentation ? new ClassAreaObservations(cfg.get(JobOptions.EPISODE_MIN_AREA))
                 : new TopClassObservations(cfg.get(JobOptions.EPISODE_MIN_SCORE));
+    }
+
+    /**
+     * The {@code camera-config} topic as camera configurations (bad records: dead letters), at parallelism
+     * 1, for the episode operator's broadcast input. Read from the start (the compacted topic is the whole
+     * configuration; a restore continues from the checkpoint); subscribed by name as a pattern, so a topic
+     * that does not exist yet is no failure and is found once created. Bounded like the frames source; a
+     * bounded run whose topic does not exist at the start reads nothing (checked with an admin client here:
+     * the connector's bounded pattern source never finishes when no topic matches).
+     * The caller takes it out of event time ({@link WithoutEventTime}) before broadcasting it:
+     * configurations must neither hold back the episodes' watermark nor move it.
+     */
+    static SingleOutputStreamOperator<CameraConfig> cameraConfigs(StreamExecutionEnvironment env, JobConfig cfg) {
+        String topic = cfg.get(JobOptions.CAMERA_CONFIG_TOPIC);
+        KafkaSourceBuilder<FrameRecord> b = KafkaSource.<FrameRecord>builder()
+                .setBootstrapServers(cfg.get(JobOptions.BOOTSTRAP))
+                .setTopicPattern(Pattern.compile(Pattern.quote(topic)))
+                .setGroupId(cfg.get(JobOptions.GROUP) + "-camera-config")
+                .setClientIdPrefix(cfg.get(JobOptions.GROUP) + "-camera-config")
+                .setDeserializer(new FrameRecordDeserializer())
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "false")
+                .setProperties(cfg.kafkaProperties());
+        DataStream<FrameRecord> records;
+        boolean bounded = cfg.get(JobOptions.STOP_AT_TIMESTAMP) > 0 || cfg.get(JobOptions.STOP_AT_LATEST);
+        if (bounded && !topicExists(cfg, topic)) {
+            // a bounded pattern source that matches no topic never finishes (connector 5.0.0-2.2): nothing to read
+            // (Flink 2.2's fromData fails on an empty collection: one placeholder, filtered out)
+            records = env.fromData(FrameRecordSerializer.TYPE_INFO,
+                            new FrameRecord(null, null, null, Map.of(), topic, 0, -1, 0))
+                    .name("camera config: no topic " + topic).uid(UID_CAMERA_CONFIG_SOURCE)
+                    .filter(r -> false).name("nothing").uid(UID_CAMERA_CONFIG_SOURCE + "-none");
+        } else {
+            if (bounded) {
+                // the records there at the start
+                b.setBounded(OffsetsInitializer.latest());
+            } else {
+                // a topic created after the start is found within 10 s
+                b.setProperty("partition.discovery.interval.ms", "10000");
+            }
+            records = env.fromSource(b.build(), WatermarkStrategy.noWatermarks(), "camera config: " + topic)
+                    .setParallelism(1).uid(UID_CAMERA_CONFIG_SOURCE);
+        }
+        return records
+                .process(new CameraConfigParsing(), CameraConfigSerializer.TYPE_INFO)
+                .setParallelism(1)
+                .name("camera config (bad: dead letter)")
+                .uid(UID_CAMERA_CONFIG);
+    }
+
+    private static boolean topicExists(JobConfig cfg, String topic) {
+        Properties p = cfg.kafkaProperties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.get(JobOptions.BOOTSTRAP));
+        try (Admin admin = Admin.create(p)) {
+            return admin.listTopics().names().get(60, TimeUnit.SECONDS).contains(topic);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list the topics of " + cfg.get(JobOptions.BOOTSTRAP) + ": " + e, e);
+        }
     }
 
     /** Capture time, per partition, bounded out-of-orderness, idle partitions left out. */

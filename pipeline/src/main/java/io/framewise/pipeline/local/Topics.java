@@ -11,8 +11,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
-/** The run's topics: frames, labels and episodes with one partition per camera, one for dead letters and camera status. */
+/**
+ * The run's topics: frames, labels and episodes with one partition per camera, one for dead letters and
+ * camera status, and the compacted camera-config topic (one partition: it is read by one reader).
+ */
 public final class Topics {
+
+    /** The camera-config topic keeps each camera's last record (and drops tombstoned cameras). */
+    public static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
 
     private Topics() {
     }
@@ -25,6 +31,7 @@ public final class Topics {
             broker.createTopic(cfg.get(JobOptions.DLQ_TOPIC), 1);
             broker.createTopic(cfg.get(JobOptions.EPISODES_TOPIC), cameras);
             broker.createTopic(cfg.get(JobOptions.CAMERA_STATUS_TOPIC), 1);
+            broker.createTopic(cfg.get(JobOptions.CAMERA_CONFIG_TOPIC), 1, COMPACTED);
             return;
         }
         Properties p = cfg.kafkaProperties();
@@ -40,7 +47,9 @@ public final class Topics {
                             .configs(Map.of("max.message.bytes", Integer.toString(cfg.get(JobOptions.MAX_RECORD_BYTES)
                                     + FrameRecord.RECORD_HEADROOM_BYTES))),
                     new NewTopic(cfg.get(JobOptions.EPISODES_TOPIC), Optional.of(cameras), Optional.empty()),
-                    new NewTopic(cfg.get(JobOptions.CAMERA_STATUS_TOPIC), Optional.of(1), Optional.empty())))
+                    new NewTopic(cfg.get(JobOptions.CAMERA_STATUS_TOPIC), Optional.of(1), Optional.empty()),
+                    new NewTopic(cfg.get(JobOptions.CAMERA_CONFIG_TOPIC), Optional.of(1), Optional.empty())
+                            .configs(COMPACTED)))
                     .all().get();
         }
     }

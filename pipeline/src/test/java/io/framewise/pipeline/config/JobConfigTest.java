@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +23,8 @@ class JobConfigTest {
 
     /** A valid value different from the default, for every option. */
     private static final Map<ConfigOption<?>, String> SAMPLES = new LinkedHashMap<>();
+    /** The documented example zones file (tests run in the module's folder). */
+    static final String ZONES_EXAMPLE = Path.of("..", "docs", "zones.example.json").toString();
 
     static {
         SAMPLES.put(JobOptions.BOOTSTRAP, "broker-1:9093,broker-2:9093");
@@ -75,6 +80,9 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.WATERMARK_IDLENESS_MS, "1000");
         SAMPLES.put(JobOptions.CAMERA_STALL_AFTER_MS, "4000");
         SAMPLES.put(JobOptions.KAFKA_PROPERTIES_FILE, "/dev/null"); // read at parse: must exist (empty here)
+        SAMPLES.put(JobOptions.CAMERA_CONFIG_TOPIC, "cams-config");
+        SAMPLES.put(JobOptions.EPISODE_ZONES_FILE, ZONES_EXAMPLE); // read and checked at parse
+        SAMPLES.put(JobOptions.EPISODE_ZONE_MIN_OVERLAP, "0.25");
     }
 
     @Command(name = "t", modelTransformer = JobFlags.class)
@@ -86,6 +94,25 @@ class JobConfigTest {
 
     private static CommandLine.ParseResult parseFlags(String... args) {
         return new CommandLine(new Cmd()).parseArgs(args);
+    }
+
+    @Test
+    void theZonesFileIsReadAtStartAndABadOneFailsNamingTheOption(@TempDir Path dir) throws Exception {
+        JobConfig ok = JobConfig.parse(Map.of(JobOptions.EPISODE_ZONES_FILE.key(), ZONES_EXAMPLE));
+        assertEquals(java.util.List.of("door", "walkway"), ok.zoneSettings().fromFile().get("cam-1").zones().stream()
+                .map(z -> z.name()).toList());
+        assertEquals(0.5, ok.zoneSettings().minOverlap());
+        assertTrue(JobConfig.defaults().zoneSettings().fromFile().isEmpty());
+        Path bad = dir.resolve("zones.json");
+        Files.writeString(bad, "{\"cam-1\": {\"zones\": [{\"name\": \"x\", \"polygon\": [[0, 0], [2, 0], [1, 1]]}]}}");
+        Map<String, String> missing = Map.of(JobOptions.EPISODE_ZONES_FILE.key(), dir.resolve("none.json").toString());
+        for (Map<String, String> m : java.util.List.of(Map.of(JobOptions.EPISODE_ZONES_FILE.key(), bad.toString()), missing)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobConfig.parse(m));
+            assertTrue(e.getMessage().startsWith("--episode.zones-file (framewise.episode.zones-file)"), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.parse(Map.of(JobOptions.EPISODE_ZONE_MIN_OVERLAP.key(), "0")));
+        assertTrue(e.getMessage().contains("--episode.zone-min-overlap"), e.getMessage());
     }
 
     @Test

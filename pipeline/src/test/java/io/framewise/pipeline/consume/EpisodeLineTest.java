@@ -27,6 +27,14 @@ class EpisodeLineTest {
     }
 
     @Test
+    void aZonesEpisodeNamesItsZone() throws Exception {
+        Episode e = new Episode(Episode.Kind.OPEN, "cam-1", "person", "area", 1_795_800_722_000L,
+                1_795_800_722_400L, 3, 0.3, 0.1, null, "f-0-0-0", "f-0-2-0", "walkway");
+        assertEquals("cam-1      open  person @walkway          2026-11-27T17:32:02Z .. 17:32:02.400Z     0.4 s"
+                + "     3 frames  area 0.100", EpisodeLine.format(new ObjectMapper().readTree(EpisodeJson.toJson(e))));
+    }
+
+    @Test
     void aCameraStatusIsOneLine() throws Exception {
         JsonNode o = new ObjectMapper().readTree(CameraStatusJson.toJson(
                 new CameraStatus("cam-2", CameraStatus.State.STALLED, 1_795_800_732_000L, 1_795_800_722_000L, 10_000)));

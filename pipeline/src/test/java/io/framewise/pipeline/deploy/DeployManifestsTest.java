@@ -147,7 +147,8 @@ class DeployManifestsTest {
                     meta.get("name") + ": dead letters of the largest accepted record fit");
         }
         assertEquals(Set.of(cfg.get(JobOptions.INPUT_TOPIC), cfg.get(JobOptions.OUTPUT_TOPIC), cfg.get(JobOptions.DLQ_TOPIC),
-                cfg.get(JobOptions.EPISODES_TOPIC), cfg.get(JobOptions.CAMERA_STATUS_TOPIC)),
+                cfg.get(JobOptions.EPISODES_TOPIC), cfg.get(JobOptions.CAMERA_STATUS_TOPIC),
+                cfg.get(JobOptions.CAMERA_CONFIG_TOPIC)),
                 topics, "one KafkaTopic per topic the job uses");
         assertEquals(1, clusters.size(), "all topics belong to one Kafka cluster: " + clusters);
         // Strimzi names the bootstrap service <cluster>-kafka-bootstrap

@@ -11,6 +11,7 @@ import io.framewise.pipeline.config.JobOptions;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
 import io.framewise.pipeline.local.LocalFlink;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job segments when its model does: {@code worker-zone-detection.mp4} as JPEG records and
@@ -35,7 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (MiniCluster, embedded broker) with the DeepLabV3 model. One segmentation event per frame, exactly
  * once; the classes covering at least 1 % agree with TFLite's reference on most frames; every
  * worker-clip frame where TFLite finds the person at 1 % or more has a person in its event; the worker
- * is a person episode on the episodes topic, measured by area.
+ * is a person episode on the episodes topic, measured by area, and exactly one zone episode with a
+ * walkway zone from the zones file.
  */
 @Timeout(300)
 class SegmentationJobITCase {
@@ -48,6 +51,8 @@ class SegmentationJobITCase {
     static final String STREET = "person-bicycle-car-detection";
 
     static LocalFlink flink;
+    @TempDir
+    static Path dir;
     final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
@@ -77,6 +82,11 @@ class SegmentationJobITCase {
         m.put(JobOptions.MODEL.key(), MODEL);
         m.put(JobOptions.EPISODES_TOPIC.key(), episodes);
         m.put(JobOptions.CAMERA_STATUS_TOPIC.key(), EmbeddedKafka.uniqueTopic("status"));
+        // the walkway the worker walks along in the second half of the clip (left third, lower two thirds)
+        Path zones = dir.resolve("zones.json");
+        Files.writeString(zones, "{\"cam-worker\": {\"zones\": [{\"name\": \"walkway\", "
+                + "\"polygon\": [[0.15, 0.25], [0.45, 0.25], [0.45, 1.0], [0.15, 1.0]]}]}}");
+        m.put(JobOptions.EPISODE_ZONES_FILE.key(), zones.toString());
         JobRuns.run(flink, JobConfig.parse(m), UnaryOperator.identity(), Duration.ofSeconds(240));
 
         int sent = (int) (worker + street);
@@ -130,14 +140,21 @@ class SegmentationJobITCase {
         assertTrue(agreeing >= frames * 85 / 100, agreeing + " of " + frames + " frames have TFLite's classes >= 1 %: " + differing);
 
         List<String> personEpisodes = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : KAFKA.consume(episodes, 2, Duration.ofSeconds(2), Duration.ofSeconds(20))) {
+        List<String> walkway = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : KAFKA.consume(episodes, 4, Duration.ofSeconds(2), Duration.ofSeconds(20))) {
             JsonNode e = json.readTree(r.value());
             if (r.key().equals("cam-worker") && e.path("class").asText().equals("person")) {
-                personEpisodes.add(e.path("kind").asText() + " " + e.path("measure").asText());
+                if (e.path("zone").isTextual()) {
+                    walkway.add(e.path("kind").asText() + " " + e.path("zone").asText());
+                } else {
+                    personEpisodes.add(e.path("kind").asText() + " " + e.path("measure").asText());
+                }
             }
         }
         assertTrue(personEpisodes.contains("open area") && personEpisodes.contains("close area"),
                 "the worker is a person episode measured by area: " + personEpisodes);
+        assertEquals(List.of("open walkway", "close walkway"), walkway,
+                "one zone episode: the worker on the walkway");
     }
 
     private static Set<String> classesAtLeast(JsonNode classes, double fraction) {
