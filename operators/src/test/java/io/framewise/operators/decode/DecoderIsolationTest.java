@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Decoder isolation in the operator harness (docs/decoder-isolation.md): a record whose decoding hangs
  * is one DECODE_TIMEOUT dead letter and the next record decodes on a fresh thread; a record a dead
  * process left a quarantine marker for is one DECODER_CRASH dead letter and is not decoded.
- * {@code DecoderCrashProcessTest} kills a real JVM with the crash fault.
+ * {@code DecoderCrashITCase} kills a real TaskManager process with the crash fault.
  */
 class DecoderIsolationTest {
 
