@@ -44,7 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * carries the test fault {@code crash}, so decoding it makes the TaskManager that runs the job die of a
  * real SIGSEGV. The JobManager restarts the job on the other TaskManager process; the replayed record
  * is recognised by its quarantine marker and becomes exactly one {@code DECODER_CRASH} dead letter, and
- * every frame of the shared video sent around it is exactly one event (read_committed).
+ * every frame of the shared video sent around it is exactly one event (read_committed). A second record
+ * asks for {@code spin} (a busy loop that ignores interrupts): it is one {@code DECODE_TIMEOUT} dead letter
+ * after {@code --decode-timeout-ms} and the frames after it still decode.
  *
  * <p>Needs {@code target/framewise-job.jar} ({@code package}, before failsafe).
  */
@@ -71,9 +73,10 @@ class DecoderCrashITCase {
             KAFKA.createTopic(t, 1);
         }
         String video = SharedModels.dataDir().orElseThrow().resolve("videos/car-detection.mp4").toString();
-        // cam-1's frames, the crash record, cam-3's frames: work before and after it, one partition
+        // cam-1's frames, the crash record, the spin record, cam-3's frames: work before and after, one partition
         assertEquals(FRAMES, send(video, in, "cam-1"));
-        long crashOffset = sendCrashRecord(in);
+        long crashOffset = sendFaultRecord(in, "cam-2", TestFaults.CRASH);
+        long spinOffset = sendFaultRecord(in, "cam-4", TestFaults.SPIN);
         assertEquals(FRAMES, send(video, in, "cam-3"));
 
         Path quarantine = dir.resolve("quarantine");
@@ -86,7 +89,7 @@ class DecoderCrashITCase {
                     "--group", "g-" + in, "--transactional-id-prefix", "tx-" + in,
                     "--starting-offsets", "earliest", "--checkpoint-interval-ms", "500",
                     "--restart-attempts", "3", "--restart-delay-ms", "1000", "--parallelism", "1",
-                    "--decode-quarantine-dir", quarantine.toString(), "--job-name", "framewise-decoder-crash"));
+                    "--decode-quarantine-dir", quarantine.toString(), "--decode-timeout-ms", "5000", "--job-name", "framewise-decoder-crash"));
 
             Process crashed = awaitCrash(cluster, job);
             assertEquals(134, crashed.exitValue(), "SIGABRT after the JVM's fatal error handler (SIGSEGV)");
@@ -96,7 +99,7 @@ class DecoderCrashITCase {
             // the restarted job on the other TaskManager: every frame once, the crash record once
             Drained d = new Drained();
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (d.events.size() < 2 * FRAMES || d.dead.isEmpty()) {
+            while (d.events.size() < 2 * FRAMES || d.dead.size() < 2) {
                 d.drain(out, dlq);
                 checkRunning(cluster, job, d);
                 if (System.nanoTime() > deadline) {
@@ -122,18 +125,21 @@ class DecoderCrashITCase {
             assertEquals(Set.of("cam-1", "cam-3"), perCamera.keySet());
             perCamera.forEach((cam, seqs) -> assertEquals(FRAMES, seqs.size(), cam + " frames"));
 
-            assertEquals(1, d.dead.size(), "dead letters: " + d);
-            ConsumerRecord<String, byte[]> dead = d.dead.get(0);
-            assertEquals("cam-2", dead.key());
-            assertEquals("DECODER_CRASH", header(dead, DeadLetterSerialization.REASON_HEADER));
-            assertEquals(in + "/0/" + crashOffset, header(dead, DeadLetterSerialization.SOURCE_HEADER));
+            assertEquals(2, d.dead.size(), "dead letters: " + d);
+            Map<String, String> reasons = new TreeMap<>();
+            for (ConsumerRecord<String, byte[]> dead : d.dead) {
+                reasons.put(header(dead, DeadLetterSerialization.SOURCE_HEADER),
+                        dead.key() + " " + header(dead, DeadLetterSerialization.REASON_HEADER));
+            }
+            assertEquals(Map.of(in + "/0/" + crashOffset, "cam-2 DECODER_CRASH", in + "/0/" + spinOffset,
+                    "cam-4 DECODE_TIMEOUT"), reasons);
 
             assertEquals("RUNNING", rest.jobState(job));
             assertEquals(1, cluster.taskManagers().stream().filter(Process::isAlive).count(), "the other TaskManager runs it");
             try (Stream<Path> left = Files.walk(quarantine)) {
                 assertEquals(List.of(), left.filter(p -> p.toString().endsWith(".decoding")).toList(), "markers");
             }
-            System.out.printf("decoder crash: TaskManager pid %d died (exit %d), %d events, %d dead letter, %d checkpoints%n",
+            System.out.printf("decoder crash: TaskManager pid %d died (exit %d), %d events, %d dead letters, %d checkpoints%n",
                     crashed.pid(), crashed.exitValue(), d.events.size(), d.dead.size(), rest.completedCheckpoints(job));
             rest.cancel(job, Duration.ofSeconds(60));
         }
@@ -200,19 +206,19 @@ class DecoderCrashITCase {
                 Map.of(), "--limit", Integer.toString(FRAMES))).run().frames();
     }
 
-    /** A valid JPEG frame record of camera cam-2 that asks for the crash fault; returns its offset. */
-    private static long sendCrashRecord(String topic) throws Exception {
+    /** A valid JPEG frame record of {@code camera} that asks for a test fault; returns its offset. */
+    private static long sendFaultRecord(String topic, String camera, String fault) throws Exception {
         byte[] jpeg = Files.readAllBytes(SharedModels.dataDir().orElseThrow().resolve("images/parrot.jpg"));
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 << 20));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, "cam-2", jpeg);
+            ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, camera, jpeg);
             r.headers().add(FrameHeaders.VERSION, bytes("1"));
             r.headers().add(FrameHeaders.CODEC, bytes("jpeg"));
             r.headers().add(FrameHeaders.CAPTURE_TS, bytes(Long.toString(System.currentTimeMillis())));
             r.headers().add(FrameHeaders.SEQUENCE, bytes("0"));
-            r.headers().add(TestFaults.HEADER, bytes(TestFaults.CRASH));
+            r.headers().add(TestFaults.HEADER, bytes(fault));
             return producer.send(r).get().offset();
         }
     }
