@@ -90,7 +90,8 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    public void open(OpenContext openContext) throws Exception {
+        close(); // opened twice (test harnesses do): no second decode thread or marker left behind
         metrics = new DecodeMetrics(getRuntimeContext().getMetricGroup(), metricsMaxCameras, System::currentTimeMillis);
         String thread = "framewise-decode-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         decoder = new DecodeWatchdog<>(thread,
@@ -209,6 +210,10 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
 
     @Override
     public void close() throws Exception {
+        if (quarantine != null) {
+            quarantine.close();
+            quarantine = null;
+        }
         if (decoder != null) {
             DecodeWatchdog<FrameDecoder> d = decoder;
             decoder = null;

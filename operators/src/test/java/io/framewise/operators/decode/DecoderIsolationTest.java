@@ -16,7 +16,6 @@ import io.framewise.operators.records.DeadLetter;
 import io.framewise.operators.records.DeadLetterReason;
 import io.framewise.operators.records.FrameRecord;
 import io.framewise.operators.records.ModelFrame;
-import io.framewise.operators.records.ModelFrameSerializer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,9 +110,12 @@ class DecoderIsolationTest {
         Path markers = Files.createDirectories(dir.resolve("crash"));
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        Files.writeString(markers.resolve(CrashQuarantine.name("frames", 0, 1)), gone.pid() + "\n");
+        Files.writeString(markers.resolve(gone.pid() + "-1.decoding"), gone.pid() + "\n" + CrashQuarantine.name("frames", 0, 1) + "\n");
         // a record in flight in a process that still runs (this one) is no crash
-        Files.writeString(markers.resolve(CrashQuarantine.name("frames", 0, 2)), ProcessHandle.current().pid() + "\n");
+        Path live = markers.resolve(ProcessHandle.current().pid() + "-0.decoding");
+        Files.writeString(live, ProcessHandle.current().pid() + "\n" + CrashQuarantine.name("frames", 0, 2) + "\n");
+        // a dead writer that was idle: nothing to act on, removed
+        Files.writeString(markers.resolve(gone.pid() + "-2.decoding"), gone.pid() + "\n");
         IsolationSettings iso = new IsolationSettings(10_000, 4, dir.toString(), "crash");
         try (var h = harness(iso)) {
             for (int i = 0; i < 4; i++) {
@@ -126,14 +128,35 @@ class DecoderIsolationTest {
             assertEquals(1, dead.get(0).offset());
             assertTrue(dead.get(0).message().contains("a process died while decoding this record"));
         }
-        assertFalse(Files.exists(markers.resolve(CrashQuarantine.name("frames", 0, 1))), "acted on: deleted");
-        // the live process's marker: this harness decoded offset 2 and deleted it
+        assertFalse(Files.exists(markers.resolve(gone.pid() + "-1.decoding")), "acted on: deleted");
+        assertFalse(Files.exists(markers.resolve(gone.pid() + "-2.decoding")), "idle and dead: deleted");
+        Files.delete(live); // a live writer's marker is left alone; ours are removed on close
         assertNoMarkers();
         // replayed once more (a later restart), the record decodes: the marker was consumed
         try (var h = harness(new IsolationSettings(10_000, 4, dir.toString(), "crash"))) {
             h.processElement(record("cam-1", 1, 1, null), 1);
             assertEquals(List.of("cam-1/1"), frames(h));
         }
+    }
+
+    @Test
+    void theMarkerNamesTheRecordOnlyWhileItDecodes() throws Exception {
+        CrashQuarantine q = CrashQuarantine.open(dir.resolve("m"));
+        Path file;
+        try (var files = Files.list(dir.resolve("m"))) {
+            file = files.findFirst().orElseThrow();
+        }
+        String pid = Long.toString(ProcessHandle.current().pid());
+        assertEquals(List.of(pid), Files.readAllLines(file));
+        try (CrashQuarantine.Marker m = q.mark("frames", 3, 77777)) {
+            assertEquals(List.of(pid, "frames@3@77777"), Files.readAllLines(file));
+        }
+        assertEquals("", Files.readAllLines(file).get(1), "idle: the second line is empty");
+        try (CrashQuarantine.Marker m = q.mark("frames", 3, 8)) {
+            assertEquals(pid + "\nframes@3@8\n", Files.readString(file).substring(0, pid.length() + 12));
+        }
+        q.close();
+        assertFalse(Files.exists(file));
     }
 
     private void assertNoMarkers() throws Exception {
@@ -181,8 +204,6 @@ class DecoderIsolationTest {
     static KeyedOneInputStreamOperatorTestHarness<String, FrameRecord, ModelFrame> harness(DecodeFunction f)
             throws Exception {
         var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(f, FrameRecord::camera, Types.STRING);
-        h.setup(ModelFrameSerializer.INSTANCE);
-        h.open();
-        return h;
+        return h; // set up and opened by forKeyedProcessFunction
     }
 }
