@@ -5,8 +5,13 @@ import io.framewise.operators.frames.FrameFormatException;
 import io.framewise.operators.frames.FrameRecordMeta;
 import io.framewise.operators.gate.ChangeGate;
 import io.framewise.operators.gate.GateSettings;
+import io.framewise.operators.isolate.CrashQuarantine;
+import io.framewise.operators.isolate.DecodeWatchdog;
+import io.framewise.operators.isolate.IsolationSettings;
+import io.framewise.operators.isolate.TestFaults;
 import io.framewise.operators.records.GateReading;
 import io.framewise.operators.records.DeadLetter;
+import io.framewise.operators.records.DeadLetterReason;
 import io.framewise.operators.records.FrameRecord;
 import io.framewise.operators.records.ModelFrame;
 import java.util.List;
@@ -37,6 +42,11 @@ import org.apache.kafka.common.header.Headers;
  *
  * <p>Every record that does not decode becomes one {@link DeadLetter} on {@link DeadLetters#TAG}; this
  * function never fails the job because of input.
+ *
+ * <p>Isolation (docs/decoder-isolation.md): native decoding runs on a decode thread under a
+ * {@link DecodeWatchdog} (a record that takes longer than the decode timeout is a {@code DECODE_TIMEOUT}
+ * dead letter), and each record is marked in a {@link CrashQuarantine} while it decodes, so the record
+ * that killed the process is a {@code DECODER_CRASH} dead letter when the restarted job replays it.
  */
 public final class DecodeFunction extends KeyedProcessFunction<String, FrameRecord, ModelFrame> {
 
@@ -45,8 +55,10 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
     private final DecodeSettings settings;
     private final int metricsMaxCameras;
     private final GateSettings gateSettings;
+    private final IsolationSettings isolation;
 
-    private transient FrameDecoder decoder;
+    private transient DecodeWatchdog<FrameDecoder> decoder;
+    private transient CrashQuarantine quarantine;
     private transient ValueState<Long> framesSeen;
     private transient ValueState<Long> lastInferredPts;
     private transient ValueState<Long> lastSequence;
@@ -66,15 +78,26 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
     }
 
     public DecodeFunction(DecodeSettings settings, int metricsMaxCameras, GateSettings gate) {
+        this(settings, metricsMaxCameras, gate, IsolationSettings.defaults("default"));
+    }
+
+    public DecodeFunction(DecodeSettings settings, int metricsMaxCameras, GateSettings gate,
+                          IsolationSettings isolation) {
         this.settings = settings;
         this.metricsMaxCameras = metricsMaxCameras;
         this.gateSettings = gate;
+        this.isolation = isolation;
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        decoder = new FrameDecoder(settings.modelWidth(), settings.modelHeight(), settings.limits());
+    public void open(OpenContext openContext) throws Exception {
+        close(); // opened twice (test harnesses do): no second decode thread or marker left behind
         metrics = new DecodeMetrics(getRuntimeContext().getMetricGroup(), metricsMaxCameras, System::currentTimeMillis);
+        String thread = "framewise-decode-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        decoder = new DecodeWatchdog<>(thread,
+                () -> new FrameDecoder(settings.modelWidth(), settings.modelHeight(), settings.limits()),
+                isolation.timeoutMs(), isolation.maxStuckThreads(), metrics::threadAbandoned);
+        quarantine = CrashQuarantine.open(isolation.markerDir());
         framesSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("frames-seen", Types.LONG));
         lastInferredPts = getRuntimeContext().getState(new ValueStateDescriptor<>("last-inferred-pts", Types.LONG));
         lastSequence = getRuntimeContext().getState(new ValueStateDescriptor<>("last-sequence", Types.LONG));
@@ -90,14 +113,19 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
     public void processElement(FrameRecord r, Context ctx, Collector<ModelFrame> out) throws Exception {
         long t0 = System.nanoTime();
         Headers headers = r.kafkaHeaders();
-        FrameRecordMeta meta;
-        DecodeResult result;
+        FrameRecordMeta parsed;
         try {
-            meta = FrameRecordMeta.parse(headers, r.value());
-            result = decoder.decode(meta, r.value());
+            parsed = FrameRecordMeta.parse(headers, r.value());
         } catch (FrameFormatException e) {
-            meta = null;
-            result = decoder.decode(headers, r.value()); // the decoder maps header problems to reason codes
+            parsed = null; // the decoder maps header problems to reason codes
+        }
+        FrameRecordMeta meta = parsed;
+        DecodeResult result;
+        if (r.topic() != null && quarantine.takeSuspect(r.topic(), r.partition(), r.offset())) {
+            result = DecodeResult.failed(DeadLetterReason.DECODER_CRASH, "a process died while decoding this record"
+                    + " (its quarantine marker outlived it): not decoded again");
+        } else {
+            result = isolatedDecode(r, meta, headers);
         }
         long nanos = System.nanoTime() - t0;
         DecodeFailure anomaly = result.isOk() ? StreamChecks.check(meta, r.kafkaTimestamp(), lastSequence.value()) : null;
@@ -140,6 +168,25 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
         lastInferredPts.update(last);
     }
 
+    /** Decodes on the watchdog's decode thread, the record marked in the quarantine meanwhile. */
+    private DecodeResult isolatedDecode(FrameRecord r, FrameRecordMeta meta, Headers headers) throws InterruptedException {
+        CrashQuarantine.Marker marker = r.topic() == null ? null : quarantine.mark(r.topic(), r.partition(), r.offset());
+        try {
+            DecodeWatchdog.Outcome<DecodeResult> o = decoder.run(d -> {
+                TestFaults.apply(r.headers());
+                return meta != null ? d.decode(meta, r.value()) : d.decode(headers, r.value());
+            });
+            return o.timedOut()
+                    ? DecodeResult.failed(DeadLetterReason.DECODE_TIMEOUT, "decoding took longer than "
+                            + isolation.timeoutMs() + " ms; the decode thread was abandoned")
+                    : o.value();
+        } finally {
+            if (marker != null) {
+                marker.close();
+            }
+        }
+    }
+
     /**
      * The gate's verdict on a frame sampling picked: its reading when it may skip inference, else null
      * (and the frame becomes the camera's new reference).
@@ -162,10 +209,15 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
     }
 
     @Override
-    public void close() {
+    public void close() throws Exception {
+        if (quarantine != null) {
+            quarantine.close();
+            quarantine = null;
+        }
         if (decoder != null) {
-            decoder.close();
+            DecodeWatchdog<FrameDecoder> d = decoder;
             decoder = null;
+            d.close();
         }
     }
 

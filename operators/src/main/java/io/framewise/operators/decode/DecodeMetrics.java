@@ -16,9 +16,11 @@ public final class DecodeMetrics {
 
     public static final String FRAMES_DECODED = "framesDecoded";
     public static final String DECODE_FAILURES = "decodeFailures";
+    public static final String DECODE_THREADS_ABANDONED = "decodeThreadsAbandoned";
 
     private final Counter framesDecoded;
     private final Counter failures;
+    private final Counter threadsAbandoned;
     private final Map<DeadLetterReason, Counter> failuresByReason = new EnumMap<>(DeadLetterReason.class);
     private final DeadLetterMetrics deadLetters;
     private final CameraMetrics cameras;
@@ -26,6 +28,7 @@ public final class DecodeMetrics {
     public DecodeMetrics(MetricGroup operator, int maxCameras, LongSupplier clockMs) {
         framesDecoded = operator.counter(FRAMES_DECODED);
         failures = operator.counter(DECODE_FAILURES);
+        threadsAbandoned = operator.counter(DECODE_THREADS_ABANDONED);
         for (DeadLetterReason r : DeadLetterReason.of(DeadLetterReason.Stage.DECODE)) {
             failuresByReason.put(r, operator.addGroup(DeadLetterMetrics.REASON_GROUP, r.name()).counter(DECODE_FAILURES));
         }
@@ -46,6 +49,15 @@ public final class DecodeMetrics {
         failuresByReason.get(reason).inc();
         deadLetters.count(reason);
         cameras.seen(camera);
+    }
+
+    /** A decode thread stuck past the decode timeout was abandoned. */
+    public void threadAbandoned() {
+        threadsAbandoned.inc();
+    }
+
+    public long threadsAbandoned() {
+        return threadsAbandoned.getCount();
     }
 
     /** A frame of {@code camera} the change gate let skip inference. */

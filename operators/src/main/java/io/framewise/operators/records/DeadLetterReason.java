@@ -43,6 +43,10 @@ public enum DeadLetterReason {
     NO_VIDEO(Stage.DECODE),
     /** FFmpeg failed in a way not attributable to the input (allocation, internal error). */
     DECODER_ERROR(Stage.DECODE),
+    /** Decoding took longer than the decode timeout; its decode thread was abandoned (docs/decoder-isolation.md). */
+    DECODE_TIMEOUT(Stage.DECODE),
+    /** The process died while decoding this record; its replay is dead-lettered, not decoded again. */
+    DECODER_CRASH(Stage.DECODE),
     /** The same {@code fw-seq} as the camera's last accepted record: a resend, already labeled. */
     DUPLICATE_SEQUENCE(Stage.DECODE),
     /** {@code fw-ts} further than {@code StreamChecks.MAX_CLOCK_SKEW_MS} from the Kafka record timestamp. */

@@ -4,6 +4,7 @@ import io.framewise.operators.decode.DecodeLimits;
 import io.framewise.operators.episode.EpisodeSettings;
 import io.framewise.operators.gate.GateSettings;
 import io.framewise.operators.infer.InferenceSettings;
+import io.framewise.operators.isolate.IsolationSettings;
 import io.framewise.operators.kafka.CameraConfigJson;
 import io.framewise.operators.records.CameraConfig;
 import io.framewise.operators.zones.ZoneSettings;
@@ -125,6 +126,8 @@ public final class JobConfig {
         require(JobOptions.INFERENCE_THREADS, v -> v >= 1 && v <= 256, "must be 1..256");
         require(JobOptions.INFERENCE_INTERVAL, v -> v >= 1, "must be at least 1");
         require(JobOptions.MAX_FPS, v -> v >= 0 && Double.isFinite(v), "must be 0 (off) or positive");
+        require(JobOptions.DECODE_TIMEOUT_MS, v -> v >= 1 && v <= 600_000, "must be 1..600000");
+        require(JobOptions.DECODE_MAX_STUCK_THREADS, v -> v >= 1 && v <= 64, "must be 1..64");
         require(JobOptions.PARALLELISM, v -> v >= 1, "must be at least 1");
         // Flink's own bounds on the number of key groups
         require(JobOptions.MAX_PARALLELISM, v -> v >= 1 && v <= 32768, "must be 1..32768");
@@ -243,6 +246,13 @@ public final class JobConfig {
             }
         }
         return new ZoneSettings(zones, get(JobOptions.EPISODE_ZONE_MIN_OVERLAP));
+    }
+
+    /** Decoder isolation; the quarantine's sub-folder is the consumer group (as a plain folder name). */
+    public IsolationSettings isolationSettings() {
+        return new IsolationSettings(get(JobOptions.DECODE_TIMEOUT_MS), get(JobOptions.DECODE_MAX_STUCK_THREADS),
+                get(JobOptions.DECODE_QUARANTINE_DIR), get(JobOptions.GROUP).replaceAll("[^A-Za-z0-9._-]", "_")
+                        .replace("..", "__"));
     }
 
     public DecodeLimits decodeLimits() {

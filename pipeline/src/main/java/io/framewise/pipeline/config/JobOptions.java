@@ -2,6 +2,7 @@ package io.framewise.pipeline.config;
 
 import io.framewise.inference.exec.SharedModels;
 import io.framewise.operators.decode.DecodeLimits;
+import io.framewise.operators.isolate.IsolationSettings;
 import java.util.List;
 import java.util.Locale;
 import org.apache.flink.configuration.ConfigOption;
@@ -260,6 +261,23 @@ public final class JobOptions {
             .intType().defaultValue(DecodeLimits.DEFAULTS.maxFramesPerSegment())
             .withDescription("Most frames one segment record may hold.");
 
+    public static final ConfigOption<Long> DECODE_TIMEOUT_MS = ConfigOptions.key(PREFIX + "decode-timeout-ms")
+            .longType().defaultValue(IsolationSettings.DEFAULT_TIMEOUT_MS)
+            .withDescription("Longest one record may take to decode; after it the record is a DECODE_TIMEOUT dead"
+                    + " letter and its decode thread is abandoned (docs/decoder-isolation.md).");
+
+    public static final ConfigOption<Integer> DECODE_MAX_STUCK_THREADS = ConfigOptions.key(PREFIX + "decode-max-stuck-threads")
+            .intType().defaultValue(IsolationSettings.DEFAULT_MAX_STUCK_THREADS)
+            .withDescription("Abandoned decode threads still running in one TaskManager JVM at which the next"
+                    + " timeout fails the task instead (each burns a core until its native code returns).");
+
+    public static final ConfigOption<String> DECODE_QUARANTINE_DIR = ConfigOptions.key(PREFIX + "decode-quarantine-dir")
+            .stringType().defaultValue("")
+            .withDescription("Folder of the markers of records being decoded, which outlive a TaskManager that"
+                    + " crashes in native decoding so the replayed record becomes a DECODER_CRASH dead letter;"
+                    + " empty: <java.io.tmpdir>/framewise-decode-quarantine on each TaskManager. A sub-folder per"
+                    + " consumer group keeps jobs apart. Shared storage lets a restart on another host see them.");
+
     public static final ConfigOption<Integer> INFERENCE_INTERVAL = ConfigOptions.key(PREFIX + "inference-interval")
             .intType().defaultValue(1)
             .withDescription("Run the model on every Nth frame of a camera; the others get an event with the"
@@ -368,6 +386,7 @@ public final class JobOptions {
             STARTING_OFFSETS, STOP_AT_LATEST, STOP_AT_TIMESTAMP,
             MODEL, LABELS, TOP_K, BATCH_SIZE, BATCH_TIMEOUT_MS, INFERENCE_THREADS, SEGMENT_MIN_REGION, INFERENCE_OVERLAP,
             INFERENCE_INTERVAL, MAX_FPS, BUFFER_TIMEOUT_MS,
+            DECODE_TIMEOUT_MS, DECODE_MAX_STUCK_THREADS, DECODE_QUARANTINE_DIR,
             GATE_ENABLED, GATE_MEAN_THRESHOLD, GATE_BLOCK_THRESHOLD, GATE_MAX_SKIP_MS,
             EPISODE_MIN_SCORE, EPISODE_MIN_AREA, EPISODE_MIN_FRAMES, EPISODE_GAP_MS, EPISODE_CAMERA_TTL_MS,
             EPISODE_ZONES_FILE, EPISODE_ZONE_MIN_OVERLAP,

@@ -182,7 +182,7 @@ public final class FramewiseJob {
                 .keyBy(FrameRecord::camera)
                 .process(new DecodeFunction(DecodeSettings.of(in.width(), in.height(), cfg.decodeLimits(),
                         cfg.get(JobOptions.INFERENCE_INTERVAL), cfg.get(JobOptions.MAX_FPS)),
-                        cfg.get(JobOptions.METRICS_MAX_CAMERAS), cfg.gateSettings()))
+                        cfg.get(JobOptions.METRICS_MAX_CAMERAS), cfg.gateSettings(), cfg.isolationSettings()))
                 .name(cfg.gateSettings().enabled() ? "decode + change gate" : "decode")
                 .uid(UID_DECODE);
         SingleOutputStreamOperator<LabeledEvent> events = frames

@@ -43,6 +43,9 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.INFERENCE_OVERLAP, "false");
         SAMPLES.put(JobOptions.INFERENCE_INTERVAL, "3");
         SAMPLES.put(JobOptions.MAX_FPS, "7.5");
+        SAMPLES.put(JobOptions.DECODE_TIMEOUT_MS, "2500");
+        SAMPLES.put(JobOptions.DECODE_MAX_STUCK_THREADS, "2");
+        SAMPLES.put(JobOptions.DECODE_QUARANTINE_DIR, "/var/lib/framewise/quarantine");
         SAMPLES.put(JobOptions.BUFFER_TIMEOUT_MS, "0");
         SAMPLES.put(JobOptions.PARALLELISM, "2");
         SAMPLES.put(JobOptions.MAX_PARALLELISM, "256");
@@ -257,6 +260,8 @@ class JobConfigTest {
         bad.put("framewise.episode.min-frames", "0");
         bad.put("framewise.episode.min-score", "1.5");
         bad.put("framewise.camera.stall-after-ms", "0");
+        bad.put("framewise.decode-timeout-ms", "0");
+        bad.put("framewise.decode-max-stuck-threads", "0");
         for (Map.Entry<String, String> b : bad.entrySet()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> JobConfig.parse(Map.of(b.getKey(), b.getValue())), b.toString());
@@ -265,6 +270,16 @@ class JobConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobConfig.parse(Map.of("framewise.batch-size", "eight")));
         assertTrue(e.getMessage().contains("--batch-size"), e.getMessage());
+    }
+
+    @Test
+    void decoderIsolationSettingsComeFromTheOptions() {
+        var iso = JobConfig.parse(Map.of("framewise.decode-timeout-ms", "2500", "framewise.group", "relabel/w48",
+                "framewise.decode-quarantine-dir", "/var/q")).isolationSettings();
+        assertEquals(2500, iso.timeoutMs());
+        assertEquals(java.nio.file.Path.of("/var/q", "relabel_w48"), iso.markerDir(), "one folder per group");
+        assertEquals(10_000, JobConfig.defaults().isolationSettings().timeoutMs());
+        assertEquals(4, JobConfig.defaults().isolationSettings().maxStuckThreads());
     }
 
     @Test

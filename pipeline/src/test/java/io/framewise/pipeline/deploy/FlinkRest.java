@@ -96,6 +96,11 @@ final class FlinkRest {
         }
     }
 
+    /** Checkpoints of the job completed so far (GET /jobs/:id/checkpoints). */
+    long completedCheckpoints(String jobId) throws Exception {
+        return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+    }
+
     /** GET /taskmanagers: the ids of the registered TaskManagers. */
     List<String> taskManagerIds() throws Exception {
         List<String> ids = new ArrayList<>();

@@ -38,7 +38,7 @@ class JobCommandTest {
 
     @Test
     void invalidValuesFailNamingTheOption() {
-        Run r = run("job", "--batch-size", "0");
+        Run r = run("job", "--batch-size", "-1"); // 0 is valid now (auto)
         assertEquals(2, r.rc, r.err);
         assertTrue(r.err.contains("--batch-size"), r.err);
         r = run("job", "--delivery-guarantee", "twice");
