@@ -184,11 +184,6 @@ public final class JobConfig {
         return parse(m);
     }
 
-    /** The inference settings of a classification model. */
-    public InferenceSettings inferenceSettings() {
-        return inferenceSettings(false);
-    }
-
     /** The inference settings; batch size 0 (auto) depends on the task. */
     public InferenceSettings inferenceSettings(boolean segmentation) {
         int batchSize = get(JobOptions.BATCH_SIZE) > 0 ? get(JobOptions.BATCH_SIZE)

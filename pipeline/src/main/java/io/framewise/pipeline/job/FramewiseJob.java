@@ -70,11 +70,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
 /**
- * The Framewise job: frame records from Kafka, decoded per camera, classified in batches, as
+ * The Framewise job: frame records from Kafka, decoded per camera (on a watchdog's thread), classified or
+ * segmented in batches (the model file decides), as
  * labeled events to Kafka, exactly once; every failure as a dead letter, exactly once.
  *
  * <pre>
- * KafkaSource&lt;FrameRecord&gt; -&gt; RecordRouting -&gt; keyBy(camera) -&gt; DecodeFunction (+ gate) -&gt; BatchInferenceOperator -&gt; KafkaSink&lt;LabeledEvent&gt;
+ * KafkaSource&lt;FrameRecord&gt; -&gt; RecordRouting -&gt; keyBy(camera) -&gt; DecodeFunction (+ gate, isolation) -&gt; BatchInferenceOperator (classify | segment) -&gt; KafkaSink&lt;LabeledEvent&gt;
  *                          \ no key ------------------\ undecodable ----------\ model rejected -------&gt; KafkaSink&lt;DeadLetter&gt;
  *                            \ camera -&gt; keyBy -&gt; CameraStatusFunction -&gt; KafkaSink&lt;CameraStatus&gt;
  *                                           events -&gt; keyBy(camera) -&gt; EpisodeFunction -&gt; KafkaSink&lt;Episode&gt;

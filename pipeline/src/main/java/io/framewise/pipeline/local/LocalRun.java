@@ -115,11 +115,6 @@ public final class LocalRun {
         return cfg.inferenceSettings(SharedModels.graph(cfg.get(JobOptions.MODEL)).isSegmentation());
     }
 
-    /** The given sources, else the two shared videos (one camera each). */
-    public static List<String> sourcesOrSharedVideos(List<String> sources) {
-        return sourcesOrSharedVideos(sources, false);
-    }
-
     /**
      * {@code sources}, or two shared videos: for a segmentation model the two with people in them
      * (a worker in a factory zone, a street), for a classifier the two with one clear object class.

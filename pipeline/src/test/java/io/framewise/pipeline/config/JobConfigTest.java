@@ -171,7 +171,7 @@ class JobConfigTest {
         assertEquals("frames-dlq", c.get(JobOptions.DLQ_TOPIC));
         assertEquals(5, c.get(JobOptions.TOP_K));
         assertEquals(0, c.get(JobOptions.BATCH_SIZE), "auto");
-        assertEquals(JobOptions.CLASSIFICATION_BATCH_SIZE, c.inferenceSettings().batchSize());
+        assertEquals(JobOptions.CLASSIFICATION_BATCH_SIZE, c.inferenceSettings(false).batchSize());
         assertEquals(40L, c.get(JobOptions.BATCH_TIMEOUT_MS));
         assertEquals(1, c.get(JobOptions.INFERENCE_THREADS));
         assertEquals(1, c.get(JobOptions.INFERENCE_INTERVAL));
