@@ -116,6 +116,11 @@ public final class Classifier implements AutoCloseable {
         return sumOverWorkspaces(Workspace::nanosByStep);
     }
 
+    /** Heap bytes allocated per plan step summed over all workspaces (0 when warmed up). */
+    public long[] bytesByStep() {
+        return sumOverWorkspaces(Workspace::bytesByStep);
+    }
+
     private long[] sumOverWorkspaces(Function<Workspace, long[]> times) {
         long[] sum = null;
         for (Workspace ws : workspaces) {

@@ -29,10 +29,12 @@ public final class Engine {
         }
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
+            long b0 = AllocationCounter.currentThread();
             long t0 = System.nanoTime();
             run(s, ws, n, split);
             long dt = System.nanoTime() - t0;
             ws.addStepTime(i, dt);
+            ws.addStepBytes(i, AllocationCounter.currentThread() - b0);
             if (s.kind() != Step.Kind.FUSED_BLOCK) { // fused blocks time their own phases
                 ws.addTime(s.kind(), dt);
             }

@@ -100,9 +100,18 @@ public final class Segmenter implements AutoCloseable {
 
     /** Nanoseconds per plan step summed over all workspaces. */
     public long[] nanosByStep() {
+        return sumOverWorkspaces(Workspace::nanosByStep);
+    }
+
+    /** Heap bytes allocated per plan step summed over all workspaces (0 when warmed up). */
+    public long[] bytesByStep() {
+        return sumOverWorkspaces(Workspace::bytesByStep);
+    }
+
+    private long[] sumOverWorkspaces(java.util.function.Function<Workspace, long[]> counters) {
         long[] sum = new long[model.plan().steps().size()];
         for (Workspace ws : workspaces) {
-            long[] t = ws.nanosByStep();
+            long[] t = counters.apply(ws);
             for (int s = 0; s < t.length; s++) {
                 sum[s] += t[s];
             }

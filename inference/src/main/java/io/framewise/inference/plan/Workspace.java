@@ -16,6 +16,7 @@ public final class Workspace {
     private boolean profiling;
     private final long[] nanosByKind = new long[Step.Kind.values().length];
     private final long[] nanosByStep;
+    private final long[] bytesByStep; // heap bytes this thread allocated inside each step (profiling only)
 
     public Workspace(Plan plan, int capacity) {
         if (capacity < 1) {
@@ -30,6 +31,7 @@ public final class Workspace {
         this.expandTile = new float[plan.expandTile() + KernelSet.ARRAY_PAD];
         this.dwTile = new float[plan.dwTile() + KernelSet.ARRAY_PAD];
         this.nanosByStep = new long[plan.steps().size()];
+        this.bytesByStep = new long[plan.steps().size()];
     }
 
     public float[] slot(int s) {
@@ -65,6 +67,18 @@ public final class Workspace {
         nanosByStep[step] += nanos;
     }
 
+    public void addStepBytes(int step, long bytes) {
+        bytesByStep[step] += bytes;
+    }
+
+    /**
+     * Heap bytes allocated per plan step since the last reset. Warmed-up kernels allocate nothing; bytes
+     * here mean C2 compiled a kernel with boxed vectors (the slow-JVM mode, docs/benchmarks.md).
+     */
+    public long[] bytesByStep() {
+        return bytesByStep.clone();
+    }
+
     /** Nanoseconds spent per step kind since the last reset (fused blocks split into their phases). */
     public long[] nanosByKind() {
         return nanosByKind.clone();
@@ -78,5 +92,6 @@ public final class Workspace {
     public void resetTimes() {
         java.util.Arrays.fill(nanosByKind, 0);
         java.util.Arrays.fill(nanosByStep, 0);
+        java.util.Arrays.fill(bytesByStep, 0);
     }
 }

@@ -1,5 +1,6 @@
 package io.framewise.pipeline.bench;
 
+import io.framewise.inference.exec.AllocationCounter;
 import io.framewise.inference.exec.Classifier;
 import io.framewise.inference.exec.ClassifierOptions;
 import io.framewise.inference.exec.CompiledModel;
@@ -9,6 +10,8 @@ import io.framewise.inference.peer.TflitePeer;
 import io.framewise.inference.plan.Step;
 
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.time.Duration;
@@ -33,7 +36,8 @@ public final class InferenceBench {
     public static final Duration JIT_QUIET = Duration.ofMillis(500);
 
     /** One batch × threads measurement: the warm-up, then the rounds, interleaved with the peer. */
-    public record Row(int batch, int threads, JitWarmUp.Report warmUp, RoundStats rounds) {
+    public record Row(int batch, int threads, JitWarmUp.Report warmUp, RoundStats rounds, double[] bytesPerImage,
+                      double[] jitMillis) {
         public double fwImagesPerSec() {
             return rounds.fwMedian();
         }
@@ -62,7 +66,7 @@ public final class InferenceBench {
 
     /** The model's task, Classifier or Segmenter: one batch, step timings, close. */
     private record Runner(IntConsumer batch, Consumer<Boolean> profiling, Supplier<long[]> nanosByStep,
-                          AutoCloseable engine) implements AutoCloseable {
+                          Supplier<long[]> bytesByStep, AutoCloseable engine) implements AutoCloseable {
         void run(int n) {
             batch.accept(n);
         }
@@ -85,7 +89,7 @@ public final class InferenceBench {
         ClassifierOptions options = ClassifierOptions.defaults().withMaxBatch(batch).withThreads(threads);
         if (!model.graph().isSegmentation()) {
             Classifier c = new Classifier(model, options);
-            return new Runner(n -> c.classify(images, n), c::setProfiling, c::nanosByStep, c);
+            return new Runner(n -> c.classify(images, n), c::setProfiling, c::nanosByStep, c::bytesByStep, c);
         }
         Segmenter s = new Segmenter(model, options);
         int bytes = model.imageBytes();
@@ -93,7 +97,7 @@ public final class InferenceBench {
         for (int i = 0; i < batch; i++) {
             each[i] = Arrays.copyOfRange(images, i * bytes, (i + 1) * bytes);
         }
-        return new Runner(n -> s.segment(each, n), s::setProfiling, s::nanosByStep, s);
+        return new Runner(n -> s.segment(each, n), s::setProfiling, s::nanosByStep, s::bytesByStep, s);
     }
 
     /**
@@ -112,17 +116,31 @@ public final class InferenceBench {
             }
             double[] fw = new double[rounds];
             double[] q = new double[p == null ? 0 : rounds];
+            double[] bytes = new double[rounds];
+            double[] jit = new double[rounds];
             for (int round = 0; round < rounds; round++) {
                 if (p != null && round % 2 == 1) {
                     q[round] = rate(runPeer(p, batch, slice));
                 }
-                fw[round] = rate(runFramewise(c, batch, slice));
+                long alloc0 = AllocationCounter.allThreads();
+                long jit0 = jitMillis();
+                long[] r = runFramewise(c, batch, slice);
+                // a warmed-up forward allocates nothing: bytes here are the slow-JVM mode (boxed vectors)
+                bytes[round] = (AllocationCounter.allThreads() - alloc0) / (double) r[0];
+                jit[round] = jitMillis() - jit0;
+                fw[round] = rate(r);
                 if (p != null && round % 2 == 0) {
                     q[round] = rate(runPeer(p, batch, slice));
                 }
             }
-            return new Row(batch, threads, warm, new RoundStats(fw, q));
+            return new Row(batch, threads, warm, new RoundStats(fw, q), bytes, jit);
         }
+    }
+
+    /** The JIT's total compilation time so far: a round that compiles was not measuring settled code. */
+    private static long jitMillis() {
+        CompilationMXBean c = ManagementFactory.getCompilationMXBean();
+        return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : 0;
     }
 
     private static double rate(long[] imagesAndNanos) {
@@ -178,23 +196,29 @@ public final class InferenceBench {
         }
     }
 
-    /** Per recognised block (steps named "B<n> ..."), ms per image; 1 thread. */
-    public Map<String, Double> blockTimes(int batch, double seconds) {
+    /** Time and heap allocation of one block per image (allocation is 0 unless C2 boxed a kernel's vectors). */
+    public record BlockFigures(double ms, double bytes) {
+    }
+
+    /** Per recognised block (steps named "B<n> ..."), ms and bytes per image; 1 thread. */
+    public Map<String, BlockFigures> blockTimes(int batch, double seconds) {
         try (Runner c = runner(batch, 1)) {
             runFramewise(c, batch, Math.min(1.0, seconds / 2));
             c.setProfiling(true);
             long[] r = runFramewise(c, batch, seconds);
             long[] bySteps = c.nanosByStep().get();
+            long[] bytesBySteps = c.bytesByStep().get();
             List<Step> steps = model.plan().steps();
-            Map<String, Double> ms = new LinkedHashMap<>();
+            Map<String, BlockFigures> figures = new LinkedHashMap<>();
             for (int i = 0; i < steps.size(); i++) {
                 String name = steps.get(i).name();
                 if (name.startsWith("B")) {
                     String block = name.substring(0, name.indexOf(' '));
-                    ms.merge(block, bySteps[i] / 1e6 / r[0], Double::sum);
+                    BlockFigures f = new BlockFigures(bySteps[i] / 1e6 / r[0], bytesBySteps[i] / (double) r[0]);
+                    figures.merge(block, f, (a, b) -> new BlockFigures(a.ms() + b.ms(), a.bytes() + b.bytes()));
                 }
             }
-            return ms;
+            return figures;
         }
     }
 }

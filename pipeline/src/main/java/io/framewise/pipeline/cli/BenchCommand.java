@@ -99,22 +99,28 @@ final class BenchCommand implements Callable<Integer> {
                         st.hasPeer() ? String.format("%.2f", r.ratio()) : "-",
                         st.hasPeer() ? String.format("%.2f-%.2f", Arrays.stream(ratios).min().orElseThrow(),
                                 Arrays.stream(ratios).max().orElseThrow()) : "-",
-                        st.verdict());
-                roundLines.add(String.format("  b%dt%d framewise %s | tflite %s | ratio %s | FMA peak before %.1f | warm-up %s",
+                        st.verdict() + boxed(r.bytesPerImage()));
+                roundLines.add(String.format("  b%dt%d framewise %s | tflite %s | ratio %s | bytes/img %s | JIT ms %s"
+                                + " | FMA peak before %.1f | warm-up %s",
                         b, t, join(st.fw(), "%.1f"), st.hasPeer() ? join(st.peer(), "%.1f") : "-",
-                        st.hasPeer() ? join(ratios, "%.2f") : "-", settingPeak, r.warmUp()));
+                        st.hasPeer() ? join(ratios, "%.2f") : "-", join(r.bytesPerImage(), "%.0f"),
+                        join(r.jitMillis(), "%.0f"), settingPeak, r.warmUp()));
             }
         }
         System.out.println("rounds (images/s per round, in order):");
         roundLines.forEach(System.out::println);
+        // the profiling runs use the images the rounds used: at most batch 8, the breakdown's usual batch
+        int profileBatch = Math.min(8, maxBatch);
         if (breakdown) {
-            Map<Step.Kind, Double> ms = bench.breakdown(8, seconds);
+            Map<Step.Kind, Double> ms = bench.breakdown(profileBatch, seconds);
             double total = ms.values().stream().mapToDouble(Double::doubleValue).sum();
-            System.out.println("time per image by layer kind (batch 8, 1 thread, profiling on):");
+            System.out.printf("time per image by layer kind (batch %d, 1 thread, profiling on):%n", profileBatch);
             ms.forEach((k, v) -> System.out.printf("  %-10s %7.3f ms  %5.1f%%%n", k.name().toLowerCase(), v, 100 * v / total));
-            Map<String, Double> perBlock = bench.blockTimes(8, seconds);
-            System.out.println("time per image by block (batch 8, 1 thread, profiling on; f = fused):");
-            perBlock.forEach((blk, v) -> System.out.printf("  %-5s %7.3f ms  %5.1f%%%s%n", blk, v, 100 * v / total,
+            Map<String, InferenceBench.BlockFigures> perBlock = bench.blockTimes(profileBatch, seconds);
+            System.out.printf("time and heap allocation per image by block (batch %d, 1 thread, profiling on; f = fused;"
+                    + " any KB here is a kernel C2 compiled with boxed vectors):%n", profileBatch);
+            perBlock.forEach((blk, v) -> System.out.printf("  %-5s %7.3f ms  %5.1f%%  %8.1f KB%s%n", blk, v.ms(),
+                    100 * v.ms() / total, v.bytes() / 1024,
                     m.plan().steps().stream().anyMatch(st -> st.name().startsWith(blk + " ")
                             && st.kind() == Step.Kind.FUSED_BLOCK) ? "  f" : ""));
         }
@@ -122,19 +128,30 @@ final class BenchCommand implements Callable<Integer> {
             PlanOptions base = PlanOptions.fromSystemProperties();
             CompiledModel fused = SharedModels.compile(model, base.withFusion(PlanOptions.Fusion.ALWAYS));
             CompiledModel unfused = SharedModels.compile(model, base.withFusion(PlanOptions.Fusion.NEVER));
-            Map<String, Double> f = new InferenceBench(fused, file, images, System.out).blockTimes(8, seconds);
-            Map<String, Double> u = new InferenceBench(unfused, file, images, System.out).blockTimes(8, seconds);
-            System.out.println("block time per image, fused vs unfused (batch 8, 1 thread):");
+            Map<String, InferenceBench.BlockFigures> f = new InferenceBench(fused, file, images, System.out).blockTimes(profileBatch, seconds);
+            Map<String, InferenceBench.BlockFigures> u = new InferenceBench(unfused, file, images, System.out).blockTimes(profileBatch, seconds);
+            System.out.printf("block time per image, fused vs unfused (batch %d, 1 thread):%n", profileBatch);
             System.out.printf("  %-5s %10s %10s %7s  %s%n", "block", "fused ms", "unfused ms", "f/u", "chosen by auto");
             CompiledModel auto = m;
             for (String blk : f.keySet()) {
                 boolean autoFused = auto.plan().steps().stream()
                         .anyMatch(s -> s.name().startsWith(blk + " ") && s.kind() == Step.Kind.FUSED_BLOCK);
-                System.out.printf("  %-5s %10.3f %10.3f %7.2f  %s%n", blk, f.get(blk), u.getOrDefault(blk, Double.NaN),
-                        f.get(blk) / u.getOrDefault(blk, Double.NaN), autoFused ? "fused" : "unfused");
+                double fm = f.get(blk).ms();
+                double um = u.containsKey(blk) ? u.get(blk).ms() : Double.NaN;
+                System.out.printf("  %-5s %10.3f %10.3f %7.2f  %s%n", blk, fm, um, fm / um, autoFused ? "fused" : "unfused");
             }
         }
         return 0;
+    }
+
+    /**
+     * A warmed-up forward allocates nothing; the bench loop and other threads account for well under
+     * a kilobyte per image. More is C2 having compiled a kernel with boxed vectors: the slow-JVM mode.
+     */
+    static String boxed(double[] bytesPerImage) {
+        double median = RoundStats.median(bytesPerImage);
+        return median > 1024 ? String.format("; JIT BOXED VECTORS: %.0f KB/img allocated (slow-JVM mode, "
+                + "docs/benchmarks.md)", median / 1024) : "";
     }
 
     private static String join(double[] v, String format) {
