@@ -2,7 +2,6 @@ package io.framewise.inference.exec;
 
 import io.framewise.inference.plan.Plan;
 import io.framewise.inference.plan.Workspace;
-import java.util.function.Function;
 
 /**
  * Classifies batches of preprocessed images (RGB bytes at the model's input size, e.g.
@@ -100,40 +99,22 @@ public final class Classifier implements AutoCloseable {
 
     /** Per-step and per-kind timings need profiling on every workspace. */
     public void setProfiling(boolean on) {
-        for (Workspace ws : workspaces) {
-            ws.setProfiling(on);
-            ws.resetTimes();
-        }
+        Workspace.setProfiling(workspaces, on);
     }
 
     /** Nanoseconds per step kind summed over all workspaces. */
     public long[] nanosByKind() {
-        return sumOverWorkspaces(Workspace::nanosByKind);
+        return Workspace.sum(workspaces, Workspace::nanosByKind);
     }
 
     /** Nanoseconds per plan step summed over all workspaces. */
     public long[] nanosByStep() {
-        return sumOverWorkspaces(Workspace::nanosByStep);
+        return Workspace.sum(workspaces, Workspace::nanosByStep);
     }
 
     /** Heap bytes allocated per plan step summed over all workspaces (0 when warmed up). */
     public long[] bytesByStep() {
-        return sumOverWorkspaces(Workspace::bytesByStep);
-    }
-
-    private long[] sumOverWorkspaces(Function<Workspace, long[]> times) {
-        long[] sum = null;
-        for (Workspace ws : workspaces) {
-            long[] t = times.apply(ws);
-            if (sum == null) {
-                sum = t;
-            } else {
-                for (int i = 0; i < t.length; i++) {
-                    sum[i] += t[i];
-                }
-            }
-        }
-        return sum;
+        return Workspace.sum(workspaces, Workspace::bytesByStep);
     }
 
     @Override

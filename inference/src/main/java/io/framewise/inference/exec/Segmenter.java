@@ -92,31 +92,16 @@ public final class Segmenter implements AutoCloseable {
 
     /** Per-step timings (bench --breakdown). */
     public void setProfiling(boolean on) {
-        for (Workspace ws : workspaces) {
-            ws.setProfiling(on);
-            ws.resetTimes();
-        }
+        Workspace.setProfiling(workspaces, on);
     }
 
-    /** Nanoseconds per plan step summed over all workspaces. */
+    /** Nanoseconds and heap bytes (0 when warmed up) per plan step, summed over all workspaces. */
     public long[] nanosByStep() {
-        return sumOverWorkspaces(Workspace::nanosByStep);
+        return Workspace.sum(workspaces, Workspace::nanosByStep);
     }
 
-    /** Heap bytes allocated per plan step summed over all workspaces (0 when warmed up). */
     public long[] bytesByStep() {
-        return sumOverWorkspaces(Workspace::bytesByStep);
-    }
-
-    private long[] sumOverWorkspaces(java.util.function.Function<Workspace, long[]> counters) {
-        long[] sum = new long[model.plan().steps().size()];
-        for (Workspace ws : workspaces) {
-            long[] t = counters.apply(ws);
-            for (int s = 0; s < t.length; s++) {
-                sum[s] += t[s];
-            }
-        }
-        return sum;
+        return Workspace.sum(workspaces, Workspace::bytesByStep);
     }
 
     @Override

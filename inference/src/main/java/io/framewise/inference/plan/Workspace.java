@@ -89,6 +89,26 @@ public final class Workspace {
         return nanosByStep.clone();
     }
 
+    /** Profiling on or off for every workspace of an engine, its counters reset. */
+    public static void setProfiling(Workspace[] all, boolean on) {
+        for (Workspace ws : all) {
+            ws.setProfiling(on);
+            ws.resetTimes();
+        }
+    }
+
+    /** One counter (nanos or bytes, per step or per kind) summed over an engine's workspaces. */
+    public static long[] sum(Workspace[] all, java.util.function.Function<Workspace, long[]> counter) {
+        long[] total = counter.apply(all[0]);
+        for (int w = 1; w < all.length; w++) {
+            long[] t = counter.apply(all[w]);
+            for (int i = 0; i < t.length; i++) {
+                total[i] += t[i];
+            }
+        }
+        return total;
+    }
+
     public void resetTimes() {
         java.util.Arrays.fill(nanosByKind, 0);
         java.util.Arrays.fill(nanosByStep, 0);
