@@ -23,6 +23,8 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -57,7 +59,8 @@ import org.apache.flink.util.Collector;
  * after the gap like any other.
  *
  * <p>State per camera: open and candidate episodes (at most one per class the model knows, and per
- * class and zone) and the events not yet behind the watermark (out-of-orderness times frame rate). Both
+ * class and zone) and the events not yet behind the watermark (out-of-orderness times frame rate, at
+ * most {@code maxPending}: see {@link #releaseOldestHalf}). All
  * expire {@code cameraTtlMs} after their last write (processing time), for cameras gone for good.
  */
 public final class EpisodeFunction extends KeyedBroadcastProcessFunction<String, LabeledEvent, CameraConfig, Episode> {
@@ -65,6 +68,7 @@ public final class EpisodeFunction extends KeyedBroadcastProcessFunction<String,
     private static final long serialVersionUID = 1L;
 
     public static final String LATE_FRAMES = "episodeLateFrames";
+    public static final String RELEASED_EARLY = "episodeFramesReleasedEarly";
     public static final String OPENED = "episodesOpened";
     public static final String CLOSED = "episodesClosed";
     public static final String ZONE_UPDATES = "cameraConfigsApplied";
@@ -81,8 +85,11 @@ public final class EpisodeFunction extends KeyedBroadcastProcessFunction<String,
     private final ZoneSettings zones;
 
     private transient ListState<LabeledEvent> pending;
+    private transient ValueState<Integer> pendingCount; // frames in `pending`
+    private transient ValueState<Long> releasedUpTo;    // event time applied ahead of the watermark (cap)
     private transient MapState<String, Episode> episodes; // track key (class, class@zone) -> candidate or open episode
     private transient Counter late;
+    private transient Counter releasedEarly;
     private transient Counter opened;
     private transient Counter closed;
     private transient Counter zoneUpdates;
@@ -111,7 +118,14 @@ public final class EpisodeFunction extends KeyedBroadcastProcessFunction<String,
                 EpisodeSerializer.TYPE_INFO);
         e.enableTimeToLive(ttl);
         episodes = getRuntimeContext().getMapState(e);
+        ValueStateDescriptor<Integer> count = new ValueStateDescriptor<>("episode-pending-count", Types.INT);
+        count.enableTimeToLive(ttl);
+        pendingCount = getRuntimeContext().getState(count);
+        ValueStateDescriptor<Long> released = new ValueStateDescriptor<>("episode-released-up-to", Types.LONG);
+        released.enableTimeToLive(ttl);
+        releasedUpTo = getRuntimeContext().getState(released);
         late = getRuntimeContext().getMetricGroup().counter(LATE_FRAMES);
+        releasedEarly = getRuntimeContext().getMetricGroup().counter(RELEASED_EARLY);
         opened = getRuntimeContext().getMetricGroup().counter(OPENED);
         closed = getRuntimeContext().getMetricGroup().counter(CLOSED);
         zoneUpdates = getRuntimeContext().getMetricGroup().counter(ZONE_UPDATES);
@@ -125,12 +139,44 @@ public final class EpisodeFunction extends KeyedBroadcastProcessFunction<String,
 
     @Override
     public void processElement(LabeledEvent e, ReadOnlyContext ctx, Collector<Episode> out) throws Exception {
-        if (e.ptsMs() <= ctx.timerService().currentWatermark()) {
+        Long released = releasedUpTo.value();
+        if (e.ptsMs() <= ctx.timerService().currentWatermark() || (released != null && e.ptsMs() <= released)) {
             late.inc();
             return;
         }
         pending.add(e);
         ctx.timerService().registerEventTimeTimer(e.ptsMs());
+        Integer n = pendingCount.value();
+        int count = (n == null ? 0 : n) + 1;
+        pendingCount.update(count);
+        if (count > settings.maxPending()) {
+            releaseOldestHalf(ctx, out);
+        }
+    }
+
+    /**
+     * The watermark is the slowest partition's time: while partitions drift apart (a backlog read
+     * unevenly, a partition that was idle) a fast partition's cameras hold frames for it. Past
+     * {@code maxPending} the oldest half is applied now, in event-time order, and anything at or
+     * before the last of them is late from then on, so the order of applied frames never goes back.
+     * Watermark alignment would pause the fast partition instead; Flink 2.2.1 can leave a paused idle
+     * split paused for good (FLINK-40093, fixed after it), so the job bounds state here (README, "Episodes").
+     */
+    private void releaseOldestHalf(ReadOnlyContext ctx, Collector<Episode> out) throws Exception {
+        List<LabeledEvent> all = new ArrayList<>();
+        pending.get().forEach(all::add);
+        all.sort(EVENT_TIME);
+        int release = all.size() - settings.maxPending() / 2;
+        long upTo = all.get(release - 1).ptsMs();
+        while (release < all.size() && all.get(release).ptsMs() == upTo) {
+            release++; // frames of one instant go together: the late rule is by time
+        }
+        releasedUpTo.update(upTo);
+        releasedEarly.inc(release);
+        List<LabeledEvent> later = new ArrayList<>(all.subList(release, all.size()));
+        pending.update(later);
+        pendingCount.update(later.size());
+        advance(all.subList(0, release), upTo, ctx, out);
     }
 
     @Override
@@ -146,8 +192,15 @@ public final class EpisodeFunction extends KeyedBroadcastProcessFunction<String,
         }
         if (!due.isEmpty()) {
             pending.update(later);
+            pendingCount.update(later.size());
             due.sort(EVENT_TIME);
         }
+        advance(due, watermark, ctx, out);
+    }
+
+    /** Applies {@code due} (in event-time order) and closes what ended by {@code watermark}. */
+    private void advance(List<LabeledEvent> due, long watermark, ReadOnlyContext ctx, Collector<Episode> out)
+            throws Exception {
         Map<String, Episode> current = new HashMap<>();
         for (Map.Entry<String, Episode> en : episodes.entries()) {
             current.put(en.getKey(), en.getValue());
@@ -185,7 +238,7 @@ public final class EpisodeFunction extends KeyedBroadcastProcessFunction<String,
         }
     }
 
-    private void apply(LabeledEvent e, CameraConfig camera, Map<String, Episode> current, OnTimerContext ctx,
+    private void apply(LabeledEvent e, CameraConfig camera, Map<String, Episode> current, ReadOnlyContext ctx,
                        Collector<Episode> out) {
         Set<String> labels = new HashSet<>();
         Set<String> seen = new HashSet<>(); // track keys: class, class@zone
@@ -218,6 +271,11 @@ public final class EpisodeFunction extends KeyedBroadcastProcessFunction<String,
         }
         // a candidate needs consecutive frames: one without its class (in its zone) drops it
         current.values().removeIf(ep -> ep.kind() == Episode.Kind.CANDIDATE && !seen.contains(ep.trackKey()));
+    }
+
+    /** Frames applied ahead of the watermark because the camera's pending frames hit the cap (tests). */
+    public long framesReleasedEarly() {
+        return releasedEarly.getCount();
     }
 
     /** Frames dropped as late (tests). */

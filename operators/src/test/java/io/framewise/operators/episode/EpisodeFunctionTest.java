@@ -164,6 +164,49 @@ class EpisodeFunctionTest {
         assertEquals(expected.stream().sorted().toList(), all.stream().sorted().toList());
     }
 
+    @Test
+    void aCameraHoldsAtMostMaxPendingFramesForTheWatermark() throws Exception {
+        // a partition far ahead of the others: the watermark stays at 0 while cam-1 sends 11 frames
+        EpisodeFunction fn = new EpisodeFunction(new EpisodeSettings(2, 1000, 3_600_000, 10),
+                new TopClassObservations(0.5));
+        try (var h = harness(fn, 1, 0, null)) {
+            h.processWatermark(0);
+            for (long t = 100; t <= 1000; t += 100) {
+                h.processElement(event("cam-1", t, "macaw"), t);
+            }
+            assertEquals(List.of(), lines(h), "10 pending frames: within the cap, waiting for the watermark");
+            assertEquals(0, fn.framesReleasedEarly());
+            h.processElement(event("cam-1", 1100, "macaw"), 1100);
+            // 11 > 10: the oldest 6 (100..600) are applied now, in capture-time order
+            assertEquals(List.of("OPEN cam-1/macaw/100 100..200 f2"), lines(h));
+            assertEquals(6, fn.framesReleasedEarly());
+            h.processElement(event("cam-1", 600, "goldfish"), 600); // at the released time: late
+            h.processElement(event("cam-1", 650, "goldfish"), 650); // after it, within the pending ones
+            assertEquals(1, fn.lateFrames());
+            h.processWatermark(5000);
+            // 650 (goldfish) broke nothing: the episode was open; it closes after the last macaw at 1100
+            assertEquals(List.of("CLOSE cam-1/macaw/100 100..1100 f11"), lines(h));
+        }
+    }
+
+    @Test
+    void framesOfOneInstantAreReleasedTogether() throws Exception {
+        EpisodeFunction fn = new EpisodeFunction(new EpisodeSettings(2, 1000, 3_600_000, 4),
+                new TopClassObservations(0.5));
+        try (var h = harness(fn, 1, 0, null)) {
+            h.processWatermark(0);
+            h.processElement(event("cam-1", 100, "macaw"), 100);
+            for (String c : List.of("a", "b", "c")) {
+                h.processElement(event("cam-1", 200, c), 200); // three frames captured at the same instant
+            }
+            h.processElement(event("cam-1", 300, "macaw"), 300);
+            // 5 > 4: half the cap leaves 3 due (100, 200, 200), and the third 200 goes with them: 4
+            assertEquals(4, fn.framesReleasedEarly());
+            h.processElement(event("cam-1", 200, "late"), 200);
+            assertEquals(1, fn.lateFrames());
+        }
+    }
+
     LabeledEvent event(String camera, long pts, String label) {
         return event(camera, pts, label, 0.9f);
     }

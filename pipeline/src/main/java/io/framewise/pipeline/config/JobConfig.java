@@ -111,6 +111,7 @@ public final class JobConfig {
         require(JobOptions.EPISODE_MIN_FRAMES, v -> v >= 1, "must be at least 1");
         require(JobOptions.EPISODE_GAP_MS, v -> v >= 1, "must be at least 1");
         require(JobOptions.EPISODE_CAMERA_TTL_MS, v -> v >= 1000, "must be at least 1000");
+        require(JobOptions.EPISODE_MAX_PENDING_FRAMES, v -> v >= 2, "must be at least 2");
         require(JobOptions.EPISODE_ZONE_MIN_OVERLAP, v -> v > 0 && v <= 1, "must be more than 0 and at most 1");
         zoneSettings(); // the zones file is read and checked at start-up
         require(JobOptions.WATERMARK_OUT_OF_ORDERNESS_MS, v -> v >= 0, "must be 0 or more");
@@ -217,7 +218,7 @@ public final class JobConfig {
 
     public EpisodeSettings episodeSettings() {
         return new EpisodeSettings(get(JobOptions.EPISODE_MIN_FRAMES), get(JobOptions.EPISODE_GAP_MS),
-                get(JobOptions.EPISODE_CAMERA_TTL_MS));
+                get(JobOptions.EPISODE_CAMERA_TTL_MS), get(JobOptions.EPISODE_MAX_PENDING_FRAMES));
     }
 
     /**

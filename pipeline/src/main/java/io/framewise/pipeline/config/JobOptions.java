@@ -328,6 +328,13 @@ public final class JobOptions {
             .withDescription("Episodes: a camera's episode state not written for this long (processing time) is"
                     + " dropped (cameras gone for good).");
 
+    public static final ConfigOption<Integer> EPISODE_MAX_PENDING_FRAMES =
+            ConfigOptions.key(PREFIX + "episode.max-pending-frames")
+            .intType().defaultValue(io.framewise.operators.episode.EpisodeSettings.DEFAULT_MAX_PENDING)
+            .withDescription("Episodes: frames of one camera held for the watermark at most (the bound on its state"
+                    + " while partitions drift apart); past it the oldest half is applied without waiting and"
+                    + " counted in episodeFramesReleasedEarly.");
+
     public static final ConfigOption<String> EPISODE_ZONES_FILE = ConfigOptions.key(PREFIX + "episode.zones-file")
             .stringType().defaultValue("")
             .withDescription("Episodes: JSON file of named polygons per camera, {\"<camera>\": {\"zones\": [{\"name\":"
@@ -389,6 +396,7 @@ public final class JobOptions {
             DECODE_TIMEOUT_MS, DECODE_MAX_STUCK_THREADS, DECODE_QUARANTINE_DIR,
             GATE_ENABLED, GATE_MEAN_THRESHOLD, GATE_BLOCK_THRESHOLD, GATE_MAX_SKIP_MS,
             EPISODE_MIN_SCORE, EPISODE_MIN_AREA, EPISODE_MIN_FRAMES, EPISODE_GAP_MS, EPISODE_CAMERA_TTL_MS,
+            EPISODE_MAX_PENDING_FRAMES,
             EPISODE_ZONES_FILE, EPISODE_ZONE_MIN_OVERLAP,
             WATERMARK_OUT_OF_ORDERNESS_MS, WATERMARK_IDLENESS_MS, CAMERA_STALL_AFTER_MS,
             PARALLELISM, MAX_PARALLELISM, FROM_SAVEPOINT, ALLOW_NON_RESTORED_STATE,

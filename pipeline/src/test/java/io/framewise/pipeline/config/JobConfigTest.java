@@ -79,6 +79,7 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.EPISODE_MIN_FRAMES, "5");
         SAMPLES.put(JobOptions.EPISODE_GAP_MS, "3000");
         SAMPLES.put(JobOptions.EPISODE_CAMERA_TTL_MS, "60000");
+        SAMPLES.put(JobOptions.EPISODE_MAX_PENDING_FRAMES, "500");
         SAMPLES.put(JobOptions.WATERMARK_OUT_OF_ORDERNESS_MS, "200");
         SAMPLES.put(JobOptions.WATERMARK_IDLENESS_MS, "1000");
         SAMPLES.put(JobOptions.CAMERA_STALL_AFTER_MS, "4000");
