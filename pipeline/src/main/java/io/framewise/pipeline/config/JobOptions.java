@@ -231,7 +231,7 @@ public final class JobOptions {
                     + " the broker aborts a transaction open for longer before its checkpoint can commit it.");
 
     public static final ConfigOption<CheckpointMode> CHECKPOINT_MODE = ConfigOptions.key(PREFIX + "checkpoint-mode")
-            .enumType(CheckpointMode.class).defaultValue(CheckpointMode.ALIGNED)
+            .enumType(CheckpointMode.class).defaultValue(CheckpointMode.UNALIGNED)
             .withDescription("aligned | unaligned (Flink's execution.checkpointing.unaligned.enabled). Unaligned"
                     + " barriers overtake the frames waiting in network buffers, which are stored with the checkpoint"
                     + " (its persisted data), so a checkpoint under backpressure need not wait for the backlog ahead of"
