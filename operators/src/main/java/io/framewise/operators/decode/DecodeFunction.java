@@ -14,6 +14,7 @@ import io.framewise.operators.records.DeadLetter;
 import io.framewise.operators.records.DeadLetterReason;
 import io.framewise.operators.records.FrameRecord;
 import io.framewise.operators.records.ModelFrame;
+import io.framewise.operators.state.CameraStateTtl;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -23,6 +24,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.common.header.Headers;
+
+import static io.framewise.operators.state.CameraStateTtl.expiring;
 
 /**
  * Decodes the frame records of each camera (keyed by camera id) into model-ready frames and decides,
@@ -56,6 +59,7 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
     private final int metricsMaxCameras;
     private final GateSettings gateSettings;
     private final IsolationSettings isolation;
+    private final long cameraStateTtlMs;
 
     private transient DecodeWatchdog<FrameDecoder> decoder;
     private transient CrashQuarantine quarantine;
@@ -83,6 +87,14 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
 
     public DecodeFunction(DecodeSettings settings, int metricsMaxCameras, GateSettings gate,
                           IsolationSettings isolation) {
+        this(settings, metricsMaxCameras, gate, isolation, CameraStateTtl.DEFAULT_MS);
+    }
+
+    /** @param cameraStateTtlMs a camera's sampling, sequence and gate state expires after this long unseen */
+    public DecodeFunction(DecodeSettings settings, int metricsMaxCameras, GateSettings gate,
+                          IsolationSettings isolation, long cameraStateTtlMs) {
+        CameraStateTtl.config(cameraStateTtlMs); // validates
+        this.cameraStateTtlMs = cameraStateTtlMs;
         this.settings = settings;
         this.metricsMaxCameras = metricsMaxCameras;
         this.gateSettings = gate;
@@ -98,14 +110,17 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
                 () -> new FrameDecoder(settings.modelWidth(), settings.modelHeight(), settings.limits()),
                 isolation.timeoutMs(), isolation.maxStuckThreads(), metrics::threadAbandoned);
         quarantine = CrashQuarantine.open(isolation.markerDir());
-        framesSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("frames-seen", Types.LONG));
-        lastInferredPts = getRuntimeContext().getState(new ValueStateDescriptor<>("last-inferred-pts", Types.LONG));
-        lastSequence = getRuntimeContext().getState(new ValueStateDescriptor<>("last-sequence", Types.LONG));
+        // same names as before the TTL: restore migrates the old entries (CameraStateTtl)
+        long ttl = cameraStateTtlMs;
+        framesSeen = getRuntimeContext().getState(expiring(new ValueStateDescriptor<>("frames-seen", Types.LONG), ttl));
+        lastInferredPts = getRuntimeContext().getState(
+                expiring(new ValueStateDescriptor<>("last-inferred-pts", Types.LONG), ttl));
+        lastSequence = getRuntimeContext().getState(expiring(new ValueStateDescriptor<>("last-sequence", Types.LONG), ttl));
         if (gateSettings.enabled()) {
             gate = new ChangeGate(gateSettings);
-            gateThumbnail = getRuntimeContext().getState(
-                    new ValueStateDescriptor<>("gate-thumbnail", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-            gatePts = getRuntimeContext().getState(new ValueStateDescriptor<>("gate-pts", Types.LONG));
+            gateThumbnail = getRuntimeContext().getState(expiring(
+                    new ValueStateDescriptor<>("gate-thumbnail", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO), ttl));
+            gatePts = getRuntimeContext().getState(expiring(new ValueStateDescriptor<>("gate-pts", Types.LONG), ttl));
         }
     }
 

@@ -116,7 +116,8 @@ public final class DemoCommand implements Callable<Integer> {
             broker.createTopic(cfg.get(JobOptions.EPISODES_TOPIC), n);
             broker.createTopic(cfg.get(JobOptions.CAMERA_STATUS_TOPIC), 1);
             status(err, "Kafka (embedded KRaft broker) at " + broker.bootstrapServers());
-            try (LocalFlink flink = LocalFlink.start(cfg.get(JobOptions.PARALLELISM), "8081-8099", metricsPort);
+            try (LocalFlink flink = LocalFlink.start(cfg.get(JobOptions.PARALLELISM), "8081-8099", metricsPort,
+                    cfg.get(JobOptions.BUFFER_DEBLOAT));
                  LabelsMonitor monitor = new LabelsMonitor(broker.bootstrapServers(),
                          cfg.get(JobOptions.OUTPUT_TOPIC), cfg.get(JobOptions.DLQ_TOPIC),
                          cfg.get(JobOptions.EPISODES_TOPIC), (event, text) -> show(out, event, text))) {

@@ -57,7 +57,8 @@ public final class JobCommand implements Callable<Integer> {
         if (remote != null) {
             return runRemote(cfg, out);
         }
-        try (LocalFlink flink = LocalFlink.start(cfg.get(JobOptions.PARALLELISM), webPort, metricsPort)) {
+        try (LocalFlink flink = LocalFlink.start(cfg.get(JobOptions.PARALLELISM), webPort, metricsPort,
+                cfg.get(JobOptions.BUFFER_DEBLOAT))) {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                     FramewiseJob.flinkConfiguration(cfg));
             FramewiseJob.build(env, cfg);

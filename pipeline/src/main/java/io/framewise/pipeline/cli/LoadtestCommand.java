@@ -5,6 +5,7 @@ import io.framewise.operators.infer.InferenceSettings;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobFlags;
 import io.framewise.pipeline.config.JobOptions;
+import io.framewise.pipeline.loadtest.CheckpointStats;
 import io.framewise.pipeline.loadtest.JvmGauges;
 import io.framewise.pipeline.loadtest.LoadReport;
 import io.framewise.pipeline.loadtest.OutputTally;
@@ -145,7 +146,8 @@ public final class LoadtestCommand implements Callable<Integer> {
             Properties kafka = cfg.kafkaProperties();
             Map<String, String> producerProps = new LinkedHashMap<>();
             kafka.forEach((k, v) -> producerProps.put(k.toString(), v.toString()));
-            try (LocalFlink flink = LocalFlink.start(cfg.get(JobOptions.PARALLELISM), "8081-8099");
+            try (LocalFlink flink = LocalFlink.start(cfg.get(JobOptions.PARALLELISM), "8081-8099", -1,
+                    cfg.get(JobOptions.BUFFER_DEBLOAT));
                  OutputTally tally = new OutputTally(bootstrap, cfg.get(JobOptions.OUTPUT_TOPIC),
                          cfg.get(JobOptions.DLQ_TOPIC), kafka, Math.max(maxRecord, 1 << 20),
                          segments ? 1024 : 1)) {
@@ -169,6 +171,9 @@ public final class LoadtestCommand implements Callable<Integer> {
                 } finally {
                     cams.close();
                 }
+                sum.checkpointMode = checkpointMode(cfg);
+                sum.checkpoints = new CheckpointStats(flink.webUrl(), job.toHexString())
+                        .between(sum.loadStartMs, sum.loadEndMs);
                 flink.cancel(job, Duration.ofSeconds(30));
                 finish(sum, tally);
             }
@@ -236,6 +241,8 @@ public final class LoadtestCommand implements Callable<Integer> {
         long in = cams.awaitAll();
         long loadEndMs = System.currentTimeMillis();
         sum.loadSeconds = (loadEndMs - loadStartMs) / 1000.0;
+        sum.loadStartMs = loadStartMs;
+        sum.loadEndMs = loadEndMs;
         sum.offeredFps = in / sum.loadSeconds;
         sum.framesIn = in;
         sum.sustainedFps = tally.read(false, p -> p.createdRate(loadStartMs, loadEndMs));
@@ -275,6 +282,14 @@ public final class LoadtestCommand implements Callable<Integer> {
             }
             Thread.sleep(100);
         }
+    }
+
+    private static String checkpointMode(JobConfig cfg) {
+        JobOptions.CheckpointMode m = cfg.get(JobOptions.CHECKPOINT_MODE);
+        long after = cfg.get(JobOptions.ALIGNED_CHECKPOINT_TIMEOUT_MS);
+        return m + (m == JobOptions.CheckpointMode.UNALIGNED && after > 0 ? " after " + after + " ms aligned" : "")
+                + ", buffer debloat " + (cfg.get(JobOptions.BUFFER_DEBLOAT) ? "on" : "off") + ", every "
+                + cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS) + " ms";
     }
 
     private static void check(OutputTally tally, LocalFlink flink, JobID job) throws Exception {

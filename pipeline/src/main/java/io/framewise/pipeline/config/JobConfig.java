@@ -28,7 +28,11 @@ import org.apache.flink.configuration.Configuration;
  */
 public final class JobConfig {
 
-    private static final Set<String> KNOWN = JobOptions.ALL.stream().map(ConfigOption::key)
+    /** Every option's key and its deprecated keys (still read: Flink's Configuration falls back to them). */
+    private static final Set<String> KNOWN = JobOptions.ALL.stream()
+            .flatMap(o -> java.util.stream.Stream.concat(java.util.stream.Stream.of(o.key()),
+                    java.util.stream.StreamSupport.stream(o.fallbackKeys().spliterator(), false)
+                            .map(org.apache.flink.configuration.FallbackKey::getKey)))
             .collect(Collectors.toUnmodifiableSet());
 
     private final Configuration conf;
@@ -110,7 +114,7 @@ public final class JobConfig {
         require(JobOptions.SEGMENT_MIN_REGION, v -> v >= 0 && v < 1, "must be in [0, 1)");
         require(JobOptions.EPISODE_MIN_FRAMES, v -> v >= 1, "must be at least 1");
         require(JobOptions.EPISODE_GAP_MS, v -> v >= 1, "must be at least 1");
-        require(JobOptions.EPISODE_CAMERA_TTL_MS, v -> v >= 1000, "must be at least 1000");
+        require(JobOptions.CAMERA_STATE_TTL_MS, v -> v >= 1000, "must be at least 1000");
         require(JobOptions.EPISODE_MAX_PENDING_FRAMES, v -> v >= 2, "must be at least 2");
         require(JobOptions.EPISODE_ZONE_MIN_OVERLAP, v -> v > 0 && v <= 1, "must be more than 0 and at most 1");
         zoneSettings(); // the zones file is read and checked at start-up
@@ -138,6 +142,8 @@ public final class JobConfig {
         require(JobOptions.BUFFER_TIMEOUT_MS, v -> v >= 0 && v <= 60_000, "must be 0..60000");
         require(JobOptions.CHECKPOINT_INTERVAL_MS, v -> v >= 10, "must be at least 10");
         require(JobOptions.CHECKPOINT_TIMEOUT_MS, v -> v >= 10, "must be at least 10");
+        require(JobOptions.ALIGNED_CHECKPOINT_TIMEOUT_MS, v -> v >= 0 && v < get(JobOptions.CHECKPOINT_TIMEOUT_MS),
+                "must be 0 (unaligned from the start) or less than " + JobOptions.describe(JobOptions.CHECKPOINT_TIMEOUT_MS));
         require(JobOptions.TOLERABLE_CHECKPOINT_FAILURES, v -> v >= 0, "must be 0 or more");
         require(JobOptions.TRANSACTION_TIMEOUT_MS,
                 v -> v >= 1000 && v <= JobOptions.BROKER_MAX_TRANSACTION_TIMEOUT_MS,
@@ -151,20 +157,22 @@ public final class JobConfig {
         require(JobOptions.MAX_PIXELS, v -> v >= 1, "must be at least 1");
         require(JobOptions.MAX_FRAMES_PER_SEGMENT, v -> v >= 1, "must be at least 1");
         require(JobOptions.METRICS_MAX_CAMERAS, v -> v >= 0 && v <= 10_000, "must be 0..10000");
+        // A transaction opens at one checkpoint and commits when the next one completes: at most the interval
+        // plus that checkpoint's duration, and a checkpoint lasts at most its timeout. A broker that aborts the
+        // transaction first loses its events, so the bound must hold for the slowest checkpoint under overload.
         if (get(JobOptions.DELIVERY_GUARANTEE) == JobOptions.Guarantee.EXACTLY_ONCE
-                && get(JobOptions.TRANSACTION_TIMEOUT_MS) <= get(JobOptions.CHECKPOINT_INTERVAL_MS)) {
-            throw new IllegalArgumentException(JobOptions.describe(JobOptions.TRANSACTION_TIMEOUT_MS)
-                    + " must be longer than " + JobOptions.describe(JobOptions.CHECKPOINT_INTERVAL_MS)
-                    + ": a transaction stays open from one checkpoint to the next");
+                && get(JobOptions.CHECKPOINT_INTERVAL_MS) + get(JobOptions.CHECKPOINT_TIMEOUT_MS)
+                >= get(JobOptions.TRANSACTION_TIMEOUT_MS)) {
+            throw new IllegalArgumentException(JobOptions.describe(JobOptions.CHECKPOINT_INTERVAL_MS) + " ("
+                    + get(JobOptions.CHECKPOINT_INTERVAL_MS) + ") plus " + JobOptions.describe(JobOptions.CHECKPOINT_TIMEOUT_MS)
+                    + " (" + get(JobOptions.CHECKPOINT_TIMEOUT_MS) + ") must stay below "
+                    + JobOptions.describe(JobOptions.TRANSACTION_TIMEOUT_MS) + " (" + get(JobOptions.TRANSACTION_TIMEOUT_MS)
+                    + "): the broker would abort a transaction whose slow checkpoint has not committed it yet,"
+                    + " and its events would be lost");
         }
-        if (get(JobOptions.DELIVERY_GUARANTEE) == JobOptions.Guarantee.EXACTLY_ONCE
-                && get(JobOptions.TRANSACTION_TIMEOUT_MS)
-                <= get(JobOptions.CHECKPOINT_INTERVAL_MS) + get(JobOptions.CHECKPOINT_TIMEOUT_MS)) {
-            throw new IllegalArgumentException(JobOptions.describe(JobOptions.TRANSACTION_TIMEOUT_MS)
-                    + " must be longer than " + JobOptions.describe(JobOptions.CHECKPOINT_INTERVAL_MS) + " plus "
-                    + JobOptions.describe(JobOptions.CHECKPOINT_TIMEOUT_MS)
-                    + ": a transaction the broker aborts before its slow checkpoint completes loses its events");
-        }
+        require(JobOptions.CAMERA_STATE_TTL_MS, v -> v > get(JobOptions.CAMERA_STALL_AFTER_MS),
+                "must be longer than " + JobOptions.describe(JobOptions.CAMERA_STALL_AFTER_MS) + " ("
+                        + get(JobOptions.CAMERA_STALL_AFTER_MS) + "): a stalled camera's state must outlive its STALLED report");
     }
 
     private <T> void require(ConfigOption<T> o, Predicate<T> ok, String rule) {
@@ -218,7 +226,7 @@ public final class JobConfig {
 
     public EpisodeSettings episodeSettings() {
         return new EpisodeSettings(get(JobOptions.EPISODE_MIN_FRAMES), get(JobOptions.EPISODE_GAP_MS),
-                get(JobOptions.EPISODE_CAMERA_TTL_MS), get(JobOptions.EPISODE_MAX_PENDING_FRAMES));
+                get(JobOptions.CAMERA_STATE_TTL_MS), get(JobOptions.EPISODE_MAX_PENDING_FRAMES));
     }
 
     /**

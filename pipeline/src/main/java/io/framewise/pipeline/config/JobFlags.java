@@ -1,8 +1,11 @@
 package io.framewise.pipeline.config;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.description.HtmlFormatter;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +37,11 @@ public final class JobFlags implements CommandLine.IModelTransformer {
                 b.paramLabel("true|false").arity("0..1").fallbackValue("true");
             }
             spec.addOption(b.build());
+            for (String old : deprecatedFlags(o)) {
+                // a renamed option's old flag still works, hidden from help
+                spec.addOption(OptionSpec.builder(old).paramLabel(label(o)).type(String.class).arity("1").hidden(true)
+                        .description("Replaced by " + JobOptions.flag(o) + ".").build());
+            }
         }
         spec.addOption(OptionSpec.builder("-X", KAFKA_FLAG)
                 .paramLabel("PROP=VALUE")
@@ -45,6 +53,16 @@ public final class JobFlags implements CommandLine.IModelTransformer {
                         + JobOptions.KAFKA_PREFIX + "<property>.")
                 .build());
         return spec;
+    }
+
+    private static List<String> deprecatedFlags(ConfigOption<?> o) {
+        List<String> flags = new ArrayList<>();
+        for (FallbackKey k : o.fallbackKeys()) {
+            if (k.isDeprecated() && k.getKey().startsWith(JobOptions.PREFIX)) {
+                flags.add("--" + k.getKey().substring(JobOptions.PREFIX.length()));
+            }
+        }
+        return flags;
     }
 
     private static String label(ConfigOption<?> o) {
@@ -69,6 +87,12 @@ public final class JobFlags implements CommandLine.IModelTransformer {
     public static Map<String, String> settings(CommandLine.ParseResult parsed) {
         Map<String, String> out = new LinkedHashMap<>();
         for (ConfigOption<?> o : JobOptions.ALL) {
+            for (String old : deprecatedFlags(o)) {
+                String v = parsed.matchedOptionValue(old, null);
+                if (v != null) {
+                    out.put(o.key(), v);
+                }
+            }
             String v = parsed.matchedOptionValue(JobOptions.flag(o), null);
             if (v != null) {
                 out.put(o.key(), v);

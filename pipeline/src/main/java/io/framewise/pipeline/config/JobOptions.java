@@ -75,6 +75,16 @@ public final class JobOptions {
         }
     }
 
+    /** How checkpoint barriers pass in-flight data ({@link #CHECKPOINT_MODE}). */
+    public enum CheckpointMode {
+        ALIGNED, UNALIGNED;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** The broker's default transaction.max.timeout.ms; Flink's own default (1 h) is over it. */
     public static final long BROKER_MAX_TRANSACTION_TIMEOUT_MS = 15 * 60_000L;
 
@@ -220,6 +230,28 @@ public final class JobOptions {
                     + " With exactly-once, checkpoint-interval-ms plus this must stay below transaction-timeout-ms:"
                     + " the broker aborts a transaction open for longer before its checkpoint can commit it.");
 
+    public static final ConfigOption<CheckpointMode> CHECKPOINT_MODE = ConfigOptions.key(PREFIX + "checkpoint-mode")
+            .enumType(CheckpointMode.class).defaultValue(CheckpointMode.UNALIGNED)
+            .withDescription("aligned | unaligned (Flink's execution.checkpointing.unaligned.enabled). Unaligned"
+                    + " barriers overtake the frames waiting in network buffers, which are stored with the checkpoint"
+                    + " (its persisted data), so a checkpoint under backpressure need not wait for the backlog ahead of"
+                    + " it; the broadcast camera-config input stays aligned (Flink never stores broadcast in-flight"
+                    + " data). docs/checkpoints.md has the measurements behind the default.");
+
+    public static final ConfigOption<Long> ALIGNED_CHECKPOINT_TIMEOUT_MS =
+            ConfigOptions.key(PREFIX + "aligned-checkpoint-timeout-ms")
+            .longType().defaultValue(0L)
+            .withDescription("With checkpoint-mode unaligned: a checkpoint starts aligned and turns unaligned when"
+                    + " its barriers have not aligned after this long (Flink's"
+                    + " execution.checkpointing.aligned-checkpoint-timeout); 0 = unaligned from the start.");
+
+    public static final ConfigOption<Boolean> BUFFER_DEBLOAT = ConfigOptions.key(PREFIX + "buffer-debloat")
+            .booleanType().defaultValue(false)
+            .withDescription("Buffer debloating: each input keeps only about a second of in-flight data instead of"
+                    + " all its network buffers (Flink's taskmanager.network.memory.buffer-debloat.enabled). A"
+                    + " TaskManager setting: it applies to the local cluster of job/demo/loadtest; on a remote"
+                    + " cluster set taskmanager.network.memory.buffer-debloat.enabled in its configuration.");
+
     public static final ConfigOption<Integer> TOLERABLE_CHECKPOINT_FAILURES =
             ConfigOptions.key(PREFIX + "tolerable-checkpoint-failures")
             .intType().defaultValue(0)
@@ -323,10 +355,13 @@ public final class JobOptions {
             .longType().defaultValue(1000L)
             .withDescription("Episodes: event time without the class after which its episode closes.");
 
-    public static final ConfigOption<Long> EPISODE_CAMERA_TTL_MS = ConfigOptions.key(PREFIX + "episode.camera-ttl-ms")
+    public static final ConfigOption<Long> CAMERA_STATE_TTL_MS = ConfigOptions.key(PREFIX + "camera-state-ttl-ms")
             .longType().defaultValue(24 * 3_600_000L)
-            .withDescription("Episodes: a camera's episode state not written for this long (processing time) is"
-                    + " dropped (cameras gone for good).");
+            .withDeprecatedKeys(PREFIX + "episode.camera-ttl-ms")
+            .withDescription("Per-camera state (decode sequence and sampling, change gate, camera status, episodes)"
+                    + " not written for this long (processing time) is dropped: cameras gone for good do not hold"
+                    + " state forever. A camera back after longer starts afresh (no RESUMED record). Must be longer"
+                    + " than camera.stall-after-ms. Replaces episode.camera-ttl-ms (still accepted).");
 
     public static final ConfigOption<Integer> EPISODE_MAX_PENDING_FRAMES =
             ConfigOptions.key(PREFIX + "episode.max-pending-frames")
@@ -395,12 +430,13 @@ public final class JobOptions {
             INFERENCE_INTERVAL, MAX_FPS, BUFFER_TIMEOUT_MS,
             DECODE_TIMEOUT_MS, DECODE_MAX_STUCK_THREADS, DECODE_QUARANTINE_DIR,
             GATE_ENABLED, GATE_MEAN_THRESHOLD, GATE_BLOCK_THRESHOLD, GATE_MAX_SKIP_MS,
-            EPISODE_MIN_SCORE, EPISODE_MIN_AREA, EPISODE_MIN_FRAMES, EPISODE_GAP_MS, EPISODE_CAMERA_TTL_MS,
+            EPISODE_MIN_SCORE, EPISODE_MIN_AREA, EPISODE_MIN_FRAMES, EPISODE_GAP_MS,
             EPISODE_MAX_PENDING_FRAMES,
             EPISODE_ZONES_FILE, EPISODE_ZONE_MIN_OVERLAP,
-            WATERMARK_OUT_OF_ORDERNESS_MS, WATERMARK_IDLENESS_MS, CAMERA_STALL_AFTER_MS,
+            WATERMARK_OUT_OF_ORDERNESS_MS, WATERMARK_IDLENESS_MS, CAMERA_STALL_AFTER_MS, CAMERA_STATE_TTL_MS,
             PARALLELISM, MAX_PARALLELISM, FROM_SAVEPOINT, ALLOW_NON_RESTORED_STATE,
-            CHECKPOINT_INTERVAL_MS, CHECKPOINT_TIMEOUT_MS, TOLERABLE_CHECKPOINT_FAILURES,
+            CHECKPOINT_INTERVAL_MS, CHECKPOINT_TIMEOUT_MS, CHECKPOINT_MODE, ALIGNED_CHECKPOINT_TIMEOUT_MS, BUFFER_DEBLOAT,
+            TOLERABLE_CHECKPOINT_FAILURES,
             DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT_MS,
             TRANSACTIONAL_ID_PREFIX, RESTART_ATTEMPTS, RESTART_DELAY_MS, JOB_NAME, METRICS_MAX_CAMERAS, KAFKA_PROPERTIES_FILE,
             MAX_RECORD_BYTES, MAX_WIDTH, MAX_HEIGHT, MAX_PIXELS, MAX_FRAMES_PER_SEGMENT);

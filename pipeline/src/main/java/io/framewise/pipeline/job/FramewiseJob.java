@@ -51,6 +51,7 @@ import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -129,6 +130,16 @@ public final class FramewiseJob {
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMillis(cfg.get(JobOptions.CHECKPOINT_TIMEOUT_MS)));
+        // Unaligned barriers overtake the frames queued in network buffers under backpressure (docs/checkpoints.md).
+        boolean unaligned = cfg.get(JobOptions.CHECKPOINT_MODE) == JobOptions.CheckpointMode.UNALIGNED;
+        c.set(CheckpointingOptions.ENABLE_UNALIGNED, unaligned);
+        if (unaligned) {
+            c.set(CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT,
+                    Duration.ofMillis(cfg.get(JobOptions.ALIGNED_CHECKPOINT_TIMEOUT_MS)));
+        }
+        // Read by the TaskManagers, not the job: effective where the job's configuration is the cluster's
+        // (the local MiniCluster takes it from LocalFlink); set on a remote cluster's TaskManagers.
+        c.set(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED, cfg.get(JobOptions.BUFFER_DEBLOAT));
         c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, cfg.get(JobOptions.TOLERABLE_CHECKPOINT_FAILURES));
         // With checkpointing on, Flink's default restart strategy retries forever: a broken job would never stop.
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -183,7 +194,8 @@ public final class FramewiseJob {
                 .keyBy(FrameRecord::camera)
                 .process(new DecodeFunction(DecodeSettings.of(in.width(), in.height(), cfg.decodeLimits(),
                         cfg.get(JobOptions.INFERENCE_INTERVAL), cfg.get(JobOptions.MAX_FPS)),
-                        cfg.get(JobOptions.METRICS_MAX_CAMERAS), cfg.gateSettings(), cfg.isolationSettings()))
+                        cfg.get(JobOptions.METRICS_MAX_CAMERAS), cfg.gateSettings(), cfg.isolationSettings(),
+                        cfg.get(JobOptions.CAMERA_STATE_TTL_MS)))
                 .name(cfg.gateSettings().enabled() ? "decode + change gate" : "decode")
                 .uid(UID_DECODE);
         SingleOutputStreamOperator<LabeledEvent> events = frames
@@ -213,7 +225,8 @@ public final class FramewiseJob {
                 .name("camera of each record")
                 .uid(UID_CAMERA_STATUS + "-camera")
                 .keyBy(c -> c)
-                .process(new CameraStatusFunction(cfg.get(JobOptions.CAMERA_STALL_AFTER_MS)),
+                .process(new CameraStatusFunction(cfg.get(JobOptions.CAMERA_STALL_AFTER_MS),
+                                cfg.get(JobOptions.CAMERA_STATE_TTL_MS)),
                         CameraStatusSerializer.TYPE_INFO)
                 .name("camera status (processing time)")
                 .uid(UID_CAMERA_STATUS);

@@ -52,6 +52,12 @@ public final class LoadReport {
         public long gcMillis;
         public boolean drained;
         public double drainSeconds;
+        public long loadStartMs;
+        public long loadEndMs;
+        /** e.g. "aligned, buffer debloat off" */
+        public String checkpointMode = "";
+        /** Those triggered during the load (Flink's REST API). */
+        public List<CheckpointStats.Checkpoint> checkpoints = List.of();
 
         long lost() {
             return framesIn - eventsOut - deadLetters;
@@ -104,6 +110,7 @@ public final class LoadReport {
         out.printf(Locale.ROOT, "  accounting     frames in %d = events %d + dead letters %d%s; duplicates %d%s%n",
                 s.framesIn, s.eventsOut, s.deadLetters, s.lost() == 0 ? "" : " + LOST " + s.lost(), s.duplicates,
                 s.deadByReason.isEmpty() ? "" : " " + s.deadByReason);
+        CheckpointStats.printText(out, s.checkpointMode, s.checkpoints);
         out.println();
         out.println("  | t (s) | phase | frames in | out | lag | lag by camera | offered/s | out/s | p99 ms"
                 + " | heap MB (after GC) | GC |");
@@ -158,6 +165,7 @@ public final class LoadReport {
         b.put("gc_ms", s.gcMillis);
         b.put("drained", s.drained);
         b.put("drain_seconds", round(s.drainSeconds));
+        CheckpointStats.putJson(b, s.checkpointMode, s.checkpoints);
         ArrayNode t = b.putArray("timeline");
         for (Row r : rows) {
             t.addObject().put("t", round(r.seconds())).put("phase", r.phase()).put("frames_in", r.framesIn())

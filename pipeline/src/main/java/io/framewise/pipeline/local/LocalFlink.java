@@ -17,6 +17,7 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 import org.apache.flink.runtime.execution.ExecutionState;
@@ -56,7 +57,19 @@ public final class LocalFlink implements AutoCloseable {
      *                    a free one, negative starts no reporter
      */
     public static LocalFlink start(int slots, String webPorts, int metricsPort) throws Exception {
+        return start(slots, webPorts, metricsPort, false);
+    }
+
+    /**
+     * @param bufferDebloat Flink's buffer debloating: a TaskManager setting (the TaskManager reads it, not
+     *                      the job), so the local cluster takes it from the job's --buffer-debloat here
+     */
+    public static LocalFlink start(int slots, String webPorts, int metricsPort, boolean bufferDebloat) throws Exception {
         Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED, bufferDebloat);
+        // Every checkpoint's statistics stay readable over REST until the end of a run (the load test's
+        // checkpoint table); the default keeps the last 10.
+        conf.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 10_000);
         URI metrics = null;
         if (metricsPort >= 0) {
             int port = metricsPort == 0 ? freePort() : metricsPort;

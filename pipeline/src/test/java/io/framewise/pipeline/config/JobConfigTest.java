@@ -78,7 +78,11 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.SEGMENT_MIN_REGION, "0.02");
         SAMPLES.put(JobOptions.EPISODE_MIN_FRAMES, "5");
         SAMPLES.put(JobOptions.EPISODE_GAP_MS, "3000");
-        SAMPLES.put(JobOptions.EPISODE_CAMERA_TTL_MS, "60000");
+        SAMPLES.put(JobOptions.CAMERA_STATE_TTL_MS, "60000");
+        SAMPLES.put(JobOptions.CHECKPOINT_MODE,
+                JobOptions.CHECKPOINT_MODE.defaultValue() == JobOptions.CheckpointMode.ALIGNED ? "unaligned" : "aligned");
+        SAMPLES.put(JobOptions.ALIGNED_CHECKPOINT_TIMEOUT_MS, "5000");
+        SAMPLES.put(JobOptions.BUFFER_DEBLOAT, String.valueOf(!JobOptions.BUFFER_DEBLOAT.defaultValue()));
         SAMPLES.put(JobOptions.EPISODE_MAX_PENDING_FRAMES, "500");
         SAMPLES.put(JobOptions.WATERMARK_OUT_OF_ORDERNESS_MS, "200");
         SAMPLES.put(JobOptions.WATERMARK_IDLENESS_MS, "1000");
@@ -299,6 +303,61 @@ class JobConfigTest {
                 () -> JobConfig.parse(Map.of("framewise.transaction-timeout-ms", "60000")));
         assertTrue(e.getMessage().contains("framewise.checkpoint-timeout-ms"), e.getMessage());
         JobConfig.parse(Map.of("framewise.transaction-timeout-ms", "60000", "framewise.checkpoint-timeout-ms", "30000"));
+    }
+
+    @Test
+    void intervalPlusCheckpointTimeoutMustStayBelowTheTransactionTimeout() {
+        JobConfig d = JobConfig.defaults();
+        assertTrue(d.get(JobOptions.CHECKPOINT_INTERVAL_MS) + d.get(JobOptions.CHECKPOINT_TIMEOUT_MS)
+                < d.get(JobOptions.TRANSACTION_TIMEOUT_MS), "the defaults keep the bound");
+        // exactly equal is refused too: the transaction could time out the moment its checkpoint completes
+        long tx = d.get(JobOptions.TRANSACTION_TIMEOUT_MS);
+        long interval = d.get(JobOptions.CHECKPOINT_INTERVAL_MS);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobConfig.parse(Map.of(
+                "framewise.checkpoint-timeout-ms", Long.toString(tx - interval))));
+        for (String named : new String[] {"--checkpoint-interval-ms", "--checkpoint-timeout-ms", "--transaction-timeout-ms"}) {
+            assertTrue(e.getMessage().contains(named), e.getMessage());
+        }
+        // under every checkpoint mode, on the command line as in the Flink configuration
+        for (String mode : new String[] {"aligned", "unaligned"}) {
+            CommandLine cli = new CommandLine(new Cmd());
+            cli.parseArgs("--checkpoint-mode", mode, "--checkpoint-interval-ms", "60000", "--checkpoint-timeout-ms", "540000");
+            CommandLine.ParameterException pe = assertThrows(CommandLine.ParameterException.class,
+                    () -> JobFlags.resolveOrReject(Map.of(), cli));
+            assertTrue(pe.getMessage().contains("--transaction-timeout-ms"), pe.getMessage());
+        }
+        JobConfig.parse(Map.of("framewise.checkpoint-timeout-ms", Long.toString(tx - interval - 1)));
+        JobConfig.parse(Map.of("framewise.checkpoint-timeout-ms", Long.toString(tx),
+                "framewise.delivery-guarantee", "at-least-once"));
+    }
+
+    @Test
+    void checkpointModeOptions() {
+        JobConfig u = JobConfig.parse(Map.of("framewise.checkpoint-mode", "unaligned",
+                "framewise.aligned-checkpoint-timeout-ms", "2000", "framewise.buffer-debloat", "true"));
+        assertEquals(JobOptions.CheckpointMode.UNALIGNED, u.get(JobOptions.CHECKPOINT_MODE));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobConfig.parse(Map.of(
+                "framewise.aligned-checkpoint-timeout-ms", "300000")));
+        assertTrue(e.getMessage().contains("--aligned-checkpoint-timeout-ms"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> JobConfig.parse(Map.of(
+                "framewise.checkpoint-mode", "sideways")));
+        assertTrue(e.getMessage().contains("--checkpoint-mode"), e.getMessage());
+    }
+
+    @Test
+    void cameraStateTtlReplacesTheEpisodeTtlAndOutlivesTheStall() {
+        assertEquals(24 * 3_600_000L, JobConfig.defaults().get(JobOptions.CAMERA_STATE_TTL_MS));
+        // the old key and flag still work
+        assertEquals(90_000L, JobConfig.parse(Map.of("framewise.episode.camera-ttl-ms", "90000"))
+                .get(JobOptions.CAMERA_STATE_TTL_MS));
+        JobConfig flagged = JobFlags.resolve(Map.of(), parseFlags("--episode.camera-ttl-ms", "90000"));
+        assertEquals(90_000L, flagged.get(JobOptions.CAMERA_STATE_TTL_MS));
+        assertEquals(90_000L, flagged.episodeSettings().cameraTtlMs());
+        assertTrue(!new CommandLine(new Cmd()).getUsageMessage().contains("--episode.camera-ttl-ms"), "hidden");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobConfig.parse(Map.of(
+                "framewise.camera-state-ttl-ms", "10000", "framewise.camera.stall-after-ms", "10000")));
+        assertTrue(e.getMessage().contains("--camera-state-ttl-ms") && e.getMessage().contains("--camera.stall-after-ms"),
+                e.getMessage());
     }
 
     @Test
