@@ -3,6 +3,7 @@ package io.framewise.operators.kafka;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewise.operators.records.DeadLetter;
 import io.framewise.operators.records.FrameRecord;
@@ -93,6 +94,33 @@ class KafkaSchemasTest {
         assertNull(q.key());
         assertNull(q.value());
         assertEquals("MISSING_KEY", text(q, DeadLetterSerialization.REASON_HEADER));
+    }
+
+    @Test
+    void aDeadLetterOverTheTopicsLimitLeavesItsValueOutAndSaysWhichValueItWas() throws Exception {
+        DeadLetter d = RecordSamples.deadLetters()[0];
+        // the size the serializer counts for the record as written with its value
+        long fits = DeadLetterSerialization.size(d.key(), d.value(),
+                (RecordHeaders) new DeadLetterSerialization("frames-dlq").serialize(d, null, 1L).headers());
+        ProducerRecord<byte[], byte[]> kept = new DeadLetterSerialization("frames-dlq").withTopicLimit((int) fits)
+                .serialize(d, null, 1L);
+        assertArrayEquals(d.value(), kept.value(), "exactly at the limit the value stays");
+        assertNull(kept.headers().lastHeader(DeadLetterSerialization.VALUE_OMITTED_HEADER));
+
+        ProducerRecord<byte[], byte[]> cut = new DeadLetterSerialization("frames-dlq").withTopicLimit((int) fits - 1)
+                .serialize(d, null, 1L);
+        assertNull(cut.value());
+        assertArrayEquals(d.key(), cut.key());
+        assertEquals(Integer.toString(d.value().length), text(cut, DeadLetterSerialization.VALUE_OMITTED_HEADER));
+        assertEquals(java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(d.value())),
+                text(cut, DeadLetterSerialization.VALUE_SHA256_HEADER));
+        assertEquals("CORRUPT_IMAGE", text(cut, DeadLetterSerialization.REASON_HEADER));
+        assertEquals("frames/1/42", text(cut, DeadLetterSerialization.SOURCE_HEADER));
+        String message = text(cut, DeadLetterSerialization.MESSAGE_HEADER);
+        assertTrue(message.startsWith("invalid JPEG data [value of " + d.value().length + " bytes not kept"), message);
+        assertEquals(1, java.util.stream.StreamSupport.stream(cut.headers().spliterator(), false)
+                .filter(h -> h.key().equals(DeadLetterSerialization.MESSAGE_HEADER)).count(), "one message header");
     }
 
     private static String text(ProducerRecord<byte[], byte[]> p, String header) {

@@ -288,10 +288,14 @@ public final class FramewiseJob {
                 .uid(UID_CAMERA_CONFIG);
     }
 
-    private static boolean topicExists(JobConfig cfg, String topic) {
+    private static Properties adminProperties(JobConfig cfg) {
         Properties p = cfg.kafkaProperties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.get(JobOptions.BOOTSTRAP));
-        try (Admin admin = Admin.create(p)) {
+        return p;
+    }
+
+    private static boolean topicExists(JobConfig cfg, String topic) {
+        try (Admin admin = Admin.create(adminProperties(cfg))) {
             return admin.listTopics().names().get(60, TimeUnit.SECONDS).contains(topic);
         } catch (Exception e) {
             throw new IllegalStateException("cannot list the topics of " + cfg.get(JobOptions.BOOTSTRAP) + ": " + e, e);
@@ -366,7 +370,8 @@ public final class FramewiseJob {
     static KafkaSink<DeadLetter> deadLetterSink(JobConfig cfg) {
         return KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(cfg.get(JobOptions.BOOTSTRAP))
-                .setRecordSerializer(new DeadLetterSerialization(cfg.get(JobOptions.DLQ_TOPIC)))
+                // asks the brokers for the topic's max.message.bytes at each writer start (no restart loop)
+                .setRecordSerializer(new DeadLetterSerialization(cfg.get(JobOptions.DLQ_TOPIC), adminProperties(cfg)))
                 .setDeliveryGuarantee(guarantee(cfg))
                 .setTransactionalIdPrefix(cfg.get(JobOptions.TRANSACTIONAL_ID_PREFIX) + "-dlq")
                 // a dead letter carries the original record: as large as the largest accepted one, and more

@@ -141,6 +141,50 @@ class DeadLetterITCase {
         }
     }
 
+    /**
+     * A dead-letter topic whose {@code max.message.bytes} is below a bad record's size: the sink would
+     * get RecordTooLargeException and the job would restart in a loop (here, with no restarts allowed,
+     * fail). The dead letter is written without its value instead, saying its length and SHA-256.
+     */
+    @Test
+    void aDeadLetterTopicSmallerThanABadRecordDoesNotFailTheJob() throws Exception {
+        String in = EmbeddedKafka.uniqueTopic("frames");
+        String out = EmbeddedKafka.uniqueTopic("labels");
+        String dlq = EmbeddedKafka.uniqueTopic("dlq");
+        KAFKA.createTopic(in, 1);
+        KAFKA.createTopic(out, 1);
+        int topicLimit = 64 * 1024;
+        KAFKA.createTopic(dlq, 1, Map.of("max.message.bytes", Integer.toString(topicLimit)));
+        JobRuns.produce(KAFKA, in, video.file.toString(), "jpeg", List.of("cam-1"));
+        byte[] garbage = new byte[200_000]; // under the job's record limit, over the dead-letter topic's
+        new Random(3).nextBytes(garbage);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(FrameHeaders.CODEC, "jpeg".getBytes(StandardCharsets.UTF_8));
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 << 20)),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(in, null, "cam-1".getBytes(StandardCharsets.UTF_8), garbage, headers)).get();
+        }
+
+        Map<String, String> m = JobRuns.bounded(KAFKA, in, out, dlq);
+        m.put(JobOptions.MAX_RECORD_BYTES.key(), Integer.toString(MAX_RECORD_BYTES));
+        JobRuns.run(flink, JobConfig.parse(m), UnaryOperator.identity(), Duration.ofSeconds(120));
+
+        assertEquals(video.frames(), KAFKA.consume(out, video.frames(), Duration.ofSeconds(2), Duration.ofSeconds(30))
+                .size(), "every good frame labeled");
+        List<ConsumerRecord<String, byte[]>> dead = KAFKA.consume(dlq, 1, Duration.ofSeconds(2), Duration.ofSeconds(30));
+        assertEquals(1, dead.size(), "one dead letter");
+        ConsumerRecord<String, byte[]> d = dead.get(0);
+        assertEquals(null, d.value(), "the value does not fit the topic");
+        assertEquals("cam-1", d.key());
+        assertEquals(Integer.toString(garbage.length), FramewiseJobITCase.header(d, "fw-dlq-value-omitted"));
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(garbage)),
+                FramewiseJobITCase.header(d, "fw-dlq-value-sha256"));
+        assertTrue(FramewiseJobITCase.header(d, "fw-dlq-message").contains("at most " + topicLimit + " bytes"),
+                FramewiseJobITCase.header(d, "fw-dlq-message"));
+    }
+
     /** One bad record per kind, built from a good one; expected reasons as the decoder itself gives them. */
     private static List<Bad> badRecords(ConsumerRecord<String, byte[]> good) {
         byte[] key = good.key().getBytes(StandardCharsets.UTF_8);
