@@ -1,6 +1,7 @@
 package io.framewise.pipeline.produce;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewise.operators.decode.SharedData;
@@ -10,8 +11,13 @@ import io.framewise.pipeline.kafka.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,11 +35,12 @@ class BrokerRestartITCase {
         String topic = EmbeddedKafka.uniqueTopic("restart");
         KAFKA.createTopic(topic, 1);
         String car = SharedData.root().resolve("videos/car-detection.mp4").toString();
-        // 75 frames paced at 12.5 fps: 6 s of sending, with the broker down for 3 s in the middle.
+        // 75 frames paced at 12.5 fps: 6 s of sending, with the broker down for 3 s in the middle: it goes
+        // down once the first 10 records are in (the CLI's start-up takes longer on a busy machine).
         CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() ->
                 ProduceCommandITCase.produce("--bootstrap", KAFKA.bootstrapServers(), "--topic", topic,
                         "--camera", "restart", "--realtime", "--limit", "75", "--quality", "60", car));
-        Thread.sleep(1500);
+        awaitEndOffset(topic, 10, run);
         KAFKA.restartBroker(Duration.ofSeconds(3));
         CliRun result = run.get();
         assertEquals(0, result.exit(), result.err());
@@ -46,6 +53,18 @@ class BrokerRestartITCase {
             String seq = new String(records.get(i).headers().lastHeader(FrameHeaders.SEQUENCE).value(),
                     StandardCharsets.UTF_8);
             assertEquals(Integer.toString(i), seq, "record " + i);
+        }
+    }
+
+    /** Waits until the topic holds {@code n} records (its end offset, read with an admin client: no group join). */
+    private static void awaitEndOffset(String topic, long n, CompletableFuture<CliRun> producer) throws Exception {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+            while (admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset() < n) {
+                assertFalse(producer.isDone(), () -> "the producer ended before sending " + n + " records: "
+                        + producer.join().err());
+                Thread.sleep(20);
+            }
         }
     }
 }
