@@ -12,12 +12,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The episodes topic ({@code docs/episode.schema.json}) as a snapshot, like {@link LabeledTopic}:
@@ -44,47 +38,17 @@ public final class EpisodeTopic {
 
     /** Episodes per camera, by start time; empty when the topic does not exist. */
     public static Map<String, List<Bar>> read(Properties base, String topic, Set<String> cameras, Duration timeout) {
-        Properties p = new Properties();
-        p.putAll(base);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "framewise-report-episodes");
-        // the topic may not exist: never create it by reading
-        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         Map<String, Bar> byId = new LinkedHashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> infos = c.partitionsFor(topic, timeout);
-            if (infos == null || infos.isEmpty()) {
-                return Map.of();
-            }
-            List<TopicPartition> tps = new ArrayList<>();
-            infos.forEach(i -> tps.add(new TopicPartition(topic, i.partition())));
-            Map<TopicPartition, Long> end = new LinkedHashMap<>(c.endOffsets(tps, timeout));
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!reached(c, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read '" + topic + "' to its end offsets " + end
-                            + " within " + timeout.toSeconds() + " s");
-                }
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition())) || r.value() == null) {
-                        continue;
-                    }
-                    Bar b = parse(r.value());
-                    if (b != null && (cameras.isEmpty() || cameras.contains(b.camera()))) {
-                        String id = b.camera() + "/" + b.label() + "/" + b.startMs();
-                        Bar had = byId.get(id);
-                        if (had == null || !had.closed()) {
-                            byId.put(id, b);
-                        }
-                    }
+        TopicSnapshot.read(base, "framewise-report-episodes", topic, timeout, r -> {
+            Bar b = r.value() == null ? null : parse(r.value());
+            if (b != null && (cameras.isEmpty() || cameras.contains(b.camera()))) {
+                String id = b.camera() + "/" + b.label() + "/" + b.startMs();
+                Bar had = byId.get(id);
+                if (had == null || !had.closed()) {
+                    byId.put(id, b);
                 }
             }
-        } catch (org.apache.kafka.common.errors.TimeoutException missing) {
-            return Map.of(); // no metadata for the topic in time: treated as absent
-        }
+        });
         Map<String, List<Bar>> out = new TreeMap<>();
         byId.values().forEach(b -> out.computeIfAbsent(b.camera(), k -> new ArrayList<>()).add(b));
         out.values().forEach(l -> l.sort(Comparator.comparingLong(Bar::startMs).thenComparing(Bar::label)));
@@ -110,14 +74,5 @@ public final class EpisodeTopic {
                 o.path("endMs").asLong(o.path("startMs").asLong()), o.path("frames").asInt(),
                 o.path("measure").asText("score"), o.path("mean").asDouble(), kind.equals("close"),
                 o.path("firstEventId").asText(""));
-    }
-
-    private static boolean reached(KafkaConsumer<?, ?> c, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (c.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 }
