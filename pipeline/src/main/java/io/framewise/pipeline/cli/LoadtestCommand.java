@@ -10,6 +10,7 @@ import io.framewise.pipeline.loadtest.JvmGauges;
 import io.framewise.pipeline.loadtest.LoadReport;
 import io.framewise.pipeline.loadtest.OutputTally;
 import io.framewise.pipeline.loadtest.PreEncodedClips;
+import io.framewise.pipeline.loadtest.ProcessGauges;
 import io.framewise.pipeline.local.EmbeddedBroker;
 import io.framewise.pipeline.local.LocalFlink;
 import io.framewise.pipeline.local.LocalRun;
@@ -353,7 +354,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             report.add(new LoadReport.Row((now - start) / 1e9, phase, in, o, in - o, (in - lastIn) / dt,
                     (o - lastOut) / dt, h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(50),
                     h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(99), g.heapUsed(), g.afterGc(),
-                    g.gcCount(), g.gcMillis(), lagByCamera), err);
+                    g.gcCount(), g.gcMillis(), ProcessGauges.self(), lagByCamera), err);
             lastNanos = now;
             lastIn = in;
             lastOut = o;

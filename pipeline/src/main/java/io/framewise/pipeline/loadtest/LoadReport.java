@@ -19,7 +19,7 @@ public final class LoadReport {
     /** One report interval; rates over the interval, counts cumulative (load cameras only). */
     public record Row(double seconds, String phase, long framesIn, long framesOut, long lag, double offeredFps,
                double outFps, long p50Ms, long p99Ms, long heapUsed, long heapAfterGc, long gcCount,
-               long gcMillis, Map<String, Long> lagByCamera) {
+               long gcMillis, ProcessGauges.Reading process, Map<String, Long> lagByCamera) {
     }
 
     /** The end-of-run figures; {@code -1} where a figure does not apply. */
@@ -74,10 +74,11 @@ public final class LoadReport {
         rows.add(r);
         err.println(String.format(Locale.ROOT,
                 "loadtest: %6.0f s %-8s in %8d  out %8d  lag %7d  offered %6.1f/s  out %6.1f/s  p50 %6d ms"
-                        + "  p99 %6d ms  heap %5d MB (after GC %5d MB)  GC %d (%d ms)  lag by camera %s",
+                        + "  p99 %6d ms  heap %5d MB (after GC %5d MB)  GC %d (%d ms)  RSS %5d MB  threads %4d"
+                        + "  native %s MB  lag by camera %s",
                 r.seconds(), r.phase(), r.framesIn(), r.framesOut(), r.lag(), r.offeredFps(), r.outFps(),
                 r.p50Ms(), r.p99Ms(), mb(r.heapUsed()), mb(r.heapAfterGc()), r.gcCount(), r.gcMillis(),
-                r.lagByCamera().values()));
+                mb(r.process().rssBytes()), r.process().threads(), nativeMb(r.process()), r.lagByCamera().values()));
         err.flush();
     }
 
@@ -104,6 +105,11 @@ public final class LoadReport {
                 + " under read_committed)%n", s.p50Ms, s.p99Ms, s.p999Ms, s.maxMs);
         out.printf(Locale.ROOT, "  heap           peak used %d MB, highest after GC %d MB; GC %d collections, %d ms (from the load start)%n",
                 mb(s.heapPeakUsed), mb(s.heapAfterGcMax), s.gcCount, s.gcMillis);
+        out.printf(Locale.ROOT, "  process        RSS %s MB, threads %s, native (NMT) %s MB: first and last row of the load%s%n",
+                span(r -> mb(r.process().rssBytes())), span(r -> r.process().threads()),
+                span(r -> r.process().nativeCommittedBytes() < 0 ? -1 : mb(r.process().nativeCommittedBytes())),
+                rows.stream().anyMatch(r -> r.process().nativeCommittedBytes() >= 0) ? ""
+                        : " (native: -1 = NMT off; run with FRAMEWISE_JAVA_OPTS=-XX:NativeMemoryTracking=summary)");
         out.printf(Locale.ROOT, "  lag            max %d frames; %s%n", s.lagMax, s.drained
                 ? String.format(Locale.ROOT, "drained %.1f s after the load stopped", s.drainSeconds)
                 : String.format(Locale.ROOT, "NOT drained after %.1f s", s.drainSeconds));
@@ -113,18 +119,20 @@ public final class LoadReport {
         CheckpointStats.printText(out, s.checkpointMode, s.checkpoints);
         out.println();
         out.println("  | t (s) | phase | frames in | out | lag | lag by camera | offered/s | out/s | p99 ms"
-                + " | heap MB (after GC) | GC |");
-        out.println("  |---|---|---|---|---|---|---|---|---|---|---|");
+                + " | heap MB (after GC) | GC | RSS MB | threads | native MB (NMT) |");
+        out.println("  |---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         double next = 0;
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             boolean last = i == rows.size() - 1;
             if (r.seconds() + 1e-6 >= next || last || !r.phase().equals(rows.get(Math.max(0, i - 1)).phase())) {
-                out.printf(Locale.ROOT, "  | %.0f | %s | %d | %d | %d | %s | %.1f | %.1f | %d | %d (%d) | %d / %d ms |%n",
+                out.printf(Locale.ROOT, "  | %.0f | %s | %d | %d | %d | %s | %.1f | %.1f | %d | %d (%d) | %d / %d ms"
+                                + " | %d | %d | %s |%n",
                         r.seconds(), r.phase(), r.framesIn(), r.framesOut(), r.lag(),
                         r.lagByCamera().values().stream().map(String::valueOf).reduce((a, b) -> a + " " + b)
                                 .orElse(""), r.offeredFps(), r.outFps(),
-                        r.p99Ms(), mb(r.heapUsed()), mb(r.heapAfterGc()), r.gcCount(), r.gcMillis());
+                        r.p99Ms(), mb(r.heapUsed()), mb(r.heapAfterGc()), r.gcCount(), r.gcMillis(),
+                        mb(r.process().rssBytes()), r.process().threads(), nativeMb(r.process()));
                 next = r.seconds() + tableSeconds;
             }
         }
@@ -173,10 +181,25 @@ public final class LoadReport {
                     .put("out_fps", round(r.outFps())).put("p50_ms", r.p50Ms()).put("p99_ms", r.p99Ms())
                     .put("heap_used_bytes", r.heapUsed()).put("heap_after_gc_bytes", r.heapAfterGc())
                     .put("gc_count", r.gcCount()).put("gc_ms", r.gcMillis())
+                    .put("rss_bytes", r.process().rssBytes()).put("threads", r.process().threads())
+                    .put("native_committed_bytes", r.process().nativeCommittedBytes())
                     .set("lag_by_camera", m.valueToTree(r.lagByCamera()));
         }
         out.println(m.writeValueAsString(root));
         out.flush();
+    }
+
+    /** "first -> last" of a figure over the load phase's rows ("-" without rows). */
+    private String span(java.util.function.ToLongFunction<Row> f) {
+        List<Row> load = rows.stream().filter(r -> r.phase().equals("load")).toList();
+        if (load.isEmpty()) {
+            return "-";
+        }
+        return f.applyAsLong(load.get(0)) + " -> " + f.applyAsLong(load.get(load.size() - 1));
+    }
+
+    private static String nativeMb(ProcessGauges.Reading p) {
+        return p.nativeCommittedBytes() < 0 ? "-" : Long.toString(mb(p.nativeCommittedBytes()));
     }
 
     private static double round(double v) {
