@@ -5,6 +5,7 @@ import io.framewise.operators.infer.InferenceSettings;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobFlags;
 import io.framewise.pipeline.config.JobOptions;
+import io.framewise.pipeline.loadtest.CameraFleet;
 import io.framewise.pipeline.loadtest.CheckpointStats;
 import io.framewise.pipeline.loadtest.JvmGauges;
 import io.framewise.pipeline.loadtest.LoadReport;
@@ -96,6 +97,15 @@ public final class LoadtestCommand implements Callable<Integer> {
     @Option(names = "--drain-quiet-seconds", defaultValue = "120", paramLabel = "S",
             description = "Stop waiting for the drain when nothing came out for S seconds (default: ${DEFAULT-VALUE}).")
     double drainQuietSeconds;
+
+    @Option(names = "--churn-seconds", defaultValue = "0", paramLabel = "S",
+            description = "Every S seconds the oldest --churn-fraction of the cameras stop for good and as many new"
+                    + " camera ids start (0: no churn; default: ${DEFAULT-VALUE}).")
+    double churnSeconds;
+
+    @Option(names = "--churn-fraction", defaultValue = "0.1", paramLabel = "F",
+            description = "Share of the cameras replaced at each churn (default: ${DEFAULT-VALUE}).")
+    double churnFraction;
 
     @Option(names = "--json", description = "Summary as one JSON object {\"summary\": {...}} on stdout (rows stay on stderr).")
     boolean json;
@@ -193,8 +203,10 @@ public final class LoadtestCommand implements Callable<Integer> {
     private double probe(Cameras cams, PreEncodedClips clips, OutputTally tally, LocalFlink flink, JobID job,
                          PrintWriter err) throws Exception {
         status(err, "capacity probe: a backlog of " + probeFrames + " frames");
-        long each = Math.max(1, probeFrames / cameras);
-        for (int i = 0; i < cameras; i++) {
+        // at most FLEET_FROM probe cameras: the capacity is the job's, a thousand producers would measure the machine
+        int probeCameras = Math.min(cameras, FLEET_FROM);
+        long each = Math.max(1, probeFrames / probeCameras);
+        for (int i = 0; i < probeCameras; i++) {
             Path folder = clips.clips().get(i % clips.clips().size()).folder();
             cams.start(OutputTally.PROBE_PREFIX + (i + 1), folder.toString(), "--loop", "--limit", Long.toString(each));
         }
@@ -221,7 +233,15 @@ public final class LoadtestCommand implements Callable<Integer> {
         gauges.rebase();
         Ticker ticker = new Ticker(System.nanoTime());
         tally.takeInterval();
-        for (int i = 0; i < cameras; i++) {
+        if (fleet()) {
+            status(err, String.format(Locale.ROOT, "one sender for all %d cameras%s", cameras, churnSeconds > 0
+                    ? String.format(Locale.ROOT, "; every %.0f s %.0f%% of them are replaced by new ids",
+                    churnSeconds, churnFraction * 100) : ""));
+            cams.startFleet(new CameraFleet(cams.bootstrap, cams.topic, cams.maxRecord, cams.kafka,
+                    clips.clips().stream().map(PreEncodedClips.Clip::folder).toList(), cameras, perCamera,
+                    churnSeconds, churnFraction));
+        }
+        for (int i = 0; i < (fleet() ? 0 : cameras); i++) {
             String camera = "cam-" + (i + 1);
             if (segments) {
                 cams.start(camera, src.get(i % src.size()), "--realtime", "--loop");
@@ -246,6 +266,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         sum.loadEndMs = loadEndMs;
         sum.offeredFps = in / sum.loadSeconds;
         sum.framesIn = in;
+        sum.camerasSeen = cams.framesByCamera().size();
         sum.sustainedFps = tally.read(false, p -> p.createdRate(loadStartMs, loadEndMs));
         status(err, "load stopped: " + in + " frames sent; draining");
         Drain d = drain(in, false, tally, flink, job, ticker, cams, err);
@@ -374,6 +395,11 @@ public final class LoadtestCommand implements Callable<Integer> {
         private final List<String> names = new ArrayList<>();
         /** Exact frame counts once a batch of cameras finished (what {@link #awaitAll()} returned). */
         private final Map<String, Long> finished = new LinkedHashMap<>();
+        private CameraFleet fleet; // instead of one producer per camera (many cameras, churn)
+
+        void startFleet(CameraFleet f) {
+            fleet = f;
+        }
 
         Cameras(String bootstrap, String topic, String format, int maxRecord, Map<String, String> kafka) {
             this.bootstrap = bootstrap;
@@ -393,6 +419,9 @@ public final class LoadtestCommand implements Callable<Integer> {
 
         /** Frames each camera sent so far (of the cameras started last; exact once they finished). */
         Map<String, Long> framesByCamera() {
+            if (fleet != null) {
+                return fleet.framesByCamera();
+            }
             if (producers.isEmpty()) {
                 return finished;
             }
@@ -405,6 +434,9 @@ public final class LoadtestCommand implements Callable<Integer> {
 
         /** Throws if a camera failed (e.g. a record was not delivered). */
         void check() throws Exception {
+            if (fleet != null) {
+                fleet.check();
+            }
             for (Future<SourceProducer.Result> f : results) {
                 if (f.isDone()) {
                     f.get();
@@ -420,6 +452,12 @@ public final class LoadtestCommand implements Callable<Integer> {
         long awaitAll() throws Exception {
             long frames = 0;
             finished.clear();
+            if (fleet != null) {
+                frames += fleet.stopAndFlush();
+                finished.putAll(fleet.framesByCamera());
+                fleet.close();
+                fleet = null;
+            }
             for (Future<SourceProducer.Result> f : results) {
                 SourceProducer.Result r = f.get();
                 frames += r.frames();
@@ -432,8 +470,11 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
 
         @Override
-        public void close() {
+        public void close() throws InterruptedException {
             stopAll();
+            if (fleet != null) {
+                fleet.close();
+            }
             pool.shutdownNow();
         }
     }
@@ -455,10 +496,23 @@ public final class LoadtestCommand implements Callable<Integer> {
         if (segments && (fps > 0 || load > 0)) {
             throw param("--format segment sends at the source's own rate: --fps and --load do not apply");
         }
-        if (reportSeconds <= 0 || probeFrames < cameras || clipFrames < 0) {
+        if (churnSeconds < 0 || churnFraction < 0 || churnFraction > 1) {
+            throw param("--churn-seconds must be positive and --churn-fraction between 0 and 1");
+        }
+        if (segments && churnSeconds > 0) {
+            throw param("--churn-seconds needs --format jpeg (the fleet loops pre-encoded frames)");
+        }
+        if (reportSeconds <= 0 || probeFrames < Math.min(cameras, FLEET_FROM) || clipFrames < 0) {
             throw param("--report-seconds must be positive and --probe-frames at least --cameras");
         }
         return segments;
+    }
+
+    /** From this many cameras on (or with churn) one sender sends for all: see {@link CameraFleet}. */
+    static final int FLEET_FROM = 32;
+
+    private boolean fleet() {
+        return format.equals("jpeg") && (cameras >= FLEET_FROM || churnSeconds > 0);
     }
 
     private CommandLine.ParameterException param(String msg) {

@@ -48,6 +48,8 @@ public final class LoadReport {
         public long maxMs;
         public long heapPeakUsed;
         public long heapAfterGcMax;
+        /** Camera ids that sent during the load: more than {@link #cameras} with churn. */
+        public int camerasSeen;
         public long gcCount;
         public long gcMillis;
         public boolean drained;
@@ -78,7 +80,7 @@ public final class LoadReport {
                         + "  native %s MB  lag by camera %s",
                 r.seconds(), r.phase(), r.framesIn(), r.framesOut(), r.lag(), r.offeredFps(), r.outFps(),
                 r.p50Ms(), r.p99Ms(), mb(r.heapUsed()), mb(r.heapAfterGc()), r.gcCount(), r.gcMillis(),
-                mb(r.process().rssBytes()), r.process().threads(), nativeMb(r.process()), r.lagByCamera().values()));
+                mb(r.process().rssBytes()), r.process().threads(), nativeMb(r.process()), lagText(r.lagByCamera())));
         err.flush();
     }
 
@@ -92,8 +94,9 @@ public final class LoadReport {
         out.printf(Locale.ROOT, "  command        %s%n", s.command);
         out.printf(Locale.ROOT, "  kafka          %s%n", s.bootstrap);
         out.printf(Locale.ROOT, "  heap           %s, max %d MB%n", s.xmx, mb(s.heapMax));
-        out.printf(Locale.ROOT, "  cameras        %d x %s (%s)%n", s.cameras, s.fpsPerCamera > 0
-                ? String.format(Locale.ROOT, "%.1f frames/s", s.fpsPerCamera) : "the source's own rate", s.format);
+        out.printf(Locale.ROOT, "  cameras        %d x %s (%s)%s%n", s.cameras, s.fpsPerCamera > 0
+                ? String.format(Locale.ROOT, "%.1f frames/s", s.fpsPerCamera) : "the source's own rate", s.format,
+                s.camerasSeen > s.cameras ? "; " + s.camerasSeen + " camera ids in all (churn)" : "");
         if (s.capacityFps >= 0) {
             out.printf(Locale.ROOT, "  capacity       %.1f frames/s (probe over a backlog); load %.2fx%n",
                     s.capacityFps, s.load);
@@ -129,8 +132,7 @@ public final class LoadReport {
                 out.printf(Locale.ROOT, "  | %.0f | %s | %d | %d | %d | %s | %.1f | %.1f | %d | %d (%d) | %d / %d ms"
                                 + " | %d | %d | %s |%n",
                         r.seconds(), r.phase(), r.framesIn(), r.framesOut(), r.lag(),
-                        r.lagByCamera().values().stream().map(String::valueOf).reduce((a, b) -> a + " " + b)
-                                .orElse(""), r.offeredFps(), r.outFps(),
+                        lagText(r.lagByCamera()), r.offeredFps(), r.outFps(),
                         r.p99Ms(), mb(r.heapUsed()), mb(r.heapAfterGc()), r.gcCount(), r.gcMillis(),
                         mb(r.process().rssBytes()), r.process().threads(), nativeMb(r.process()));
                 next = r.seconds() + tableSeconds;
@@ -148,6 +150,7 @@ public final class LoadReport {
         b.put("xmx", s.xmx);
         b.put("heap_max_bytes", s.heapMax);
         b.put("cameras", s.cameras);
+        b.put("camera_ids", s.camerasSeen);
         b.put("format", s.format);
         b.put("fps_per_camera", round(s.fpsPerCamera));
         b.put("capacity_fps", round(s.capacityFps));
@@ -183,10 +186,24 @@ public final class LoadReport {
                     .put("gc_count", r.gcCount()).put("gc_ms", r.gcMillis())
                     .put("rss_bytes", r.process().rssBytes()).put("threads", r.process().threads())
                     .put("native_committed_bytes", r.process().nativeCommittedBytes())
-                    .set("lag_by_camera", m.valueToTree(r.lagByCamera()));
+                    .put("lag_max_per_camera", r.lagByCamera().values().stream().mapToLong(Long::longValue).max().orElse(0))
+                    .set("lag_by_camera", r.lagByCamera().size() <= LAG_CAMERAS_LISTED ? m.valueToTree(r.lagByCamera())
+                            : m.createObjectNode());
         }
         out.println(m.writeValueAsString(root));
         out.flush();
+    }
+
+    /** Up to this many cameras the rows list each camera's lag; past it, the largest and the count. */
+    static final int LAG_CAMERAS_LISTED = 16;
+
+    static String lagText(Map<String, Long> lagByCamera) {
+        if (lagByCamera.size() <= LAG_CAMERAS_LISTED) {
+            return lagByCamera.values().stream().map(String::valueOf).reduce((a, b) -> a + " " + b).orElse("");
+        }
+        long max = lagByCamera.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        long lagging = lagByCamera.values().stream().filter(v -> v > 0).count();
+        return "max " + max + ", " + lagging + " of " + lagByCamera.size() + " cameras behind";
     }
 
     /** "first -> last" of a figure over the load phase's rows ("-" without rows). */

@@ -109,6 +109,15 @@ public final class FrameRecordSender implements AutoCloseable {
 
     /** Queues one record; blocks while too much is in flight; throws if any earlier record failed. */
     void send(MediaChunk chunk, long seq, long captureMillis, double fps) throws InterruptedException {
+        send(camera, chunk, seq, captureMillis, fps);
+    }
+
+    /**
+     * The same for a record of another camera than the one this sender was made for: one producer for
+     * many cameras (the load test's fleet of a thousand), keyed per record.
+     */
+    public void send(String camera, MediaChunk chunk, long seq, long captureMillis, double fps)
+            throws InterruptedException {
         throwIfFailed();
         int size = chunk.bytes().length;
         if (size > maxRecordBytes) {
