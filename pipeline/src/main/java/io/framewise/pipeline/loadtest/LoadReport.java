@@ -95,7 +95,7 @@ public final class LoadReport {
         out.printf(Locale.ROOT, "  kafka          %s%n", s.bootstrap);
         out.printf(Locale.ROOT, "  heap           %s, max %d MB%n", s.xmx, mb(s.heapMax));
         out.printf(Locale.ROOT, "  cameras        %d x %s (%s)%s%n", s.cameras, s.fpsPerCamera > 0
-                ? String.format(Locale.ROOT, "%.1f frames/s", s.fpsPerCamera) : "the source's own rate", s.format,
+                ? String.format(Locale.ROOT, s.fpsPerCamera < 1 ? "%.3f frames/s" : "%.1f frames/s", s.fpsPerCamera) : "the source's own rate", s.format,
                 s.camerasSeen > s.cameras ? "; " + s.camerasSeen + " camera ids in all (churn)" : "");
         if (s.capacityFps >= 0) {
             out.printf(Locale.ROOT, "  capacity       %.1f frames/s (probe over a backlog); load %.2fx%n",
