@@ -5,18 +5,24 @@ import io.framewise.operators.infer.InferenceSettings;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobFlags;
 import io.framewise.pipeline.config.JobOptions;
+import io.framewise.pipeline.cluster.ClusterClassPath;
+import io.framewise.pipeline.cluster.ClusterState;
+import io.framewise.pipeline.cluster.LocalCluster;
 import io.framewise.pipeline.loadtest.CameraFleet;
+import io.framewise.pipeline.loadtest.ClusterJob;
 import io.framewise.pipeline.loadtest.CheckpointStats;
 import io.framewise.pipeline.loadtest.JvmGauges;
 import io.framewise.pipeline.loadtest.LoadReport;
 import io.framewise.pipeline.loadtest.OutputTally;
 import io.framewise.pipeline.loadtest.PreEncodedClips;
 import io.framewise.pipeline.loadtest.ProcessGauges;
+import io.framewise.pipeline.loadtest.RunningJob;
 import io.framewise.pipeline.local.EmbeddedBroker;
 import io.framewise.pipeline.local.LocalFlink;
 import io.framewise.pipeline.local.LocalRun;
 import io.framewise.pipeline.local.Topics;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,11 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.HdrHistogram.Histogram;
-import org.apache.flink.api.common.JobID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -107,10 +109,33 @@ public final class LoadtestCommand implements Callable<Integer> {
             description = "Share of the cameras replaced at each churn (default: ${DEFAULT-VALUE}).")
     double churnFraction;
 
+    @Option(names = "--cluster", arity = "0..1", fallbackValue = "", paramLabel = "DIR",
+            description = "Run the job on the multi-process cluster `framewise cluster up` started (its folder;"
+                    + " default ~/.cache/framewise/cluster), submitted with Flink's CLI, on fresh topics on its brokers,"
+                    + " instead of a local MiniCluster; rows then also give each cluster process's RSS and threads.")
+    String clusterDir;
+
     @Option(names = "--json", description = "Summary as one JSON object {\"summary\": {...}} on stdout (rows stay on stderr).")
     boolean json;
 
     private final JvmGauges gauges = new JvmGauges();
+    private Path clusterFolder; // null: the job runs on the local MiniCluster
+
+    /**
+     * Each cluster process's figures, by name; the PIDs read again every time, as a process restarted
+     * by chaos or by hand has a new one. Empty without --cluster.
+     */
+    private Map<String, ProcessGauges.Reading> clusterProcesses() {
+        Map<String, ProcessGauges.Reading> m = new LinkedHashMap<>();
+        if (clusterFolder != null) {
+            try {
+                ClusterState.read(clusterFolder).processes().forEach((name, pid) -> m.put(name, ProcessGauges.of(pid)));
+            } catch (java.io.IOException | RuntimeException e) {
+                // a state file being rewritten: this row goes without the cluster's figures
+            }
+        }
+        return m;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -119,9 +144,17 @@ public final class LoadtestCommand implements Callable<Integer> {
         boolean segments = validate();
         double loadSecs = minutes * 60 + seconds > 0 ? minutes * 60 + seconds : 60;
         Map<String, String> given = JobFlags.settings(spec.commandLine().getParseResult());
-        boolean external = given.containsKey(JobOptions.BOOTSTRAP.key());
+        ClusterState cluster = clusterDir == null ? null : ClusterState.read(
+                (clusterDir.isEmpty() ? LocalCluster.defaultDir() : Path.of(clusterDir)).toAbsolutePath());
+        if (cluster != null && given.containsKey(JobOptions.BOOTSTRAP.key())) {
+            throw param("--cluster brings its own brokers: leave out --bootstrap");
+        }
+        boolean external = cluster != null || given.containsKey(JobOptions.BOOTSTRAP.key());
         String run = "loadtest-" + Long.toString(System.currentTimeMillis(), 36);
         Map<String, String> base = LocalRun.defaults();
+        if (cluster != null) {
+            base.put(JobOptions.BOOTSTRAP.key(), cluster.bootstrap());
+        }
         if (external) {
             // fresh topics and group on a shared broker: the books start at zero
             base.put(JobOptions.INPUT_TOPIC.key(), run + "-frames");
@@ -157,35 +190,49 @@ public final class LoadtestCommand implements Callable<Integer> {
             Properties kafka = cfg.kafkaProperties();
             Map<String, String> producerProps = new LinkedHashMap<>();
             kafka.forEach((k, v) -> producerProps.put(k.toString(), v.toString()));
-            try (LocalFlink flink = LocalFlink.start(cfg.get(JobOptions.PARALLELISM), "8081-8099", -1,
-                    cfg.get(JobOptions.BUFFER_DEBLOAT));
+            try (LocalFlink flink = cluster != null ? null : LocalFlink.start(cfg.get(JobOptions.PARALLELISM),
+                    "8081-8099", -1, cfg.get(JobOptions.BUFFER_DEBLOAT));
                  OutputTally tally = new OutputTally(bootstrap, cfg.get(JobOptions.OUTPUT_TOPIC),
                          cfg.get(JobOptions.DLQ_TOPIC), kafka, Math.max(maxRecord, 1 << 20),
                          segments ? 1024 : 1)) {
-                status(err, "Flink web UI: " + flink.webUrl());
-                JobID job = LocalRun.submit(flink, cfg);
-                status(err, "job " + job + ": model " + inference.model() + ", batch " + inference.batchSize()
+                RunningJob job;
+                if (cluster != null) {
+                    Map<String, String> settings = new LinkedHashMap<>(base);
+                    settings.putAll(given);
+                    String id = LocalCluster.submit(cluster.dir(), ClusterClassPath.jobJar(), JobFlags.args(settings), err);
+                    ClusterJob cj = new ClusterJob(URI.create(cluster.webUi()), id, CLUSTER_UNREACHABLE);
+                    cj.awaitTasksRunning(CLUSTER_UNREACHABLE);
+                    job = cj;
+                    clusterFolder = cluster.dir();
+                } else {
+                    job = RunningJob.local(flink, LocalRun.submit(flink, cfg));
+                }
+                status(err, "Flink web UI: " + job.webUrl());
+                status(err, "job " + job.id() + ": model " + inference.model() + ", batch " + inference.batchSize()
                         + ", inference threads "
-                        + cfg.get(JobOptions.INFERENCE_THREADS) + ", parallelism " + cfg.get(JobOptions.PARALLELISM)
+                        + cfg.get(JobOptions.INFERENCE_THREADS) + ", parallelism " + (cluster != null
+                        ? cluster.named("taskmanager").size() + " (the cluster's TaskManagers)"
+                        : cfg.get(JobOptions.PARALLELISM))
                         + ", checkpoints every " + cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS) + " ms");
-                LocalRun.warmUp(cfg, err, "loadtest");
-                Cameras cams = new Cameras(bootstrap, cfg.get(JobOptions.INPUT_TOPIC), format, maxRecord, producerProps);
+                if (cluster == null) {
+                    LocalRun.warmUp(cfg, err, "loadtest"); // the cluster's TaskManagers warm up in the operator's open()
+                }
+                LoadCameras cams = new LoadCameras(bootstrap, cfg.get(JobOptions.INPUT_TOPIC), format, maxRecord, producerProps);
                 try {
                     double perCamera = fps;
                     if (!segments && fps <= 0) {
                         sum.load = load > 0 ? load : 2.0;
-                        sum.capacityFps = probe(cams, clips, tally, flink, job, err);
+                        sum.capacityFps = probe(cams, clips, tally, job, err);
                         perCamera = sum.load * sum.capacityFps / cameras;
                     }
                     sum.fpsPerCamera = perCamera;
-                    runLoad(cams, clips, src, segments, perCamera, loadSecs, tally, flink, job, sum, err);
+                    runLoad(cams, clips, src, segments, perCamera, loadSecs, tally, job, sum, err);
                 } finally {
                     cams.close();
                 }
                 sum.checkpointMode = checkpointMode(cfg);
-                sum.checkpoints = new CheckpointStats(flink.webUrl(), job.toHexString())
-                        .between(sum.loadStartMs, sum.loadEndMs);
-                flink.cancel(job, Duration.ofSeconds(30));
+                sum.checkpoints = new CheckpointStats(job.webUrl(), job.id()).between(sum.loadStartMs, sum.loadEndMs);
+                job.cancel(Duration.ofSeconds(60));
                 finish(sum, tally);
             }
         }
@@ -200,7 +247,7 @@ public final class LoadtestCommand implements Callable<Integer> {
     private final LoadReport report = new LoadReport();
 
     /** Sends a backlog as fast as possible and measures how fast the job works through it. */
-    private double probe(Cameras cams, PreEncodedClips clips, OutputTally tally, LocalFlink flink, JobID job,
+    private double probe(LoadCameras cams, PreEncodedClips clips, OutputTally tally, RunningJob job,
                          PrintWriter err) throws Exception {
         status(err, "capacity probe: a backlog of " + probeFrames + " frames");
         // at most FLEET_FROM probe cameras: the capacity is the job's, a thousand producers would measure the machine
@@ -211,7 +258,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             cams.start(OutputTally.PROBE_PREFIX + (i + 1), folder.toString(), "--loop", "--limit", Long.toString(each));
         }
         long in = cams.awaitAll();
-        Drain d = drain(in, true, tally, flink, job, null, cams, err);
+        Drain d = drain(in, true, tally, job, null, cams, err);
         if (!d.drained) {
             throw new IllegalStateException("the capacity probe did not drain: " + tally.out(true) + " of " + in
                     + " frames came out");
@@ -225,8 +272,8 @@ public final class LoadtestCommand implements Callable<Integer> {
         return rate;
     }
 
-    private void runLoad(Cameras cams, PreEncodedClips clips, List<String> src, boolean segments, double perCamera,
-                         double loadSecs, OutputTally tally, LocalFlink flink, JobID job, LoadReport.Summary sum,
+    private void runLoad(LoadCameras cams, PreEncodedClips clips, List<String> src, boolean segments, double perCamera,
+                         double loadSecs, OutputTally tally, RunningJob job, LoadReport.Summary sum,
                          PrintWriter err) throws Exception {
         status(err, String.format(Locale.ROOT, "load: %d cameras x %s for %.0f s", cameras,
                 segments ? "the source rate" : String.format(Locale.ROOT, "%.1f frames/s", perCamera), loadSecs));
@@ -253,7 +300,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         long loadStartMs = System.currentTimeMillis();
         long endNanos = ticker.start + (long) (loadSecs * 1e9);
         while (System.nanoTime() < endNanos) {
-            check(tally, flink, job);
+            check(tally, job);
             cams.check();
             ticker.maybeRow("load", cams, tally, err);
             Thread.sleep(100);
@@ -269,7 +316,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         sum.camerasSeen = cams.framesByCamera().size();
         sum.sustainedFps = tally.read(false, p -> p.createdRate(loadStartMs, loadEndMs));
         status(err, "load stopped: " + in + " frames sent; draining");
-        Drain d = drain(in, false, tally, flink, job, ticker, cams, err);
+        Drain d = drain(in, false, tally, job, ticker, cams, err);
         sum.drained = d.drained;
         sum.drainSeconds = d.seconds;
         ticker.row("end", cams, tally, err);
@@ -280,13 +327,13 @@ public final class LoadtestCommand implements Callable<Integer> {
     }
 
     /** Waits until {@code in} frames came out, or nothing came out for --drain-quiet-seconds. */
-    private Drain drain(long in, boolean probePhase, OutputTally tally, LocalFlink flink, JobID job, Ticker ticker,
-                        Cameras cams, PrintWriter err) throws Exception {
+    private Drain drain(long in, boolean probePhase, OutputTally tally, RunningJob job, Ticker ticker,
+                        LoadCameras cams, PrintWriter err) throws Exception {
         long t0 = System.nanoTime();
         long lastOut = -1;
         long lastProgress = t0;
         while (true) {
-            check(tally, flink, job);
+            check(tally, job);
             long o = tally.out(probePhase);
             long now = System.nanoTime();
             if (o >= in) {
@@ -314,10 +361,10 @@ public final class LoadtestCommand implements Callable<Integer> {
                 + cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS) + " ms";
     }
 
-    private static void check(OutputTally tally, LocalFlink flink, JobID job) throws Exception {
+    private static void check(OutputTally tally, RunningJob job) throws Exception {
         tally.checkHealthy();
-        if (flink.status(job).isGloballyTerminalState()) {
-            throw new IllegalStateException("the job stopped: " + flink.status(job) + " (see the log above)");
+        if (job.status().isGloballyTerminalState()) {
+            throw new IllegalStateException("the job stopped: " + job.status() + " (see the log above)");
         }
     }
 
@@ -353,14 +400,14 @@ public final class LoadtestCommand implements Callable<Integer> {
             this.lastNanos = start;
         }
 
-        void maybeRow(String phase, Cameras cams, OutputTally tally, PrintWriter err) {
+        void maybeRow(String phase, LoadCameras cams, OutputTally tally, PrintWriter err) {
             gauges.read(); // keeps the heap peak fine-grained between rows
             if (System.nanoTime() - lastNanos >= reportSeconds * 1e9) {
                 row(phase, cams, tally, err);
             }
         }
 
-        void row(String phase, Cameras cams, OutputTally tally, PrintWriter err) {
+        void row(String phase, LoadCameras cams, OutputTally tally, PrintWriter err) {
             long now = System.nanoTime();
             Map<String, Long> lagByCamera = new LinkedHashMap<>();
             long in = 0;
@@ -375,107 +422,10 @@ public final class LoadtestCommand implements Callable<Integer> {
             report.add(new LoadReport.Row((now - start) / 1e9, phase, in, o, in - o, (in - lastIn) / dt,
                     (o - lastOut) / dt, h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(50),
                     h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(99), g.heapUsed(), g.afterGc(),
-                    g.gcCount(), g.gcMillis(), ProcessGauges.self(), lagByCamera), err);
+                    g.gcCount(), g.gcMillis(), ProcessGauges.self(), clusterProcesses(), lagByCamera), err);
             lastNanos = now;
             lastIn = in;
             lastOut = o;
-        }
-    }
-
-    /** The synthetic cameras: one {@link SourceProducer} per camera, each on its own thread. */
-    private static final class Cameras implements AutoCloseable {
-        private final String bootstrap;
-        private final String topic;
-        private final String format;
-        private final int maxRecord;
-        private final Map<String, String> kafka;
-        private final ExecutorService pool = Executors.newCachedThreadPool();
-        private final List<SourceProducer> producers = new ArrayList<>();
-        private final List<Future<SourceProducer.Result>> results = new ArrayList<>();
-        private final List<String> names = new ArrayList<>();
-        /** Exact frame counts once a batch of cameras finished (what {@link #awaitAll()} returned). */
-        private final Map<String, Long> finished = new LinkedHashMap<>();
-        private CameraFleet fleet; // instead of one producer per camera (many cameras, churn)
-
-        void startFleet(CameraFleet f) {
-            fleet = f;
-        }
-
-        Cameras(String bootstrap, String topic, String format, int maxRecord, Map<String, String> kafka) {
-            this.bootstrap = bootstrap;
-            this.topic = topic;
-            this.format = format;
-            this.maxRecord = maxRecord;
-            this.kafka = kafka;
-        }
-
-        void start(String camera, String source, String... extra) {
-            SourceProducer p = new SourceProducer(SourceProducer.args(source, bootstrap, topic, camera, format,
-                    maxRecord, kafka, extra));
-            producers.add(p);
-            names.add(camera);
-            results.add(pool.submit(p::run));
-        }
-
-        /** Frames each camera sent so far (of the cameras started last; exact once they finished). */
-        Map<String, Long> framesByCamera() {
-            if (fleet != null) {
-                return fleet.framesByCamera();
-            }
-            if (producers.isEmpty()) {
-                return finished;
-            }
-            Map<String, Long> m = new LinkedHashMap<>();
-            for (int i = 0; i < producers.size(); i++) {
-                m.put(names.get(i), producers.get(i).framesSent());
-            }
-            return m;
-        }
-
-        /** Throws if a camera failed (e.g. a record was not delivered). */
-        void check() throws Exception {
-            if (fleet != null) {
-                fleet.check();
-            }
-            for (Future<SourceProducer.Result> f : results) {
-                if (f.isDone()) {
-                    f.get();
-                }
-            }
-        }
-
-        void stopAll() {
-            producers.forEach(SourceProducer::close);
-        }
-
-        /** Waits for every camera to finish (all its records delivered); the frames they sent; resets. */
-        long awaitAll() throws Exception {
-            long frames = 0;
-            finished.clear();
-            if (fleet != null) {
-                frames += fleet.stopAndFlush();
-                finished.putAll(fleet.framesByCamera());
-                fleet.close();
-                fleet = null;
-            }
-            for (Future<SourceProducer.Result> f : results) {
-                SourceProducer.Result r = f.get();
-                frames += r.frames();
-                finished.put(r.camera(), r.frames());
-            }
-            producers.clear();
-            results.clear();
-            names.clear();
-            return frames;
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stopAll();
-            if (fleet != null) {
-                fleet.close();
-            }
-            pool.shutdownNow();
         }
     }
 
@@ -507,6 +457,9 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
         return segments;
     }
+
+    /** How long the cluster's JobManager may not answer (an HA failover) before the load test gives up. */
+    static final Duration CLUSTER_UNREACHABLE = Duration.ofMinutes(3);
 
     /** From this many cameras on (or with churn) one sender sends for all: see {@link CameraFleet}. */
     static final int FLEET_FROM = 32;

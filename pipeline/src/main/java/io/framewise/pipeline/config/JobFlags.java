@@ -103,6 +103,28 @@ public final class JobFlags implements CommandLine.IModelTransformer {
         return out;
     }
 
+    /**
+     * The other way round: {@code framewise.*} settings as the flags of {@code framewise job} (what a job
+     * submitted with {@code flink run} takes), Kafka properties as {@code -X k=v}.
+     *
+     * @throws IllegalArgumentException for a key that is no job option
+     */
+    public static List<String> args(Map<String, String> settings) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            if (e.getKey().startsWith(JobOptions.KAFKA_PREFIX)) {
+                out.add("-X");
+                out.add(e.getKey().substring(JobOptions.KAFKA_PREFIX.length()) + "=" + e.getValue());
+                continue;
+            }
+            ConfigOption<?> o = JobOptions.ALL.stream().filter(x -> x.key().equals(e.getKey())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no job option " + e.getKey()));
+            out.add(JobOptions.flag(o));
+            out.add(e.getValue());
+        }
+        return out;
+    }
+
     /** Base settings (e.g. the Flink configuration's) overlaid with the flags the user gave. */
     public static JobConfig resolve(Map<String, String> base, CommandLine.ParseResult parsed) {
         Map<String, String> all = new LinkedHashMap<>(base);

@@ -19,7 +19,8 @@ public final class LoadReport {
     /** One report interval; rates over the interval, counts cumulative (load cameras only). */
     public record Row(double seconds, String phase, long framesIn, long framesOut, long lag, double offeredFps,
                double outFps, long p50Ms, long p99Ms, long heapUsed, long heapAfterGc, long gcCount,
-               long gcMillis, ProcessGauges.Reading process, Map<String, Long> lagByCamera) {
+               long gcMillis, ProcessGauges.Reading process, Map<String, ProcessGauges.Reading> cluster,
+               Map<String, Long> lagByCamera) {
     }
 
     /** The end-of-run figures; {@code -1} where a figure does not apply. */
@@ -80,7 +81,8 @@ public final class LoadReport {
                         + "  native %s MB  lag by camera %s",
                 r.seconds(), r.phase(), r.framesIn(), r.framesOut(), r.lag(), r.offeredFps(), r.outFps(),
                 r.p50Ms(), r.p99Ms(), mb(r.heapUsed()), mb(r.heapAfterGc()), r.gcCount(), r.gcMillis(),
-                mb(r.process().rssBytes()), r.process().threads(), nativeMb(r.process()), lagText(r.lagByCamera())));
+                mb(r.process().rssBytes()), r.process().threads(), nativeMb(r.process()), lagText(r.lagByCamera()))
+                + clusterText(r.cluster()));
         err.flush();
     }
 
@@ -113,6 +115,13 @@ public final class LoadReport {
                 span(r -> r.process().nativeCommittedBytes() < 0 ? -1 : mb(r.process().nativeCommittedBytes())),
                 rows.stream().anyMatch(r -> r.process().nativeCommittedBytes() >= 0) ? ""
                         : " (native: -1 = NMT off; run with FRAMEWISE_JAVA_OPTS=-XX:NativeMemoryTracking=summary)");
+        for (String name : rows.isEmpty() ? List.<String>of() : rows.get(rows.size() - 1).cluster().keySet()) {
+            out.printf(Locale.ROOT, "  %-14s RSS %s MB (max %d), threads %s, native (NMT) %s MB%n", name,
+                    span(r -> clusterMb(r, name, ProcessGauges.Reading::rssBytes)),
+                    rows.stream().mapToLong(r -> clusterMb(r, name, ProcessGauges.Reading::rssBytes)).max().orElse(-1),
+                    span(r -> r.cluster().containsKey(name) ? r.cluster().get(name).threads() : -1),
+                    span(r -> clusterMb(r, name, ProcessGauges.Reading::nativeCommittedBytes)));
+        }
         out.printf(Locale.ROOT, "  lag            max %d frames; %s%n", s.lagMax, s.drained
                 ? String.format(Locale.ROOT, "drained %.1f s after the load stopped", s.drainSeconds)
                 : String.format(Locale.ROOT, "NOT drained after %.1f s", s.drainSeconds));
@@ -179,19 +188,32 @@ public final class LoadReport {
         CheckpointStats.putJson(b, s.checkpointMode, s.checkpoints);
         ArrayNode t = b.putArray("timeline");
         for (Row r : rows) {
-            t.addObject().put("t", round(r.seconds())).put("phase", r.phase()).put("frames_in", r.framesIn())
+            ObjectNode o = t.addObject();
+            o.put("t", round(r.seconds())).put("phase", r.phase()).put("frames_in", r.framesIn())
                     .put("frames_out", r.framesOut()).put("lag", r.lag()).put("offered_fps", round(r.offeredFps()))
                     .put("out_fps", round(r.outFps())).put("p50_ms", r.p50Ms()).put("p99_ms", r.p99Ms())
                     .put("heap_used_bytes", r.heapUsed()).put("heap_after_gc_bytes", r.heapAfterGc())
                     .put("gc_count", r.gcCount()).put("gc_ms", r.gcMillis())
                     .put("rss_bytes", r.process().rssBytes()).put("threads", r.process().threads())
                     .put("native_committed_bytes", r.process().nativeCommittedBytes())
-                    .put("lag_max_per_camera", r.lagByCamera().values().stream().mapToLong(Long::longValue).max().orElse(0))
-                    .set("lag_by_camera", r.lagByCamera().size() <= LAG_CAMERAS_LISTED ? m.valueToTree(r.lagByCamera())
-                            : m.createObjectNode());
+                    .put("lag_max_per_camera", r.lagByCamera().values().stream().mapToLong(Long::longValue).max().orElse(0));
+            o.set("cluster", clusterJson(m, r.cluster()));
+            o.set("lag_by_camera", r.lagByCamera().size() <= LAG_CAMERAS_LISTED ? m.valueToTree(r.lagByCamera())
+                    : m.createObjectNode());
         }
         out.println(m.writeValueAsString(root));
         out.flush();
+    }
+
+    /** "  cluster RSS MB/threads: name 512/80 ..." or nothing without a cluster. */
+    static String clusterText(Map<String, ProcessGauges.Reading> cluster) {
+        if (cluster.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("  cluster RSS MB/threads:");
+        cluster.forEach((name, p) -> b.append(' ').append(name).append(' ').append(mb(p.rssBytes())).append('/')
+                .append(p.threads()));
+        return b.toString();
     }
 
     /** Up to this many cameras the rows list each camera's lag; past it, the largest and the count. */
@@ -215,8 +237,20 @@ public final class LoadReport {
         return f.applyAsLong(load.get(0)) + " -> " + f.applyAsLong(load.get(load.size() - 1));
     }
 
+    private static long clusterMb(Row r, String name, java.util.function.ToLongFunction<ProcessGauges.Reading> f) {
+        ProcessGauges.Reading p = r.cluster().get(name);
+        return p == null || f.applyAsLong(p) < 0 ? -1 : mb(f.applyAsLong(p));
+    }
+
     private static String nativeMb(ProcessGauges.Reading p) {
         return p.nativeCommittedBytes() < 0 ? "-" : Long.toString(mb(p.nativeCommittedBytes()));
+    }
+
+    private static ObjectNode clusterJson(ObjectMapper m, Map<String, ProcessGauges.Reading> cluster) {
+        ObjectNode o = m.createObjectNode();
+        cluster.forEach((name, p) -> o.putObject(name).put("rss_bytes", p.rssBytes()).put("threads", p.threads())
+                .put("native_committed_bytes", p.nativeCommittedBytes()));
+        return o;
     }
 
     private static double round(double v) {

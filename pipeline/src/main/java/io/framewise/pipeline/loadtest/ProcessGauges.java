@@ -41,13 +41,23 @@ public final class ProcessGauges {
         return new Reading(r.rssBytes(), r.threads(), nmtCommitted(selfNativeMemory()));
     }
 
-    /** Another process: {@code /proc}, and NMT through {@code jcmd PID VM.native_memory summary}. */
+    /**
+     * Another process: {@code /proc}, and NMT through {@code jcmd PID VM.native_memory summary} when its
+     * command line turns NMT on.
+     */
     public static Reading of(long pid) {
         Reading r = proc(pid);
         if (r.rssBytes() < 0) {
             return r; // gone
         }
-        return new Reading(r.rssBytes(), r.threads(), nmtCommitted(jcmdNativeMemory(pid)));
+        return new Reading(r.rssBytes(), r.threads(), tracksNativeMemory(pid) ? nmtCommitted(jcmdNativeMemory(pid)) : -1);
+    }
+
+    /** Whether the process runs with NMT: without it a jcmd (a JVM start per reading) would only say so. */
+    static boolean tracksNativeMemory(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().commandLine())
+                .map(c -> c.contains("-XX:NativeMemoryTracking=summary") || c.contains("-XX:NativeMemoryTracking=detail"))
+                .orElse(false);
     }
 
     static Reading proc(long pid) {
