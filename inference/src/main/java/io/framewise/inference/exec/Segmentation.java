@@ -94,7 +94,43 @@ public final class Segmentation {
     public static Segmentation of(byte[] map, int mapWidth, int mapHeight, int frameWidth, int frameHeight,
                                   Classification.LabelLookup labels, int numClasses, double minRegionFraction,
                                   boolean keepMap) {
+        return of(map, mapWidth, mapHeight, frameWidth, frameHeight, labels, numClasses, minRegionFraction, keepMap,
+                new RegionScratch(mapWidth * mapHeight));
+    }
+
+    /**
+     * The region search's two map-sized arrays, kept by the caller that summarizes frame after frame (a
+     * 513x513 map: 2 MB per frame otherwise, on the inference thread). Not for two threads at once.
+     */
+    public static final class RegionScratch {
+        private final int[] visited; // [H*W] the generation that reached the pixel: no clearing between maps
+        private final int[] queue;   // [H*W] the flood fill's pixels
+        private int generation;
+
+        public RegionScratch(int pixels) {
+            visited = new int[pixels];
+            queue = new int[pixels];
+        }
+
+        /** A fresh generation: every pixel unvisited again. */
+        int next() {
+            if (++generation == 0) { // wrapped after 2^32 maps: clear once
+                java.util.Arrays.fill(visited, 0);
+                generation = 1;
+            }
+            return generation;
+        }
+    }
+
+    /** {@link #of} with the caller's scratch arrays (at least the map's pixels each). */
+    public static Segmentation of(byte[] map, int mapWidth, int mapHeight, int frameWidth, int frameHeight,
+                                  Classification.LabelLookup labels, int numClasses, double minRegionFraction,
+                                  boolean keepMap, RegionScratch scratch) {
         int total = mapWidth * mapHeight;
+        if (scratch.queue.length < total) {
+            throw new IllegalArgumentException("region scratch of " + scratch.queue.length + " pixels for a "
+                    + mapWidth + "x" + mapHeight + " map");
+        }
         if (map.length < total || frameWidth < 1 || frameHeight < 1) {
             throw new IllegalArgumentException("class map " + map.length + " bytes for " + mapWidth + "x" + mapHeight
                     + ", frame " + frameWidth + "x" + frameHeight);
@@ -117,7 +153,7 @@ public final class Segmentation {
             }
         }
         long minPixels = Math.max(1, (long) Math.ceil(minRegionFraction * total));
-        List<List<Region>> regions = regions(map, mapWidth, mapHeight, minPixels, frameWidth, frameHeight);
+        List<List<Region>> regions = regions(map, mapWidth, mapHeight, minPixels, frameWidth, frameHeight, scratch);
         List<ClassArea> classes = new ArrayList<>();
         for (int c = 0; c < 256; c++) {
             if (count[c] == 0) {
@@ -134,22 +170,24 @@ public final class Segmentation {
     }
 
     /** 8-connected regions of every class, largest first, at least {@code minPixels} each; [class] -> regions. */
-    private static List<List<Region>> regions(byte[] map, int w, int h, long minPixels, int fw, int fh) {
+    private static List<List<Region>> regions(byte[] map, int w, int h, long minPixels, int fw, int fh,
+                                              RegionScratch scratch) {
         List<List<Region>> out = new ArrayList<>(256);
         for (int c = 0; c < 256; c++) {
             out.add(new ArrayList<>());
         }
-        boolean[] seen = new boolean[w * h];
-        int[] queue = new int[w * h];
+        int gen = scratch.next();
+        int[] seen = scratch.visited;
+        int[] queue = scratch.queue;
         for (int start = 0; start < w * h; start++) {
-            if (seen[start]) {
+            if (seen[start] == gen) {
                 continue;
             }
             int c = map[start] & 0xFF;
             int head = 0;
             int tail = 0;
             queue[tail++] = start;
-            seen[start] = true;
+            seen[start] = gen;
             int[] b = {start % w, start / w, start % w, start / w};
             while (head < tail) {
                 int p = queue[head++];
@@ -167,8 +205,8 @@ public final class Segmentation {
                     for (int dx = -1; dx <= 1; dx++) {
                         int nx = px + dx;
                         int q = ny * w + nx;
-                        if (nx >= 0 && nx < w && !seen[q] && (map[q] & 0xFF) == c) {
-                            seen[q] = true;
+                        if (nx >= 0 && nx < w && seen[q] != gen && (map[q] & 0xFF) == c) {
+                            seen[q] = gen;
                             queue[tail++] = q;
                         }
                     }

@@ -21,6 +21,7 @@ public final class Segmenter implements AutoCloseable {
     private final ClassifierOptions options;
     private final Workspace[] workspaces; // [threads]
     private final byte[][] maps;          // [maxBatch][H * W] class per pixel
+    private final Segmentation.RegionScratch regionScratch; // for result(): the caller's thread, one frame at a time
     private final BatchWorkers workers;
     private final IntraOp intraOp; // null with one thread
     private final Part part = new Part();
@@ -35,6 +36,7 @@ public final class Segmenter implements AutoCloseable {
         int threads = options.threads();
         this.workspaces = IntraOp.teamWorkspaces(model.plan(), options.maxBatch(), threads);
         this.maps = new byte[options.maxBatch()][mapWidth() * mapHeight()];
+        this.regionScratch = new Segmentation.RegionScratch(mapWidth() * mapHeight());
         this.workers = threads > 1 ? new BatchWorkers(threads, "framewise-segment") : null;
         this.intraOp = workers != null ? new IntraOp(workers, workspaces) : null;
     }
@@ -87,7 +89,7 @@ public final class Segmenter implements AutoCloseable {
      */
     public Segmentation result(int i, int frameWidth, int frameHeight, double minRegionFraction, boolean keepMap) {
         return Segmentation.of(maps[i], mapWidth(), mapHeight(), frameWidth, frameHeight, model.labels(),
-                model.numClasses(), minRegionFraction, keepMap);
+                model.numClasses(), minRegionFraction, keepMap, regionScratch);
     }
 
     /** Per-step timings (bench --breakdown). */
