@@ -109,6 +109,7 @@ public final class ChaosRun {
                         // the schedule's instant: a plan, not a wait for something to happen
                         long due = start + f.at().toNanos();
                         while (System.nanoTime() < due && producerError.get() == null) {
+                            injector.heal();
                             Thread.sleep(Math.min(500, Math.max(1, (due - System.nanoTime()) / 1_000_000)));
                         }
                         if (producerError.get() != null) {
@@ -120,6 +121,7 @@ public final class ChaosRun {
                     }
                     long end = start + length.toNanos();
                     while (System.nanoTime() < end && producerError.get() == null) {
+                        injector.heal();
                         Thread.sleep(500);
                     }
                 } catch (Exception e) {
@@ -136,7 +138,7 @@ public final class ChaosRun {
                 }
                 lap("cameras", t);
                 t = System.nanoTime();
-                perTopic = drain(cluster, watch);
+                perTopic = drain(cluster, watch, injector);
                 lap("drain", t);
                 watch.sample();
                 restarts = watch.restarts();
@@ -160,13 +162,14 @@ public final class ChaosRun {
      * {@link #DRAIN_QUIET}; then waits for two more checkpoints (a duplicate from a late replay would be
      * committed with them) and reads every topic to its end once more.
      */
-    private Map<String, Long> drain(ClusterState cluster, JobWatch watch) throws Exception {
+    private Map<String, Long> drain(ClusterState cluster, JobWatch watch, FaultInjector injector) throws Exception {
         List<String> topics = List.of("frames", "labels", "frames-dlq", "episodes", "camera-status");
         try (CommittedReader reader = new CommittedReader(cluster.bootstrap(), topics, "labels", "frames-dlq", books)) {
             long target = books.totals().framesIn() + books.totals().poisonIn();
             long last = -1;
             long progressAt = System.nanoTime();
             while (true) {
+                injector.heal();
                 reader.readToEnd();
                 long n = books.accountedFor();
                 if (n >= target) {
@@ -182,8 +185,7 @@ public final class ChaosRun {
                 }
                 Thread.sleep(500);
             }
-            long cp = watch.lastCheckpoint();
-            cp = watch.awaitCheckpointAfter(cp, FaultInjector.RECOVERY);
+            long cp = injector.awaitRecovered();
             watch.awaitCheckpointAfter(cp, FaultInjector.RECOVERY);
             reader.readToEnd();
             return reader.perTopic();

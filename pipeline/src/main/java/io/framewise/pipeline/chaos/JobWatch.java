@@ -86,6 +86,16 @@ public final class JobWatch implements AutoCloseable {
         }
     }
 
+    /** When the last completed checkpoint was triggered (epoch ms), -1 if none or unreachable. */
+    public long lastCheckpointTriggeredAt() {
+        try {
+            JsonNode latest = ClusterReadiness.get(webUi + "/jobs/" + job + "/checkpoints").path("latest").path("completed");
+            return latest.isMissingNode() || latest.isNull() ? -1 : latest.path("trigger_timestamp").asLong(-1);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     /** The job's state, or "UNREACHABLE" while the REST API does not answer. */
     public String state() {
         try {

@@ -33,6 +33,8 @@ public final class ClusterProcesses {
         cmd.addAll(ClusterClassPath.jvmFlags());
         cmd.addAll(jvm);
         cmd.add(MARKER + dir);
+        // a crashed JVM's report beside its log, not in whatever folder the cluster was started from
+        cmd.add("-XX:ErrorFile=" + dir.resolve("logs/hs_err_pid%p.log"));
         cmd.add("-Dlog.file=" + dir.resolve("logs/" + name + ".log"));
         cmd.add("-Dlog4j.configurationFile=" + dir.resolve("conf/log4j2.properties").toUri());
         cmd.add("-Dlog4j2.configurationFile=" + dir.resolve("conf/log4j2.properties").toUri());
