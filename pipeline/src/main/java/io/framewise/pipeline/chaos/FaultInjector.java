@@ -113,6 +113,9 @@ public final class FaultInjector {
         boolean any = false;
         for (Map.Entry<String, Long> e : new ArrayList<>(cluster.processes().entrySet())) {
             if (!ClusterProcesses.alive(e.getValue(), cluster.dir())) {
+                if (e.getKey().equals("jobmanager")) {
+                    job.jobManagerReplaced();
+                }
                 long pid = ClusterProcesses.relaunch(cluster, e.getKey());
                 say("relaunched %s (pid %d)", e.getKey(), pid);
                 any = true;

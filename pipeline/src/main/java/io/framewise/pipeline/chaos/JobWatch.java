@@ -65,6 +65,17 @@ public final class JobWatch implements AutoCloseable {
         }
     }
 
+    /**
+     * A new JobManager was started (chaos relaunched it): its numRestarts starts at 0, so the figure so
+     * far is banked now rather than inferred later from a fall, which a fast new JobManager could hide.
+     */
+    public synchronized void jobManagerReplaced() {
+        sample();
+        earlier += current;
+        current = 0;
+        takeOvers++;
+    }
+
     /** New JobManagers seen taking the job over (a fall in numRestarts). */
     public synchronized int takeOvers() {
         return takeOvers;

@@ -118,7 +118,7 @@ public final class ClusterProcesses {
 
     /**
      * SIGCONT (a process that {@code chaos} stopped with SIGSTOP would never act on SIGTERM), SIGTERM,
-     * then SIGKILL after {@code graceSeconds}.
+     * then SIGKILL after {@code graceSeconds}; with 0, SIGKILL at once.
      */
     static void stop(ProcessHandle h, PrintWriter out, String what, int graceSeconds) {
         if (!h.isAlive()) {
@@ -130,6 +130,13 @@ public final class ClusterProcesses {
             // no kill(1): a stopped process then needs the SIGKILL below
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (graceSeconds <= 0) {
+            h.destroyForcibly();
+            h.onExit().join();
+            out.println("cluster: killed " + what);
+            out.flush();
+            return;
         }
         h.destroy();
         try {
