@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * the faults injected by kind and one by one, and the time each phase took; as a table or one JSON object.
  */
 public record ChaosReport(long seed, String guarantee, double minutes, int cameras, List<FaultSchedule.Fault> planned,
-                          List<FaultInjector.Injected> injected, Books.Totals books, long restarts, int jobManagerTakeOvers,
+                          List<FaultInjector.Injected> injected, Books.Totals books, long restarts, long restartsLogged, int jobManagerTakeOvers,
                           Map<String, Long> recordsPerTopic, Map<String, Double> seconds, String error) {
 
     /** Balanced books and every planned fault injected. */
@@ -48,7 +48,7 @@ public record ChaosReport(long seed, String guarantee, double minutes, int camer
         out.println("unexpected        " + b.unexpected());
         out.println("poison wrong      " + b.poisonWrong() + " (poison records not exactly one dead letter)");
         out.println("restarts          " + restarts + " (numRestarts over every JobManager; " + jobManagerTakeOvers
-                + " JobManager take-overs)");
+                + " JobManager take-overs); " + restartsLogged + " RUNNING to RESTARTING in jobmanager.log");
         out.println("records per topic " + recordsPerTopic);
         StringBuilder t = new StringBuilder();
         seconds.forEach((k, v) -> t.append(t.length() == 0 ? "" : ", ").append(k).append(String.format(" %.1f s", v)));
@@ -70,6 +70,7 @@ public record ChaosReport(long seed, String guarantee, double minutes, int camer
         m.put("books", books);
         m.put("balanced", books.balanced());
         m.put("restarts", restarts);
+        m.put("restartsLogged", restartsLogged);
         m.put("jobManagerTakeOvers", jobManagerTakeOvers);
         m.put("faultsPlanned", planned.size());
         m.put("faultsByKind", faultsByKind());

@@ -67,6 +67,7 @@ public final class ChaosRun {
         List<FaultInjector.Injected> injected = new ArrayList<>();
         String error = null;
         long restarts = 0;
+        long restartsLogged = -1;
         int takeOvers = 0;
         Map<String, Long> perTopic = Map.of();
         try {
@@ -142,6 +143,7 @@ public final class ChaosRun {
                 lap("drain", t);
                 watch.sample();
                 restarts = watch.restarts();
+                restartsLogged = watch.restartsLogged(cluster.dir().resolve("logs/jobmanager.log"));
                 takeOvers = watch.takeOvers();
             }
         } catch (Exception e) {
@@ -154,7 +156,7 @@ public final class ChaosRun {
         }
         lap("total", t0);
         return new ChaosReport(o.seed(), o.guarantee(), o.minutes(), o.cameras(), schedule.faults(), injected,
-                books.totals(), restarts, takeOvers, perTopic, seconds, error);
+                books.totals(), restarts, restartsLogged, takeOvers, perTopic, seconds, error);
     }
 
     /**

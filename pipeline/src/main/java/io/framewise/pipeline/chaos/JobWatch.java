@@ -97,6 +97,20 @@ public final class JobWatch implements AutoCloseable {
         }
     }
 
+    /**
+     * Restarts as the JobManagers logged them: the lines where the job switched from RUNNING to
+     * RESTARTING in {@code jobmanager.log}, which every JobManager of the run appends to. A cross-check of
+     * {@link #restarts()}, which reads a gauge and can miss what a JobManager counted after the last poll.
+     */
+    public long restartsLogged(java.nio.file.Path jobManagerLog) {
+        String needle = "(" + job + ") switched from state RUNNING to RESTARTING";
+        try (var lines = java.nio.file.Files.lines(jobManagerLog, java.nio.charset.StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains(needle)).count();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     /** When the last completed checkpoint was triggered (epoch ms), -1 if none or unreachable. */
     public long lastCheckpointTriggeredAt() {
         try {
