@@ -61,7 +61,10 @@ public final class ChaosRun {
         LocalCluster.Settings s = new LocalCluster.Settings(d.dir(), d.brokers(), d.taskManagers(), d.brokerHeap(),
                 d.taskManagerMemory(), d.jobManagerMemory(), d.startTimeout(),
                 List.of("-D" + TestFaults.PROPERTY + "=true"),
-                Map.of("heartbeat.timeout", HEARTBEAT_TIMEOUT_MS, "heartbeat.interval", "5000"));
+                // the REST API serves metrics from a cache refreshed every 10 s by default: restarts made in
+                // the last seconds before a JobManager kill would never be seen
+                Map.of("heartbeat.timeout", HEARTBEAT_TIMEOUT_MS, "heartbeat.interval", "5000",
+                        "metrics.fetcher.update-interval", "500"));
         ClusterState cluster = LocalCluster.up(s, log);
         lap("up", t0);
         List<FaultInjector.Injected> injected = new ArrayList<>();

@@ -64,7 +64,10 @@ public final class FaultInjector {
         long t0 = System.nanoTime();
         String target = switch (kind) {
             case TASKMANAGER_KILL -> killTaskManager();
-            case JOBMANAGER_KILL -> kill("jobmanager");
+            case JOBMANAGER_KILL -> {
+                job.sample(); // the dying JobManager's last figure
+                yield kill("jobmanager");
+            }
             case BROKER_KILL -> killBroker();
             case TASKMANAGER_STOP -> stopTaskManager();
             case POISON_RECORD -> poison();
