@@ -47,8 +47,8 @@ public record ChaosReport(long seed, String guarantee, double minutes, int camer
         out.println("losses            " + b.losses());
         out.println("unexpected        " + b.unexpected());
         out.println("poison wrong      " + b.poisonWrong() + " (poison records not exactly one dead letter)");
-        out.println("restarts          " + restarts + " (numRestarts over every JobManager; " + jobManagerTakeOvers
-                + " JobManager take-overs); " + restartsLogged + " RUNNING to RESTARTING in jobmanager.log");
+        out.println("restarts          " + restartsLogged + " (RUNNING to RESTARTING in jobmanager.log, every JobManager);"
+                + " numRestarts polled over every JobManager " + restarts + "; " + jobManagerTakeOvers + " JobManager take-overs");
         out.println("records per topic " + recordsPerTopic);
         StringBuilder t = new StringBuilder();
         seconds.forEach((k, v) -> t.append(t.length() == 0 ? "" : ", ").append(k).append(String.format(" %.1f s", v)));
@@ -69,8 +69,9 @@ public record ChaosReport(long seed, String guarantee, double minutes, int camer
         m.put("cameras", cameras);
         m.put("books", books);
         m.put("balanced", books.balanced());
-        m.put("restarts", restarts);
-        m.put("restartsLogged", restartsLogged);
+        // the log's count is the figure: the polled gauge falls short after JobManager take-overs (docs/chaos.md)
+        m.put("restarts", restartsLogged);
+        m.put("restartsPolled", restarts);
         m.put("jobManagerTakeOvers", jobManagerTakeOvers);
         m.put("faultsPlanned", planned.size());
         m.put("faultsByKind", faultsByKind());
