@@ -20,6 +20,7 @@ import picocli.CommandLine;
                 io.framewise.pipeline.cli.ReportCommand.class,
                 io.framewise.pipeline.cli.LoadtestCommand.class,
                 ClusterCommand.class,
+                ChaosCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class FramewiseCli implements Runnable {

@@ -3,6 +3,9 @@ package io.framewise.pipeline.cli;
 import io.framewise.pipeline.produce.FrameRecordSender;
 import io.framewise.pipeline.produce.ProduceLoop;
 import io.framewise.pipeline.produce.ProduceStats;
+import io.framewise.pipeline.produce.encode.MediaChunk;
+import io.framewise.pipeline.produce.encode.MediaReader;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,12 @@ public final class SourceProducer implements AutoCloseable {
     private final ProduceCommand options = new ProduceCommand();
     private final AtomicBoolean stop = new AtomicBoolean();
     private volatile ProduceStats stats;
+    private Records records = (seq, frames) -> { };
+
+    /** Told of each record as it is handed to the sender, with its sequence number and frame count. */
+    public interface Records {
+        void sent(long seq, int frames);
+    }
 
     /**
      * @param produceArgs the arguments {@code framewise produce} takes (SOURCE, --bootstrap, --camera, ...)
@@ -42,9 +51,21 @@ public final class SourceProducer implements AutoCloseable {
         return a;
     }
 
+    /**
+     * Reports every record to {@code listener} ({@code chaos} keeps its books per frame with it). The
+     * loop numbers records 0, 1, 2, ... in the order the source yields them and sends each one it takes,
+     * so counting the chunks the source hands out gives each record's sequence number.
+     */
+    public SourceProducer onRecord(Records listener) {
+        this.records = listener;
+        return this;
+    }
+
     /** Sends the whole source (or until {@link #close()}); returns the counts once all was delivered. */
     public Result run() throws Exception {
-        ProduceLoop.Opener opener = options.opener();
+        ProduceLoop.Opener plain = options.opener();
+        long[] next = {0};
+        ProduceLoop.Opener opener = () -> counted(plain.open(), next);
         try (FrameRecordSender sender = new FrameRecordSender(options.bootstrap, options.topic, options.camera,
                 options.maxRecordBytes, options.kafka)) {
             sender.checkTopic(options.bootstrap);
@@ -59,6 +80,39 @@ public final class SourceProducer implements AutoCloseable {
             }
             return new Result(options.camera, s.records(), s.frames(), s.bytes(), s.seconds());
         }
+    }
+
+    private MediaReader counted(MediaReader r, long[] next) {
+        return new MediaReader() {
+            @Override
+            public MediaChunk next() throws IOException {
+                MediaChunk c = r.next();
+                if (c != null) {
+                    records.sent(next[0]++, c.frames());
+                }
+                return c;
+            }
+
+            @Override
+            public double frameRate() {
+                return r.frameRate();
+            }
+
+            @Override
+            public boolean live() {
+                return r.live();
+            }
+
+            @Override
+            public long expectedFrames() {
+                return r.expectedFrames();
+            }
+
+            @Override
+            public void close() throws IOException {
+                r.close();
+            }
+        };
     }
 
     /** Frames handed to Kafka so far (for progress; exact once {@link #run()} returned). */

@@ -1,8 +1,6 @@
 package io.framewise.pipeline.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.framewise.inference.exec.SharedModels;
 import io.framewise.pipeline.config.JobConfig;
 import io.framewise.pipeline.config.JobOptions;
 import io.framewise.pipeline.local.Topics;
@@ -11,11 +9,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +31,6 @@ import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessSpec;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
 import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -54,12 +45,21 @@ import org.apache.kafka.common.Uuid;
  */
 public final class LocalCluster {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String MARKER = "-Dframewise.cluster=";
-
-    /** What to start, and how big. */
+    /**
+     * What to start, and how big.
+     *
+     * @param taskManagerJvm extra JVM flags of the TaskManagers ({@code chaos} enables its test faults there)
+     * @param flinkConfig    extra entries of Flink's {@code config.yaml}, over the defaults
+     */
     public record Settings(Path dir, int brokers, int taskManagers, String brokerHeap, String taskManagerMemory,
-                           String jobManagerMemory, Duration startTimeout) {
+                           String jobManagerMemory, Duration startTimeout, List<String> taskManagerJvm,
+                           Map<String, String> flinkConfig) {
+        public Settings(Path dir, int brokers, int taskManagers, String brokerHeap, String taskManagerMemory,
+                        String jobManagerMemory, Duration startTimeout) {
+            this(dir, brokers, taskManagers, brokerHeap, taskManagerMemory, jobManagerMemory, startTimeout, List.of(),
+                    Map.of());
+        }
+
         public static Settings defaults(Path dir) {
             return new Settings(dir, 3, 2, "256m", "1280m", "768m", Duration.ofMinutes(3));
         }
@@ -81,7 +81,7 @@ public final class LocalCluster {
         Path dir = s.dir().toAbsolutePath();
         if (Files.exists(ClusterState.file(dir))) {
             ClusterState old = ClusterState.read(dir);
-            if (old.processes().values().stream().anyMatch(pid -> alive(pid, dir))) {
+            if (old.processes().values().stream().anyMatch(pid -> ClusterProcesses.alive(pid, dir))) {
                 throw new IllegalStateException("a cluster is already running from " + dir
                         + " (`framewise cluster status`, `framewise cluster down`)");
             }
@@ -117,11 +117,11 @@ public final class LocalCluster {
             String webUi = "http://127.0.0.1:" + restPort;
             startFlink(dir, conf, s, pids, started);
 
-            awaitTcp(zk, started, s.startTimeout(), "ZooKeeper");
-            awaitBrokers(bootstrap.toString(), s.brokers(), started, s.startTimeout());
+            ClusterReadiness.awaitTcp(zk, started, s.startTimeout(), "ZooKeeper");
+            ClusterReadiness.awaitBrokers(bootstrap.toString(), s.brokers(), started, s.startTimeout());
             JobConfig topics = JobConfig.parse(Map.of(JobOptions.BOOTSTRAP.key(), bootstrap.toString()));
             Topics.create(bootstrap.toString(), topics, s.taskManagers(), null);
-            awaitTaskManagers(webUi, s.taskManagers(), started, s.startTimeout());
+            ClusterReadiness.awaitTaskManagers(webUi, s.taskManagers(), started, s.startTimeout());
 
             ClusterState state = new ClusterState(dir, bootstrap.toString(), webUi, zk, pids);
             state.write();
@@ -134,7 +134,7 @@ public final class LocalCluster {
                 List<Process> reversed = new ArrayList<>(started);
                 java.util.Collections.reverse(reversed);
                 for (Process p : reversed) {
-                    stop(p.toHandle(), out, "pid " + p.pid());
+                    ClusterProcesses.stop(p.toHandle(), out, "pid " + p.pid(), 30);
                 }
             }
         }
@@ -142,17 +142,47 @@ public final class LocalCluster {
 
     /** Stops every process (TaskManagers first, ZooKeeper last), then deletes the folder unless {@code keep}. */
     public static void down(Path dir, boolean keep, PrintWriter out) throws Exception {
+        down(dir, keep, false, out);
+    }
+
+    /**
+     * Stops every process, then deletes the folder unless {@code keep}. The Flink processes get SIGTERM
+     * together (nothing of theirs outlives the cluster's folder), then the brokers one by one (brokers
+     * that shut down together can lose the controller quorum their controlled shutdown waits for), then
+     * ZooKeeper. With {@code kill}, every process gets SIGKILL at once: for a cluster whose data is
+     * thrown away ({@code chaos}), a graceful shutdown only costs time.
+     */
+    public static void down(Path dir, boolean keep, boolean kill, PrintWriter out) throws Exception {
         dir = dir.toAbsolutePath();
         ClusterState st = ClusterState.read(dir);
         List<Map.Entry<String, Long>> reversed = new ArrayList<>(st.processes().entrySet());
         java.util.Collections.reverse(reversed);
+        List<Thread> flink = new ArrayList<>();
         for (Map.Entry<String, Long> e : reversed) {
-            Optional<ProcessHandle> h = ProcessHandle.of(e.getValue()).filter(p -> ours(p, st.dir()));
-            if (h.isPresent()) {
-                stop(h.get(), out, e.getKey() + " (pid " + e.getValue() + ")");
+            Optional<ProcessHandle> h = ClusterProcesses.handle(e.getValue(), st.dir());
+            String what = e.getKey() + " (pid " + e.getValue() + ")";
+            if (h.isEmpty()) {
+                out.println("cluster: " + what + " was not running");
+            } else if (kill) {
+                ClusterProcesses.stop(h.get(), out, what, 0);
+            } else if (e.getKey().startsWith("taskmanager") || e.getKey().equals("jobmanager")) {
+                Thread t = new Thread(() -> ClusterProcesses.stop(h.get(), out, what, 30), "stop-" + e.getKey());
+                t.start();
+                flink.add(t);
             } else {
-                out.println("cluster: " + e.getKey() + " (pid " + e.getValue() + ") was not running");
+                for (Thread t : flink) {
+                    t.join();
+                }
+                // the last broker's controlled shutdown waits for a controller quorum that left with the
+                // other two brokers: it never completes (measured: SIGKILL after the full 30 s), so it
+                // gets a short grace (its log recovers on a restart like after any crash)
+                boolean lastBroker = e.getKey().startsWith("kafka")
+                        && st.named("kafka").indexOf(e.getKey()) == 0 && st.named("kafka").size() > 1;
+                ClusterProcesses.stop(h.get(), out, what, lastBroker ? 5 : 30);
             }
+        }
+        for (Thread t : flink) {
+            t.join();
         }
         if (keep) {
             Files.deleteIfExists(ClusterState.file(st.dir()));
@@ -169,20 +199,20 @@ public final class LocalCluster {
         ClusterState st = ClusterState.read(dir.toAbsolutePath());
         boolean all = true;
         for (Map.Entry<String, Long> e : st.processes().entrySet()) {
-            boolean up = alive(e.getValue(), st.dir());
+            boolean up = ClusterProcesses.alive(e.getValue(), st.dir());
             all &= up;
             out.printf("%-14s pid %-8d %s%n", e.getKey(), e.getValue(), up ? "running" : "NOT RUNNING");
         }
         out.println("bootstrap      " + st.bootstrap());
         try {
-            out.println("brokers        " + brokers(st.bootstrap(), Duration.ofSeconds(5)) + " in the cluster");
+            out.println("brokers        " + ClusterReadiness.brokers(st.bootstrap(), Duration.ofSeconds(5)) + " in the cluster");
         } catch (Exception e) {
             all = false;
             out.println("brokers        unreachable: " + e.getMessage());
         }
         out.println("web UI         " + st.webUi());
         try {
-            JsonNode o = get(st.webUi() + "/overview");
+            JsonNode o = ClusterReadiness.get(st.webUi() + "/overview");
             out.println("flink          " + o.path("taskmanagers").asInt() + " TaskManagers, "
                     + o.path("slots-available").asInt() + " of " + o.path("slots-total").asInt() + " slots free, "
                     + o.path("jobs-running").asInt() + " jobs running, flink " + o.path("flink-version").asText());
@@ -216,11 +246,11 @@ public final class LocalCluster {
             args.addAll(List.of("--parallelism", Integer.toString(st.named("taskmanager").size())));
         }
         args.addAll(jobArgs);
-        List<String> cmd = java(st.dir(), "flink-cli", ClusterClassPath.flink(), List.of("-Xmx512m"),
+        List<String> cmd = ClusterProcesses.java(st.dir(), "flink-cli", ClusterClassPath.flink(), List.of("-Xmx512m"),
                 "org.apache.flink.client.cli.CliFrontend", args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("FLINK_CONF_DIR", st.dir().resolve("conf").toString());
-        dataDir(pb);
+        ClusterProcesses.dataDir(pb);
         out.println("cluster: " + String.join(" ", cmd.subList(cmd.indexOf("org.apache.flink.client.cli.CliFrontend"),
                 cmd.size())));
         out.flush();
@@ -299,7 +329,7 @@ public final class LocalCluster {
         // format every broker's storage with the same cluster id, in parallel JVMs
         List<Process> formats = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
-            List<String> cmd = java(dir, "kafka-format-" + (i + 1), ClusterClassPath.all(), List.of("-Xmx128m"),
+            List<String> cmd = ClusterProcesses.java(dir, "kafka-format-" + (i + 1), ClusterClassPath.all(), List.of("-Xmx128m"),
                     "kafka.tools.StorageTool", List.of("format", "-t", clusterId, "-c", configs.get(i).toString()));
             formats.add(new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("logs/kafka-format-" + (i + 1) + ".out").toFile()).start());
@@ -347,6 +377,7 @@ public final class LocalCluster {
         c.put("execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
         c.put("web.upload.dir", dir.resolve("upload").toString());
         c.put("io.tmp.dirs", dir.resolve("tmp").toString());
+        c.putAll(s.flinkConfig());
         Files.createDirectories(dir.resolve("upload"));
         Files.createDirectories(dir.resolve("tmp"));
         StringBuilder yaml = new StringBuilder("# framewise cluster: written by `cluster up`\n");
@@ -371,6 +402,7 @@ public final class LocalCluster {
         // one native-library folder for every job jar the TaskManager loads (deploy/README.md)
         tmJvm.add("-Dorg.bytedeco.javacpp.cachedir=" + dir.resolve("javacpp"));
         tmJvm.add("-Dorg.bytedeco.javacpp.cachedir.nosubdir=true");
+        tmJvm.addAll(s.taskManagerJvm());
         for (int i = 1; i <= s.taskManagers(); i++) {
             List<String> tmArgs = new ArrayList<>(List.of("--configDir", conf.toString()));
             tmArgs.addAll(split(TaskExecutorProcessUtils.generateDynamicConfigsStr(tm)));
@@ -385,36 +417,11 @@ public final class LocalCluster {
         return Stream.of(s.trim().split("\\s+")).filter(a -> !a.isEmpty()).toList();
     }
 
-    private static List<String> java(Path dir, String name, List<String> classPath, List<String> jvm, String main,
-                                     List<String> args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(ClusterClassPath.jvmFlags());
-        cmd.addAll(jvm);
-        cmd.add(MARKER + dir);
-        cmd.add("-Dlog.file=" + dir.resolve("logs/" + name + ".log"));
-        cmd.add("-Dlog4j.configurationFile=" + dir.resolve("conf/log4j2.properties").toUri());
-        cmd.add("-Dlog4j2.configurationFile=" + dir.resolve("conf/log4j2.properties").toUri());
-        cmd.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), main));
-        cmd.addAll(args);
-        return cmd;
-    }
-
     private static void launch(Path dir, String name, List<String> classPath, List<String> jvm, String main,
                                List<String> args, Map<String, Long> pids, List<Process> started) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(java(dir, name, classPath, jvm, main, args))
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("logs/" + name + ".out").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        dataDir(pb);
-        Process p = pb.start();
+        Process p = ClusterProcesses.launch(dir, name, ClusterProcesses.java(dir, name, classPath, jvm, main, args));
         started.add(p);
         pids.put(name, p.pid());
-    }
-
-    /** The model files, as the processes of a real deployment find them. */
-    private static void dataDir(ProcessBuilder pb) {
-        SharedModels.dataDir().ifPresent(d -> pb.environment().put("FRAMEWISE_DATA", d.toAbsolutePath().toString()));
     }
 
     private static void writeLog4j(Path dir) throws IOException {
@@ -428,111 +435,6 @@ public final class LocalCluster {
                 "logger.kafkaclients.name = org.apache.kafka.clients", "logger.kafkaclients.level = WARN",
                 "logger.statechange.name = state.change.logger", "logger.statechange.level = WARN",
                 "logger.kafkacommon.name = org.apache.kafka.common", "logger.kafkacommon.level = WARN", ""));
-    }
-
-    // ---- waiting
-
-    private static void awaitTcp(String hostPort, List<Process> started, Duration timeout, String what)
-            throws Exception {
-        String[] hp = hostPort.split(":");
-        await(what, started, timeout, () -> {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])), 1000);
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-    }
-
-    private static void awaitBrokers(String bootstrap, int n, List<Process> started, Duration timeout)
-            throws Exception {
-        await(n + " brokers", started, timeout, () -> {
-            try {
-                return brokers(bootstrap, Duration.ofSeconds(5)) >= n;
-            } catch (Exception e) {
-                return false;
-            }
-        });
-    }
-
-    private static void awaitTaskManagers(String webUi, int n, List<Process> started, Duration timeout)
-            throws Exception {
-        await(n + " TaskManagers", started, timeout, () -> {
-            try {
-                return get(webUi + "/overview").path("taskmanagers").asInt() >= n;
-            } catch (Exception e) {
-                return false;
-            }
-        });
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(String what, List<Process> started, Duration timeout, Check check) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!check.holds()) {
-            for (Process p : started) {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException("a cluster process (pid " + p.pid() + ") exited " + p.exitValue()
-                            + " while waiting for " + what);
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no " + what + " within " + timeout);
-            }
-            Thread.sleep(250);
-        }
-    }
-
-    static int brokers(String bootstrap, Duration timeout) throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        try (Admin a = Admin.create(p)) {
-            return a.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
-        }
-    }
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    static JsonNode get(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException(url + ": HTTP " + r.statusCode());
-        }
-        return JSON.readTree(r.body());
-    }
-
-    // ---- stopping
-
-    /** A process of this cluster: its command line names the cluster's folder (a reused PID does not). */
-    private static boolean ours(ProcessHandle h, Path dir) {
-        return h.isAlive() && h.info().commandLine().map(c -> c.contains(MARKER + dir)).orElse(true);
-    }
-
-    private static boolean alive(long pid, Path dir) {
-        return ProcessHandle.of(pid).map(h -> ours(h, dir)).orElse(false);
-    }
-
-    /** SIGTERM, then SIGKILL after 30 s. */
-    private static void stop(ProcessHandle h, PrintWriter out, String what) {
-        if (!h.isAlive()) {
-            return;
-        }
-        h.destroy();
-        try {
-            h.onExit().get(30, TimeUnit.SECONDS);
-            out.println("cluster: stopped " + what);
-        } catch (Exception e) {
-            h.destroyForcibly();
-            out.println("cluster: killed " + what + " (no exit 30 s after SIGTERM)");
-        }
-        out.flush();
     }
 
     private static int freePort() throws IOException {

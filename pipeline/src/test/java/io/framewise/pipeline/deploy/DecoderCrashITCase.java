@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.framewise.inference.exec.SharedModels;
-import io.framewise.operators.frames.FrameHeaders;
 import io.framewise.operators.isolate.TestFaults;
 import io.framewise.operators.kafka.DeadLetterSerialization;
+import io.framewise.pipeline.chaos.PoisonRecord;
 import io.framewise.pipeline.cli.SourceProducer;
 import io.framewise.pipeline.kafka.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
@@ -19,21 +19,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -214,27 +208,11 @@ class DecoderCrashITCase {
 
     /** A valid JPEG frame record of {@code camera} that asks for a test fault; returns its offset. */
     private static long sendFaultRecord(String topic, String camera, String fault) throws Exception {
-        byte[] jpeg = Files.readAllBytes(SharedModels.dataDir().orElseThrow().resolve("images/parrot.jpg"));
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 << 20));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, camera, jpeg);
-            r.headers().add(FrameHeaders.VERSION, bytes("1"));
-            r.headers().add(FrameHeaders.CODEC, bytes("jpeg"));
-            r.headers().add(FrameHeaders.CAPTURE_TS, bytes(Long.toString(System.currentTimeMillis())));
-            r.headers().add(FrameHeaders.SEQUENCE, bytes("0"));
-            r.headers().add(TestFaults.HEADER, bytes(fault));
-            return producer.send(r).get().offset();
-        }
+        return PoisonRecord.send(KAFKA.bootstrapServers(), topic, camera, 0, fault);
     }
 
     private static String header(ConsumerRecord<?, ?> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
