@@ -160,6 +160,9 @@ public final class LoadtestCommand implements Callable<Integer> {
             base.put(JobOptions.INPUT_TOPIC.key(), run + "-frames");
             base.put(JobOptions.OUTPUT_TOPIC.key(), run + "-labels");
             base.put(JobOptions.DLQ_TOPIC.key(), run + "-dlq");
+            base.put(JobOptions.EPISODES_TOPIC.key(), run + "-episodes");
+            base.put(JobOptions.CAMERA_STATUS_TOPIC.key(), run + "-camera-status");
+            base.put(JobOptions.CAMERA_CONFIG_TOPIC.key(), run + "-camera-config");
             base.put(JobOptions.GROUP.key(), "framewise-" + run);
             base.put(JobOptions.TRANSACTIONAL_ID_PREFIX.key(), "framewise-" + run);
         }

@@ -376,6 +376,8 @@ public final class LocalCluster {
         c.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
         c.put("execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
         c.put("web.upload.dir", dir.resolve("upload").toString());
+        // every checkpoint of a long load test in the REST history (CheckpointStats reads it after the load)
+        c.put("web.checkpoints.history", "10000");
         c.put("io.tmp.dirs", dir.resolve("tmp").toString());
         c.putAll(s.flinkConfig());
         Files.createDirectories(dir.resolve("upload"));
