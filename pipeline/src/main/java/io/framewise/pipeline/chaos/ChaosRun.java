@@ -2,7 +2,6 @@ package io.framewise.pipeline.chaos;
 
 import io.framewise.inference.exec.SharedModels;
 import io.framewise.operators.isolate.TestFaults;
-import io.framewise.pipeline.cli.SourceProducer;
 import io.framewise.pipeline.cluster.ClusterClassPath;
 import io.framewise.pipeline.cluster.ClusterState;
 import io.framewise.pipeline.cluster.LocalCluster;
@@ -45,7 +44,11 @@ public final class ChaosRun {
     private final Books books = new Books();
     private final Map<String, Double> seconds = new LinkedHashMap<>();
 
-    public ChaosRun(Options o, PrintWriter log) {
+    private final CameraFeed.Factory feeds;
+
+    /** @param feeds makes each camera's producer ({@code framewise produce}'s loop, from the CLI) */
+    public ChaosRun(Options o, CameraFeed.Factory feeds, PrintWriter log) {
+        this.feeds = feeds;
         this.o = o;
         this.log = log;
     }
@@ -83,18 +86,19 @@ public final class ChaosRun {
             lap("submit", t);
             try (JobWatch watch = new JobWatch(cluster.webUi(), job)) {
                 t = System.nanoTime();
-                List<SourceProducer> producers = new ArrayList<>();
+                List<CameraFeed> producers = new ArrayList<>();
                 List<Thread> threads = new ArrayList<>();
                 AtomicReference<Exception> producerError = new AtomicReference<>();
                 for (int i = 1; i <= o.cameras(); i++) {
                     String camera = "cam-" + i;
                     boolean jpeg = i % 2 == 1;
-                    List<String> args = jpeg
-                            ? SourceProducer.args(data.resolve(JPEG_VIDEO).toString(), cluster.bootstrap(), "frames",
-                                    camera, "jpeg", 4 << 20, Map.of(), "--fps", JPEG_FPS, "--realtime", "--loop")
-                            : SourceProducer.args(data.resolve(SEGMENT_VIDEO).toString(), cluster.bootstrap(), "frames",
-                                    camera, "segment", 4 << 20, Map.of(), "--realtime", "--loop");
-                    SourceProducer p = new SourceProducer(args).onRecord((seq, frames) -> books.sent(camera, seq, frames));
+                    CameraFeed p = jpeg
+                            ? feeds.open(data.resolve(JPEG_VIDEO).toString(), cluster.bootstrap(), "frames", camera, "jpeg",
+                                    4 << 20, List.of("--fps", JPEG_FPS, "--realtime", "--loop"),
+                                    (seq, frames) -> books.sent(camera, seq, frames))
+                            : feeds.open(data.resolve(SEGMENT_VIDEO).toString(), cluster.bootstrap(), "frames", camera,
+                                    "segment", 4 << 20, List.of("--realtime", "--loop"),
+                                    (seq, frames) -> books.sent(camera, seq, frames));
                     producers.add(p);
                     Thread th = new Thread(() -> {
                         try {
@@ -132,7 +136,7 @@ public final class ChaosRun {
                     error = e.getMessage() == null ? e.toString() : e.getMessage();
                     say("run stopped: %s", error);
                 } finally {
-                    producers.forEach(SourceProducer::close);
+                    producers.forEach(CameraFeed::close);
                     for (Thread th : threads) {
                         th.join();
                     }

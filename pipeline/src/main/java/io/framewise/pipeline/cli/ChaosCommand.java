@@ -1,5 +1,6 @@
 package io.framewise.pipeline.cli;
 
+import io.framewise.pipeline.chaos.CameraFeed;
 import io.framewise.pipeline.chaos.ChaosReport;
 import io.framewise.pipeline.chaos.ChaosRun;
 import io.framewise.pipeline.chaos.FaultKind;
@@ -7,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -77,12 +79,30 @@ public final class ChaosCommand implements Callable<Integer> {
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         PrintWriter out = spec.commandLine().getOut();
         ChaosReport r = new ChaosRun(new ChaosRun.Options(d.toAbsolutePath(), minutes, seed, cameras, kinds, guarantee, keep),
-                json ? err : out).run();
+                ChaosCommand::feed, json ? err : out).run();
         if (json) {
             r.printJson(out);
         } else {
             r.printText(out);
         }
         return r.passed() ? 0 : 1;
+    }
+
+    /** A chaos camera: {@code framewise produce}'s loop, reporting each record to the books. */
+    static CameraFeed feed(String source, String bootstrap, String topic, String camera, String format,
+                           int maxRecordBytes, List<String> extra, CameraFeed.Records onRecord) {
+        SourceProducer p = new SourceProducer(SourceProducer.args(source, bootstrap, topic, camera, format,
+                maxRecordBytes, Map.of(), extra.toArray(String[]::new))).onRecord(onRecord::sent);
+        return new CameraFeed() {
+            @Override
+            public void run() throws Exception {
+                p.run();
+            }
+
+            @Override
+            public void close() {
+                p.close();
+            }
+        };
     }
 }
