@@ -37,13 +37,24 @@ public final class FaultSchedule {
      * @param kinds  the kinds allowed (at least one)
      */
     public static FaultSchedule draw(long seed, Duration length, List<FaultKind> kinds) {
+        return draw(seed, length, kinds, MIN_GAP);
+    }
+
+    /**
+     * As {@link #draw(long, Duration, List)} with faults at least {@code minGap} apart: a soak's load test
+     * spaces them minutes apart so most of the run is steady load, not recovery.
+     */
+    public static FaultSchedule draw(long seed, Duration length, List<FaultKind> kinds, Duration minGap) {
+        if (minGap.compareTo(MIN_GAP) < 0) {
+            throw new IllegalArgumentException("faults must be at least " + MIN_GAP.toSeconds() + " s apart");
+        }
         if (kinds.isEmpty()) {
             throw new IllegalArgumentException("no fault kinds to draw from");
         }
         Random random = new Random(seed);
         long first = WARM_UP.toMillis();
-        long last = length.toMillis() - MIN_GAP.toMillis();
-        long gap = MIN_GAP.toMillis();
+        long gap = minGap.toMillis();
+        long last = length.toMillis() - gap;
         // as many faults as fit at the minimum gap, but every kind at least once when the run is too short
         int slots = last < first ? 0 : (int) ((last - first) / gap) + 1;
         int n = Math.max(slots, kinds.size());

@@ -12,6 +12,7 @@ import io.framewise.pipeline.loadtest.CameraFleet;
 import io.framewise.pipeline.loadtest.ClusterJob;
 import io.framewise.pipeline.loadtest.CheckpointStats;
 import io.framewise.pipeline.loadtest.JvmGauges;
+import io.framewise.pipeline.loadtest.LoadChaos;
 import io.framewise.pipeline.loadtest.LoadReport;
 import io.framewise.pipeline.loadtest.OutputTally;
 import io.framewise.pipeline.loadtest.PreEncodedClips;
@@ -115,6 +116,9 @@ public final class LoadtestCommand implements Callable<Integer> {
                     + " instead of a local MiniCluster; rows then also give each cluster process's RSS and threads.")
     String clusterDir;
 
+    @CommandLine.Mixin
+    LoadChaosOptions chaos;
+
     @Option(names = "--json", description = "Summary as one JSON object {\"summary\": {...}} on stdout (rows stay on stderr).")
     boolean json;
 
@@ -149,11 +153,19 @@ public final class LoadtestCommand implements Callable<Integer> {
         if (cluster != null && given.containsKey(JobOptions.BOOTSTRAP.key())) {
             throw param("--cluster brings its own brokers: leave out --bootstrap");
         }
+        if (chaos.on() && cluster == null) {
+            throw param("--chaos needs --cluster: it kills the cluster's processes");
+        }
         boolean external = cluster != null || given.containsKey(JobOptions.BOOTSTRAP.key());
         String run = "loadtest-" + Long.toString(System.currentTimeMillis(), 36);
         Map<String, String> base = LocalRun.defaults();
         if (cluster != null) {
             base.put(JobOptions.BOOTSTRAP.key(), cluster.bootstrap());
+        }
+        if (chaos.on()) {
+            // every fault costs a restart or more; a JobManager take-over counts afresh
+            base.put(JobOptions.RESTART_ATTEMPTS.key(), "1000");
+            base.put(JobOptions.RESTART_DELAY_MS.key(), "1000");
         }
         if (external) {
             // fresh topics and group on a shared broker: the books start at zero
@@ -229,7 +241,10 @@ public final class LoadtestCommand implements Callable<Integer> {
                         perCamera = sum.load * sum.capacityFps / cameras;
                     }
                     sum.fpsPerCamera = perCamera;
-                    runLoad(cams, clips, src, segments, perCamera, loadSecs, tally, job, sum, err);
+                    try (LoadChaos faults = chaos.on() ? chaos.open(cluster, job.id(), cfg.get(JobOptions.INPUT_TOPIC),
+                            cfg.get(JobOptions.OUTPUT_TOPIC), loadSecs, err) : null) {
+                        runLoad(cams, clips, src, segments, perCamera, loadSecs, tally, job, sum, faults, err);
+                    }
                 } finally {
                     cams.close();
                 }
@@ -244,7 +259,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         } else {
             report.printText(out, sum, tableSeconds);
         }
-        return sum.accounted() && sum.drained ? 0 : 1;
+        return sum.accounted() && sum.drained && (sum.chaos == null || sum.chaos.error() == null) ? 0 : 1;
     }
 
     private final LoadReport report = new LoadReport();
@@ -277,7 +292,7 @@ public final class LoadtestCommand implements Callable<Integer> {
 
     private void runLoad(LoadCameras cams, PreEncodedClips clips, List<String> src, boolean segments, double perCamera,
                          double loadSecs, OutputTally tally, RunningJob job, LoadReport.Summary sum,
-                         PrintWriter err) throws Exception {
+                         LoadChaos faults, PrintWriter err) throws Exception {
         status(err, String.format(Locale.ROOT, "load: %d cameras x %s for %.0f s", cameras,
                 segments ? "the source rate" : String.format(Locale.ROOT, "%.1f frames/s", perCamera), loadSecs));
         gauges.rebase();
@@ -301,6 +316,9 @@ public final class LoadtestCommand implements Callable<Integer> {
             }
         }
         long loadStartMs = System.currentTimeMillis();
+        if (faults != null) {
+            faults.start();
+        }
         long endNanos = ticker.start + (long) (loadSecs * 1e9);
         while (System.nanoTime() < endNanos) {
             check(tally, job);
@@ -311,6 +329,12 @@ public final class LoadtestCommand implements Callable<Integer> {
         cams.stopAll();
         long in = cams.awaitAll();
         long loadEndMs = System.currentTimeMillis();
+        if (faults != null) {
+            status(err, "load stopped; chaos waits for the last fault's recovery before the drain");
+            faults.finish();
+            sum.chaos = new LoadReport.Chaos(faults.schedule().toString(), faults.injected(), faults.restartsLogged(),
+                    faults.error());
+        }
         sum.loadSeconds = (loadEndMs - loadStartMs) / 1000.0;
         sum.loadStartMs = loadStartMs;
         sum.loadEndMs = loadEndMs;
@@ -451,6 +475,13 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
         if (churnSeconds < 0 || churnFraction < 0 || churnFraction > 1) {
             throw param("--churn-seconds must be positive and --churn-fraction between 0 and 1");
+        }
+        if (chaos.on()) {
+            try {
+                chaos.kinds();
+            } catch (IllegalArgumentException e) {
+                throw param(e.getMessage());
+            }
         }
         if (segments && churnSeconds > 0) {
             throw param("--churn-seconds needs --format jpeg (the fleet loops pre-encoded frames)");

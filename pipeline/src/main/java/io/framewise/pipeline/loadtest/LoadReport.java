@@ -3,6 +3,7 @@ package io.framewise.pipeline.loadtest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.framewise.pipeline.chaos.FaultInjector;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +62,8 @@ public final class LoadReport {
         public String checkpointMode = "";
         /** Those triggered during the load (Flink's REST API). */
         public List<CheckpointStats.Checkpoint> checkpoints = List.of();
+        /** Faults injected during the load ({@code --chaos}), or null. */
+        public Chaos chaos;
 
         long lost() {
             return framesIn - eventsOut - deadLetters;
@@ -69,6 +72,10 @@ public final class LoadReport {
         public boolean accounted() {
             return lost() == 0 && duplicates == 0;
         }
+    }
+
+    /** What {@code --chaos} did: the schedule drawn, the faults injected, restarts, why it stopped early (or null). */
+    public record Chaos(String schedule, List<FaultInjector.Injected> injected, long restartsLogged, String error) {
     }
 
     private final List<Row> rows = new ArrayList<>();
@@ -129,6 +136,14 @@ public final class LoadReport {
                 s.framesIn, s.eventsOut, s.deadLetters, s.lost() == 0 ? "" : " + LOST " + s.lost(), s.duplicates,
                 s.deadByReason.isEmpty() ? "" : " " + s.deadByReason);
         CheckpointStats.printText(out, s.checkpointMode, s.checkpoints);
+        if (s.chaos != null) {
+            out.printf(Locale.ROOT, "  chaos          %d faults, %d restarts (JobManager log)%s%n", s.chaos.injected().size(),
+                    s.chaos.restartsLogged(), s.chaos.error() == null ? "" : "; STOPPED EARLY: " + s.chaos.error());
+            for (FaultInjector.Injected f : s.chaos.injected()) {
+                out.printf(Locale.ROOT, "    %7.1f s  %-17s %-14s recovered in %.1f s%n", f.atSeconds(), f.kind().id(),
+                        f.target(), f.recoverySeconds());
+            }
+        }
         out.println();
         out.println("  | t (s) | phase | frames in | out | lag | lag by camera | offered/s | out/s | p99 ms"
                 + " | heap MB (after GC) | GC | RSS MB | threads | native MB (NMT) |");
@@ -186,6 +201,17 @@ public final class LoadReport {
         b.put("drained", s.drained);
         b.put("drain_seconds", round(s.drainSeconds));
         CheckpointStats.putJson(b, s.checkpointMode, s.checkpoints);
+        if (s.chaos != null) {
+            ObjectNode c = b.putObject("chaos");
+            c.put("schedule", s.chaos.schedule());
+            c.put("restarts_logged", s.chaos.restartsLogged());
+            c.put("error", s.chaos.error());
+            ArrayNode fs = c.putArray("faults");
+            for (FaultInjector.Injected f : s.chaos.injected()) {
+                fs.addObject().put("kind", f.kind().id()).put("target", f.target()).put("at_s", round(f.atSeconds()))
+                        .put("recovery_s", round(f.recoverySeconds()));
+            }
+        }
         ArrayNode t = b.putArray("timeline");
         for (Row r : rows) {
             ObjectNode o = t.addObject();

@@ -38,6 +38,22 @@ class FaultScheduleTest {
     }
 
     @Test
+    void aSoakSpacesItsFaultsAtTheGapItAsksFor() {
+        Duration gap = Duration.ofMinutes(3);
+        for (long seed = 0; seed < 100; seed++) {
+            List<FaultSchedule.Fault> f = FaultSchedule.draw(seed, Duration.ofMinutes(30), ALL, gap).faults();
+            // (1800 - 30 - 180) / 180 + 1 faults fit
+            assertEquals(9, f.size(), "seed " + seed + ": " + f);
+            for (int i = 1; i < f.size(); i++) {
+                assertTrue(f.get(i).at().minus(f.get(i - 1).at()).compareTo(gap) >= 0, "seed " + seed + ": " + f);
+            }
+            assertTrue(f.get(f.size() - 1).at().compareTo(Duration.ofMinutes(30).minus(gap)) <= 0, f.toString());
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> FaultSchedule.draw(1, Duration.ofMinutes(30), ALL, Duration.ofSeconds(5)));
+    }
+
+    @Test
     void everyKindComesOnceBeforeAnyComesTwice() {
         for (long seed = 0; seed < 50; seed++) {
             List<FaultSchedule.Fault> f = FaultSchedule.draw(seed, Duration.ofMinutes(3), ALL).faults();
