@@ -67,6 +67,11 @@ public final class ClusterCommand implements Runnable {
                 description = "taskmanager.memory.process.size (default: ${DEFAULT-VALUE}).")
         String taskManagerMemory;
 
+        @Option(names = "--native-memory-tracking",
+                description = "Every process with -XX:NativeMemoryTracking=summary, so loadtest --cluster reports each"
+                        + " one's native memory (jcmd VM.native_memory) beside RSS; costs a little memory and CPU.")
+        boolean nativeMemoryTracking;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -76,7 +81,7 @@ public final class ClusterCommand implements Runnable {
             long t0 = System.nanoTime();
             LocalCluster.Settings d = LocalCluster.Settings.defaults(dir.get());
             ClusterState st = LocalCluster.up(new LocalCluster.Settings(d.dir(), brokers, taskManagers, brokerHeap,
-                    taskManagerMemory, d.jobManagerMemory(), d.startTimeout()), out);
+                    taskManagerMemory, d.jobManagerMemory(), d.startTimeout()).withNativeMemoryTracking(nativeMemoryTracking), out);
             out.printf("cluster: up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             out.println("bootstrap servers  " + st.bootstrap());
             out.println("web UI             " + st.webUi());

@@ -53,11 +53,34 @@ public final class LocalCluster {
      */
     public record Settings(Path dir, int brokers, int taskManagers, String brokerHeap, String taskManagerMemory,
                            String jobManagerMemory, Duration startTimeout, List<String> taskManagerJvm,
-                           Map<String, String> flinkConfig) {
+                           Map<String, String> flinkConfig, boolean nativeMemoryTracking) {
         public Settings(Path dir, int brokers, int taskManagers, String brokerHeap, String taskManagerMemory,
                         String jobManagerMemory, Duration startTimeout) {
             this(dir, brokers, taskManagers, brokerHeap, taskManagerMemory, jobManagerMemory, startTimeout, List.of(),
                     Map.of());
+        }
+
+        public Settings(Path dir, int brokers, int taskManagers, String brokerHeap, String taskManagerMemory,
+                        String jobManagerMemory, Duration startTimeout, List<String> taskManagerJvm,
+                        Map<String, String> flinkConfig) {
+            this(dir, brokers, taskManagers, brokerHeap, taskManagerMemory, jobManagerMemory, startTimeout,
+                    taskManagerJvm, flinkConfig, false);
+        }
+
+        /** The same with Native Memory Tracking (summary) in every long-running process: loadtest reads it with jcmd. */
+        public Settings withNativeMemoryTracking(boolean on) {
+            return new Settings(dir, brokers, taskManagers, brokerHeap, taskManagerMemory, jobManagerMemory,
+                    startTimeout, taskManagerJvm, flinkConfig, on);
+        }
+
+        /** {@code jvm} plus the flags every long-running process of this cluster gets. */
+        List<String> jvm(List<String> jvm) {
+            if (!nativeMemoryTracking) {
+                return jvm;
+            }
+            List<String> all = new ArrayList<>(jvm);
+            all.add("-XX:NativeMemoryTracking=summary");
+            return all;
         }
 
         public static Settings defaults(Path dir) {
@@ -96,7 +119,7 @@ public final class LocalCluster {
         try {
             int zkPort = freePort();
             String zk = "127.0.0.1:" + zkPort;
-            startZooKeeper(dir, zkPort, pids, started);
+            startZooKeeper(dir, s, zkPort, pids, started);
 
             int[] brokerPorts = new int[s.brokers()];
             int[] controllerPorts = new int[s.brokers()];
@@ -275,7 +298,7 @@ public final class LocalCluster {
 
     // ---- processes
 
-    private static void startZooKeeper(Path dir, int port, Map<String, Long> pids, List<Process> started)
+    private static void startZooKeeper(Path dir, Settings s, int port, Map<String, Long> pids, List<Process> started)
             throws IOException {
         Path data = Files.createDirectories(dir.resolve("zookeeper"));
         Path cfg = dir.resolve("conf/zoo.cfg");
@@ -284,7 +307,7 @@ public final class LocalCluster {
                 "clientPortAddress=127.0.0.1", "maxClientCnxns=0", "admin.enableServer=false", ""));
         // the whole class path: ZooKeeper's snapshots need snappy, which the Flink class path leaves to the job jar
         launch(dir, "zookeeper", ClusterClassPath.all(),
-                List.of("-Xmx128m", "-Dzookeeper.admin.enableServer=false"),
+                s.jvm(List.of("-Xmx128m", "-Dzookeeper.admin.enableServer=false")),
                 "org.apache.flink.runtime.zookeeper.FlinkZooKeeperQuorumPeer",
                 List.of("--zkConfigFile", cfg.toString(), "--peerId", "1"), pids, started);
     }
@@ -344,7 +367,7 @@ public final class LocalCluster {
         }
         for (int i = 0; i < configs.size(); i++) {
             launch(dir, "kafka-" + (i + 1), ClusterClassPath.all(),
-                    List.of("-Xmx" + s.brokerHeap(), "-Xms" + s.brokerHeap()), "kafka.Kafka",
+                    s.jvm(List.of("-Xmx" + s.brokerHeap(), "-Xms" + s.brokerHeap())), "kafka.Kafka",
                     List.of(configs.get(i).toString()), pids, started);
         }
     }
@@ -396,7 +419,7 @@ public final class LocalCluster {
         JobManagerProcessSpec jm = JobManagerProcessUtils.processSpecFromConfig(config);
         List<String> jmArgs = new ArrayList<>(List.of("--configDir", conf.toString()));
         jmArgs.addAll(split(JobManagerProcessUtils.generateDynamicConfigsStr(jm)));
-        launch(dir, "jobmanager", ClusterClassPath.flink(), split(JobManagerProcessUtils.generateJvmParametersStr(jm, config)),
+        launch(dir, "jobmanager", ClusterClassPath.flink(), s.jvm(split(JobManagerProcessUtils.generateJvmParametersStr(jm, config))),
                 "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", jmArgs, pids, started);
 
         TaskExecutorProcessSpec tm = TaskExecutorProcessUtils.processSpecFromConfig(config);
@@ -409,7 +432,7 @@ public final class LocalCluster {
             List<String> tmArgs = new ArrayList<>(List.of("--configDir", conf.toString()));
             tmArgs.addAll(split(TaskExecutorProcessUtils.generateDynamicConfigsStr(tm)));
             tmArgs.addAll(List.of("-D", "taskmanager.resource-id=taskmanager-" + i));
-            launch(dir, "taskmanager-" + i, ClusterClassPath.flink(), tmJvm,
+            launch(dir, "taskmanager-" + i, ClusterClassPath.flink(), s.jvm(tmJvm),
                     "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", tmArgs, pids, started);
         }
     }
