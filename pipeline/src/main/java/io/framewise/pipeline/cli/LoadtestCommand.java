@@ -294,7 +294,8 @@ public final class LoadtestCommand implements Callable<Integer> {
                          double loadSecs, OutputTally tally, RunningJob job, LoadReport.Summary sum,
                          LoadChaos faults, PrintWriter err) throws Exception {
         status(err, String.format(Locale.ROOT, "load: %d cameras x %s for %.0f s", cameras,
-                segments ? "the source rate" : String.format(Locale.ROOT, "%.1f frames/s", perCamera), loadSecs));
+                segments ? "the source rate" : String.format(Locale.ROOT, perCamera < 1 ? "%.3f frames/s"
+                        : "%.1f frames/s", perCamera), loadSecs));
         gauges.rebase();
         Ticker ticker = new Ticker(System.nanoTime());
         tally.takeInterval();
