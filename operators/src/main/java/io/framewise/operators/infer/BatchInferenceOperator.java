@@ -6,6 +6,7 @@ import io.framewise.operators.deadletter.DeadLetters;
 import io.framewise.operators.records.DeadLetterReason;
 import io.framewise.operators.records.LabeledEvent;
 import io.framewise.operators.records.ModelFrame;
+import io.framewise.operators.state.CameraStateTtl;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -57,6 +58,7 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
     private static final long serialVersionUID = 1L;
 
     private final InferenceSettings settings;
+    private final long cameraStateTtlMs;
 
     private transient CompiledModel model;
     private transient TaskModel task;
@@ -74,7 +76,14 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
     private transient CarriedResults carried;
 
     public BatchInferenceOperator(InferenceSettings settings) {
+        this(settings, CameraStateTtl.DEFAULT_MS);
+    }
+
+    /** @param cameraStateTtlMs a camera's carried result expires after this long unused (as its keyed state) */
+    public BatchInferenceOperator(InferenceSettings settings, long cameraStateTtlMs) {
+        CameraStateTtl.config(cameraStateTtlMs); // validates
         this.settings = settings;
+        this.cameraStateTtlMs = cameraStateTtlMs;
     }
 
     public InferenceSettings settings() {
@@ -84,7 +93,7 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Labeled
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        carried = new CarriedResults();
+        carried = new CarriedResults(cameraStateTtlMs, () -> getProcessingTimeService().getCurrentProcessingTime());
         carried.initialize(context, getRuntimeContext().getTaskInfo());
     }
 

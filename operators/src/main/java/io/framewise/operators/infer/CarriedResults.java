@@ -5,6 +5,7 @@ import io.framewise.operators.records.LabeledEventSerializer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -15,11 +16,30 @@ import org.apache.flink.runtime.state.StateInitializationContext;
  * The last inferred event per camera, which frames with {@code infer=false} carry: the only state of
  * {@link BatchInferenceOperator}, kept in operator state so a replay after recovery produces the same
  * events.
+ *
+ * <p>An entry expires after the camera-state TTL unused (processing time, refreshed when a frame of the
+ * camera carries it or replaces it), as the keyed per-camera state does: the 30-minute soak with 3900
+ * churning camera ids found this union list the one state that grew with every camera id ever seen
+ * (~450 bytes each, in every subtask's checkpoint and every restore). A camera back after that infers
+ * its next frame, as a new one does. A restore starts every restored entry's clock afresh: the list
+ * holds events, not access times, and a restore is rare next to the TTL.
  */
 final class CarriedResults {
 
     private final Map<String, LabeledEvent> lastResult = new HashMap<>(); // camera -> last inferred event
+    private final Map<String, Long> lastUsedMs = new HashMap<>();         // camera -> processing time it was last used
+    private final long ttlMs;
+    private final LongSupplier clock;
     private ListState<LabeledEvent> state;
+
+    /** @param clock the operator's processing time */
+    CarriedResults(long ttlMs, LongSupplier clock) {
+        if (ttlMs < 1) {
+            throw new IllegalArgumentException("camera state TTL must be positive, got " + ttlMs);
+        }
+        this.ttlMs = ttlMs;
+        this.clock = clock;
+    }
 
     /** Restores this subtask's cameras: those {@code keyBy(camera)} routes here. */
     void initialize(StateInitializationContext context, TaskInfo task) throws Exception {
@@ -32,6 +52,7 @@ final class CarriedResults {
             if (KeyGroupRangeAssignment.assignKeyToParallelOperator(e.camera(), task.getMaxNumberOfParallelSubtasks(),
                     task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask()) {
                 lastResult.put(e.camera(), e);
+                lastUsedMs.put(e.camera(), clock.getAsLong());
             }
         }
     }
@@ -42,21 +63,49 @@ final class CarriedResults {
      */
     void keepOnly(String modelSha256) {
         lastResult.values().removeIf(e -> !modelSha256.equals(e.modelSha256()));
+        lastUsedMs.keySet().retainAll(lastResult.keySet());
     }
 
+    /** Whether {@code camera} has a result to carry; an expired one is dropped here and is not. */
     boolean has(String camera) {
-        return lastResult.containsKey(camera);
+        Long used = lastUsedMs.get(camera);
+        if (used == null) {
+            return false;
+        }
+        if (clock.getAsLong() - used > ttlMs) {
+            lastResult.remove(camera);
+            lastUsedMs.remove(camera);
+            return false;
+        }
+        return true;
     }
 
+    /** The result a frame of {@code camera} carries (after {@link #has} said there is one, or its batch put it). */
     LabeledEvent get(String camera) {
+        lastUsedMs.put(camera, clock.getAsLong());
         return lastResult.get(camera);
     }
 
     void put(LabeledEvent inferred) {
         lastResult.put(inferred.camera(), inferred);
+        lastUsedMs.put(inferred.camera(), clock.getAsLong());
     }
 
+    /** Cameras with a result held, expired ones not yet dropped included. */
+    int size() {
+        return lastResult.size();
+    }
+
+    /** Drops what expired, then writes the rest. */
     void snapshot() throws Exception {
+        long now = clock.getAsLong();
+        lastUsedMs.entrySet().removeIf(e -> {
+            boolean expired = now - e.getValue() > ttlMs;
+            if (expired) {
+                lastResult.remove(e.getKey());
+            }
+            return expired;
+        });
         state.update(new ArrayList<>(lastResult.values()));
     }
 }

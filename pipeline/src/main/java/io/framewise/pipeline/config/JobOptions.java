@@ -358,7 +358,8 @@ public final class JobOptions {
     public static final ConfigOption<Long> CAMERA_STATE_TTL_MS = ConfigOptions.key(PREFIX + "camera-state-ttl-ms")
             .longType().defaultValue(24 * 3_600_000L)
             .withDeprecatedKeys(PREFIX + "episode.camera-ttl-ms")
-            .withDescription("Per-camera state (decode sequence and sampling, change gate, camera status, episodes)"
+            .withDescription("Per-camera state (decode sequence and sampling, change gate, the carried result,"
+                    + " camera status, episodes)"
                     + " not written for this long (processing time) is dropped: cameras gone for good do not hold"
                     + " state forever. A camera back after longer starts afresh (no RESUMED record). Must be longer"
                     + " than camera.stall-after-ms. Replaces episode.camera-ttl-ms (still accepted).");

@@ -200,7 +200,8 @@ public final class FramewiseJob {
                 .uid(UID_DECODE);
         SingleOutputStreamOperator<LabeledEvent> events = frames
                 .transform("batch inference", LabeledEventSerializer.TYPE_INFO,
-                        new BatchInferenceOperator(cfg.inferenceSettings(segmentation)))
+                        new BatchInferenceOperator(cfg.inferenceSettings(segmentation),
+                                cfg.get(JobOptions.CAMERA_STATE_TTL_MS)))
                 .uid(UID_INFER);
 
         SingleOutputStreamOperator<CameraConfig> configs = cameraConfigs(env, cfg);
