@@ -4,9 +4,12 @@ import io.framewise.operators.records.LabeledEvent;
 import io.framewise.operators.records.LabeledEventSerializer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -21,8 +24,10 @@ import org.apache.flink.runtime.state.StateInitializationContext;
  * camera carries it or replaces it), as the keyed per-camera state does: the 30-minute soak with 3900
  * churning camera ids found this union list the one state that grew with every camera id ever seen
  * (~450 bytes each, in every subtask's checkpoint and every restore). A camera back after that infers
- * its next frame, as a new one does. A restore starts every restored entry's clock afresh: the list
- * holds events, not access times, and a restore is rare next to the TTL.
+ * its next frame, as a new one does. The last-use times are state too (a second union list): a first
+ * version restarted every entry's clock at a restore, and with a fault every 4 minutes against a
+ * 10-minute TTL the soak's list grew exactly as before. An entry restored from a savepoint older than
+ * that list gets the restore time.
  */
 final class CarriedResults {
 
@@ -31,6 +36,7 @@ final class CarriedResults {
     private final long ttlMs;
     private final LongSupplier clock;
     private ListState<LabeledEvent> state;
+    private ListState<Tuple2<String, Long>> usedState; // (camera, last-use processing time)
 
     /** @param clock the operator's processing time */
     CarriedResults(long ttlMs, LongSupplier clock) {
@@ -48,12 +54,22 @@ final class CarriedResults {
         // those of the cameras keyBy(camera) routes to it.
         state = context.getOperatorStateStore()
                 .getUnionListState(new ListStateDescriptor<>("last-result-per-camera", LabeledEventSerializer.TYPE_INFO));
+        usedState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("last-result-used-ms", Types.TUPLE(Types.STRING, Types.LONG)));
         for (LabeledEvent e : state.get()) {
             if (KeyGroupRangeAssignment.assignKeyToParallelOperator(e.camera(), task.getMaxNumberOfParallelSubtasks(),
                     task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask()) {
                 lastResult.put(e.camera(), e);
-                lastUsedMs.put(e.camera(), clock.getAsLong());
             }
+        }
+        for (Tuple2<String, Long> used : usedState.get()) {
+            if (lastResult.containsKey(used.f0)) {
+                lastUsedMs.put(used.f0, used.f1);
+            }
+        }
+        long now = clock.getAsLong();
+        for (String camera : lastResult.keySet()) {
+            lastUsedMs.putIfAbsent(camera, now);
         }
     }
 
@@ -107,5 +123,8 @@ final class CarriedResults {
             return expired;
         });
         state.update(new ArrayList<>(lastResult.values()));
+        List<Tuple2<String, Long>> used = new ArrayList<>(lastUsedMs.size());
+        lastUsedMs.forEach((camera, ms) -> used.add(Tuple2.of(camera, ms)));
+        usedState.update(used);
     }
 }

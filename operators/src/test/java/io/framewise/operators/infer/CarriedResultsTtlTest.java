@@ -58,6 +58,22 @@ class CarriedResultsTtlTest {
     }
 
     @Test
+    void aRestoreKeepsEachResultsClock() throws Exception {
+        OperatorSubtaskState state;
+        try (var h = harness(null, 1_000)) {
+            h.processElement(frame("cam-a", true), 1);
+            h.prepareSnapshotPreBarrier(1);
+            state = h.snapshot(1, 2_000);
+        }
+        // restored at 9 s: 3 s later cam-a's result is 11 s unused, though only 3 s after the restore
+        try (var h = harness(state, 9_000)) {
+            h.setProcessingTime(12_000);
+            h.processElement(frame("cam-a", false), 2);
+            assertTrue(h.extractOutputValues().isEmpty(), "expired across the restore: not carried");
+        }
+    }
+
+    @Test
     void anExpiredResultIsNotCarriedEvenBeforeASnapshotDropsIt() throws Exception {
         try (var h = harness(null, 0)) {
             h.processElement(frame("cam-a", true), 1);
