@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewise.operators.records.LabeledEvent;
-import io.framewise.operators.records.LabeledEventSerializer;
 import io.framewise.operators.records.ModelFrame;
-import io.framewise.operators.records.ModelFrameSerializer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class BatchInferenceRescaleTest {
 
-    private static final int MAX_PARALLELISM = 128;
+    private static final int MAX_PARALLELISM = InferenceHarness.MAX_PARALLELISM;
     /** Enough cameras that a round-robin split would put some on the wrong subtask. */
     private static final List<String> CAMERAS = List.of("cam-a", "cam-b", "cam-c", "cam-d", "cam-e", "cam-f",
             "cam-g", "cam-h");
@@ -138,15 +136,6 @@ class BatchInferenceRescaleTest {
     private static OneInputStreamOperatorTestHarness<ModelFrame, LabeledEvent> harness(int parallelism, int subtask,
             OperatorSubtaskState state, String model, String labels) throws Exception {
         var op = new BatchInferenceOperator(new InferenceSettings(model, labels, 5, 16, 60_000, 1, false));
-        var h = new OneInputStreamOperatorTestHarness<>(op, MAX_PARALLELISM, parallelism, subtask,
-                ModelFrameSerializer.INSTANCE, OPERATOR);
-        h.setup(LabeledEventSerializer.INSTANCE);
-        if (state != null) {
-            h.initializeState(state);
-        } else {
-            h.initializeEmptyState();
-        }
-        h.open();
-        return h;
+        return InferenceHarness.open(op, parallelism, subtask, OPERATOR, state, 0);
     }
 }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.framewise.operators.records.LabeledEvent;
-import io.framewise.operators.records.LabeledEventSerializer;
 import io.framewise.operators.records.ModelFrame;
-import io.framewise.operators.records.ModelFrameSerializer;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.jobgraph.OperatorID;
@@ -95,15 +93,6 @@ class CarriedResultsTtlTest {
     private static OneInputStreamOperatorTestHarness<ModelFrame, LabeledEvent> harness(OperatorSubtaskState state,
                                                                                       long nowMs) throws Exception {
         var op = new BatchInferenceOperator(new InferenceSettings(Photos.MODEL, null, 5, 16, 60_000, 1, false), TTL_MS);
-        var h = new OneInputStreamOperatorTestHarness<>(op, 128, 1, 0, ModelFrameSerializer.INSTANCE, OPERATOR);
-        h.setup(LabeledEventSerializer.INSTANCE);
-        h.setProcessingTime(nowMs);
-        if (state != null) {
-            h.initializeState(state);
-        } else {
-            h.initializeEmptyState();
-        }
-        h.open();
-        return h;
+        return InferenceHarness.open(op, 1, 0, OPERATOR, state, nowMs);
     }
 }
