@@ -25,6 +25,8 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.common.header.Headers;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import static io.framewise.operators.state.CameraStateTtl.expiring;
 
 /**
@@ -52,6 +54,8 @@ import static io.framewise.operators.state.CameraStateTtl.expiring;
  * that killed the process is a {@code DECODER_CRASH} dead letter when the restarted job replays it.
  */
 public final class DecodeFunction extends KeyedProcessFunction<String, FrameRecord, ModelFrame> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DecodeFunction.class);
 
     private static final long serialVersionUID = 1L;
 
@@ -136,11 +140,18 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
         }
         FrameRecordMeta meta = parsed;
         DecodeResult result;
-        if (r.topic() != null && quarantine.takeSuspect(r.topic(), r.partition(), r.offset())) {
-            result = DecodeResult.failed(DeadLetterReason.DECODER_CRASH, "a process died while decoding this record"
-                    + " (its quarantine marker outlived it): not decoded again");
+        CrashQuarantine.Suspicion suspicion = r.topic() == null ? null
+                : quarantine.takeSuspect(r.topic(), r.partition(), r.offset());
+        if (suspicion != null && suspicion.convicted(isolation.crashStrikes())) {
+            result = DecodeResult.failed(DeadLetterReason.DECODER_CRASH, crashMessage(suspicion));
         } else {
-            result = isolatedDecode(r, meta, headers);
+            if (suspicion != null) {
+                LOG.warn("A TaskManager died while decoding {}@{}@{} (camera {}) and left no fatal error report: killed"
+                        + " from outside or a silent crash. Decoding it again (death {} of the {} that make it a"
+                        + " DECODER_CRASH dead letter).", r.topic(), r.partition(), r.offset(), r.camera(),
+                        suspicion.deaths(), isolation.crashStrikes());
+            }
+            result = isolatedDecode(r, meta, headers, suspicion == null ? 0 : suspicion.deaths());
         }
         long nanos = System.nanoTime() - t0;
         DecodeFailure anomaly = result.isOk() ? StreamChecks.check(meta, r.kafkaTimestamp(), lastSequence.value()) : null;
@@ -183,9 +194,20 @@ public final class DecodeFunction extends KeyedProcessFunction<String, FrameReco
         lastInferredPts.update(last);
     }
 
+    private static String crashMessage(CrashQuarantine.Suspicion s) {
+        if (s.crashReport() != null) {
+            return "a process crashed while decoding this record (its quarantine marker outlived it; fatal error"
+                    + " report " + s.crashReport() + "): not decoded again";
+        }
+        return s.deaths() + " processes died while decoding this record (its quarantine marker outlived them;"
+                + " no fatal error report, so each could have been killed from outside): not decoded again";
+    }
+
     /** Decodes on the watchdog's decode thread, the record marked in the quarantine meanwhile. */
-    private DecodeResult isolatedDecode(FrameRecord r, FrameRecordMeta meta, Headers headers) throws InterruptedException {
-        CrashQuarantine.Marker marker = r.topic() == null ? null : quarantine.mark(r.topic(), r.partition(), r.offset());
+    private DecodeResult isolatedDecode(FrameRecord r, FrameRecordMeta meta, Headers headers, int deaths)
+            throws InterruptedException {
+        CrashQuarantine.Marker marker = r.topic() == null ? null
+                : quarantine.mark(r.topic(), r.partition(), r.offset(), deaths);
         try {
             DecodeWatchdog.Outcome<DecodeResult> o = decoder.run(d -> {
                 TestFaults.apply(r.headers());

@@ -20,16 +20,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Recognises a record whose native decoding killed the process the last time it was decoded.
  *
  * <p>Each decode subtask keeps one small marker file, {@code <pid>-<n>.decoding}, open in a folder outside
- * the process. Its first line is the writer's PID. Before a record is decoded its coordinates
- * ({@code topic@partition@offset}, see {@link #name}) are written as the second line; when the decode
- * returns (or times out, or the task is cancelled) the second line is emptied (two small writes per
- * record, no file created or deleted). A file that
- * still names a record when a subtask opens, and whose writer no longer runs, was left by a process that
- * died while decoding that record. {@link #open} reads them all, whichever subtask wrote them (a replay
- * after a restart or a rescale may route the record to another subtask); the subtask that sees such a
- * record again dead-letters it instead of decoding it, and deletes that file. Files of dead writers that
- * name no record are deleted at open; files of live writers (another TaskManager on this machine, a
+ * the process. Its first line is the writer's PID and the path where this JVM writes its fatal error
+ * report ({@code hs_err_pid<pid>.log}). Before a record is decoded its coordinates
+ * ({@code topic@partition@offset}, see {@link #name}) and the number of processes that already died
+ * decoding it are written as the second line; when the decode returns (or times out, or the task is
+ * cancelled) the second line is emptied (two small writes per record, no file created or deleted). A file
+ * that still names a record when a subtask opens, and whose writer no longer runs, was left by a process
+ * that died while decoding that record. {@link #open} reads them all, whichever subtask wrote them (a
+ * replay after a restart or a rescale may route the record to another subtask). Files of dead writers
+ * that name no record are deleted at open; files of live writers (another TaskManager on this machine, a
  * subtask of this one) are left alone.
+ *
+ * <p>A process can die while decoding a record for reasons that are not the record's: SIGKILL, the OOM
+ * killer, a host draining. Those leave no fatal error report; a crash in native code does (the JVM's
+ * signal handler writes it before the process exits). So a death with a report convicts the record at
+ * once, and a death without one is a strike: the record is decoded again, marked with its strike count,
+ * and convicted only when {@code strikes} processes died decoding it ({@link Suspicion#convicted}).
  *
  * <p>Written, not {@code fsync}ed: the marker must outlive the process, not the machine, and a written
  * page stays in the kernel's page cache when the process dies; a flush per record would cost a disk
@@ -44,8 +50,25 @@ public final class CrashQuarantine implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final byte[] NEWLINE = {'\n'};
 
+    /**
+     * What a dead process left about one record.
+     *
+     * @param deaths      processes that died while decoding it, this one included
+     * @param crashReport the fatal error report the last of them wrote, or null when it wrote none
+     *                    (killed from outside, not crashed)
+     */
+    public record Suspicion(int deaths, Path crashReport) {
+        /** Whether the record is to be dead-lettered rather than decoded once more. */
+        public boolean convicted(int strikes) {
+            return crashReport != null || deaths >= strikes;
+        }
+    }
+
+    private record Suspect(Path marker, Suspicion suspicion) {
+    }
+
     private final Path dir;
-    private final Map<String, Path> suspects = new HashMap<>();
+    private final Map<String, Suspect> suspects = new HashMap<>();
     private final Path own;
     private final FileChannel channel;
     private final int idleLength;
@@ -61,7 +84,7 @@ public final class CrashQuarantine implements AutoCloseable {
     public static CrashQuarantine open(Path dir) {
         try {
             Files.createDirectories(dir);
-            Map<String, Path> suspects = new HashMap<>();
+            Map<String, Suspect> suspects = new HashMap<>();
             try (DirectoryStream<Path> markers = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
                 for (Path m : markers) {
                     List<String> lines = read(m);
@@ -69,7 +92,9 @@ public final class CrashQuarantine implements AutoCloseable {
                         continue;
                     }
                     if (lines.size() > 1 && !lines.get(1).isBlank()) {
-                        suspects.put(lines.get(1).trim(), m);
+                        String[] record = lines.get(1).trim().split(" ");
+                        int earlier = record.length > 1 ? parseCount(record[1]) : 0;
+                        suspects.put(record[0], new Suspect(m, new Suspicion(earlier + 1, crashReport(lines, m))));
                     } else {
                         delete(m); // a dead writer, idle when it died
                     }
@@ -79,7 +104,7 @@ public final class CrashQuarantine implements AutoCloseable {
             Path own = dir.resolve(pid + "-" + INSTANCES.incrementAndGet() + SUFFIX);
             FileChannel ch = FileChannel.open(own, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE);
-            byte[] idle = (pid + "\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] idle = (pid + " " + CrashReports.ownReport() + "\n").getBytes(StandardCharsets.UTF_8);
             ch.write(ByteBuffer.wrap(idle), 0);
             CrashQuarantine q = new CrashQuarantine(dir, own, ch, idle.length);
             q.suspects.putAll(suspects);
@@ -99,24 +124,35 @@ public final class CrashQuarantine implements AutoCloseable {
     }
 
     /**
-     * Whether the record at these coordinates was being decoded when a process died; if so its marker is
-     * consumed (deleted): the caller dead-letters the record, and a later replay decodes it normally.
+     * What dead processes left about the record at these coordinates, or null when none died decoding it.
+     * The marker is consumed (deleted): the caller either dead-letters the record, after which a later
+     * replay decodes it normally, or decodes it again with {@link #mark(String, int, long, int)} carrying
+     * the deaths forward.
      */
-    public boolean takeSuspect(String topic, int partition, long offset) {
+    public Suspicion takeSuspect(String topic, int partition, long offset) {
         if (suspects.isEmpty()) {
-            return false;
+            return null;
         }
-        Path marker = suspects.remove(name(topic, partition, offset));
-        if (marker == null) {
-            return false;
+        Suspect s = suspects.remove(name(topic, partition, offset));
+        if (s == null) {
+            return null;
         }
-        delete(marker);
-        return true;
+        delete(s.marker());
+        return s.suspicion();
     }
 
     /** Marks a record as being decoded; close the marker when the decode returned. */
     public Marker mark(String topic, int partition, long offset) {
-        byte[] line = (name(topic, partition, offset) + "\n").getBytes(StandardCharsets.UTF_8);
+        return mark(topic, partition, offset, 0);
+    }
+
+    /**
+     * Marks a record that {@code deaths} processes already died decoding; should this one die too, the next
+     * reader counts {@code deaths + 1}.
+     */
+    public Marker mark(String topic, int partition, long offset, int deaths) {
+        String name = name(topic, partition, offset);
+        byte[] line = (deaths == 0 ? name + "\n" : name + " " + deaths + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             channel.write(ByteBuffer.wrap(line), idleLength);
         } catch (IOException e) {
@@ -157,6 +193,37 @@ public final class CrashQuarantine implements AutoCloseable {
         return topic + "@" + partition + "@" + offset;
     }
 
+    /**
+     * The dead writer's fatal error report when it wrote one after it last marked a record: a report older
+     * than the marker's last write belongs to an earlier process that had the same PID.
+     */
+    private static Path crashReport(List<String> lines, Path marker) throws IOException {
+        String first = lines.get(0).trim();
+        int space = first.indexOf(' ');
+        long pid;
+        try {
+            pid = Long.parseLong(space < 0 ? first : first.substring(0, space));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        long markedAt;
+        try {
+            markedAt = Files.getLastModifiedTime(marker).toMillis();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        Path named = space < 0 ? null : Path.of(first.substring(space + 1));
+        return CrashReports.writtenSince(pid, named, markedAt - 1000);
+    }
+
+    private static int parseCount(String s) {
+        try {
+            return Math.max(0, Integer.parseInt(s));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** The lines of a marker, or null when it vanished meanwhile. */
     private static List<String> read(Path marker) throws IOException {
         try {
@@ -173,7 +240,9 @@ public final class CrashQuarantine implements AutoCloseable {
     private static boolean writerAlive(List<String> lines) {
         long pid;
         try {
-            pid = Long.parseLong(lines.isEmpty() ? "" : lines.get(0).trim());
+            String first = lines.isEmpty() ? "" : lines.get(0).trim();
+            int space = first.indexOf(' ');
+            pid = Long.parseLong(space < 0 ? first : first.substring(0, space));
         } catch (NumberFormatException e) {
             return false;
         }

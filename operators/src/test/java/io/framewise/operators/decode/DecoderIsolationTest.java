@@ -19,6 +19,7 @@ import io.framewise.operators.records.ModelFrame;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Decoder isolation in the operator harness (docs/decoder-isolation.md): a record whose decoding hangs
- * is one DECODE_TIMEOUT dead letter and the next record decodes on a fresh thread; a record a dead
- * process left a quarantine marker for is one DECODER_CRASH dead letter and is not decoded.
+ * is one DECODE_TIMEOUT dead letter and the next record decodes on a fresh thread; a record a crashed
+ * process left a quarantine marker and a fatal error report for is one DECODER_CRASH dead letter and is not
+ * decoded; one a killed process left a marker for (no report) is decoded again, and convicted when a second
+ * process dies decoding it.
  * {@code DecoderCrashITCase} kills a real TaskManager process with the crash fault.
  */
 class DecoderIsolationTest {
@@ -69,7 +72,7 @@ class DecoderIsolationTest {
 
     @Test
     void aSpinningDecodeIsOneTimeoutDeadLetterAndTheNextRecordDecodes() throws Exception {
-        IsolationSettings iso = new IsolationSettings(300, 4, dir.toString(), "spin");
+        IsolationSettings iso = new IsolationSettings(300, 4, 2, dir.toString(), "spin");
         int stuckBefore = DecodeWatchdog.stuckThreads();
         DecodeFunction f = function(iso);
         try (var h = harness(f)) {
@@ -95,7 +98,7 @@ class DecoderIsolationTest {
     @Test
     void tooManyStuckThreadsFailTheTask() throws Exception {
         int stuck = DecodeWatchdog.stuckThreads();
-        IsolationSettings iso = new IsolationSettings(200, stuck + 1, dir.toString(), "limit");
+        IsolationSettings iso = new IsolationSettings(200, stuck + 1, 2, dir.toString(), "limit");
         try (var h = harness(iso)) {
             h.processElement(record("cam-1", 0, 0, TestFaults.SPIN), 1);
             assertEquals(List.of(DeadLetterReason.DECODE_TIMEOUT), dead(h).stream().map(DeadLetter::reason).toList());
@@ -106,17 +109,19 @@ class DecoderIsolationTest {
     }
 
     @Test
-    void aRecordADeadProcessWasDecodingIsOneCrashDeadLetter() throws Exception {
+    void aRecordADeadProcessCrashedDecodingIsOneCrashDeadLetter() throws Exception {
         Path markers = Files.createDirectories(dir.resolve("crash"));
-        Process gone = new ProcessBuilder("true").start();
-        gone.waitFor();
-        Files.writeString(markers.resolve(gone.pid() + "-1.decoding"), gone.pid() + "\n" + CrashQuarantine.name("frames", 0, 1) + "\n");
+        long gone = deadPid();
+        Path report = dir.resolve("hs_err_pid" + gone + ".log");
+        Path crashed = markers.resolve(gone + "-1.decoding");
+        Files.writeString(crashed, gone + " " + report + "\n" + CrashQuarantine.name("frames", 0, 1) + "\n");
+        Files.writeString(report, "# A fatal error has been detected by the Java Runtime Environment\n");
         // a record in flight in a process that still runs (this one) is no crash
         Path live = markers.resolve(ProcessHandle.current().pid() + "-0.decoding");
         Files.writeString(live, ProcessHandle.current().pid() + "\n" + CrashQuarantine.name("frames", 0, 2) + "\n");
         // a dead writer that was idle: nothing to act on, removed
-        Files.writeString(markers.resolve(gone.pid() + "-2.decoding"), gone.pid() + "\n");
-        IsolationSettings iso = new IsolationSettings(10_000, 4, dir.toString(), "crash");
+        Files.writeString(markers.resolve(gone + "-2.decoding"), gone + " " + report + "\n");
+        IsolationSettings iso = new IsolationSettings(10_000, 4, 2, dir.toString(), "crash");
         try (var h = harness(iso)) {
             for (int i = 0; i < 4; i++) {
                 h.processElement(record("cam-1", i, i, null), 1);
@@ -126,17 +131,91 @@ class DecoderIsolationTest {
             assertEquals(1, dead.size(), dead::toString);
             assertEquals(DeadLetterReason.DECODER_CRASH, dead.get(0).reason());
             assertEquals(1, dead.get(0).offset());
-            assertTrue(dead.get(0).message().contains("a process died while decoding this record"));
+            assertTrue(dead.get(0).message().contains("a process crashed while decoding this record"), dead.get(0).message());
+            assertTrue(dead.get(0).message().contains(report.toString()), dead.get(0).message());
         }
-        assertFalse(Files.exists(markers.resolve(gone.pid() + "-1.decoding")), "acted on: deleted");
-        assertFalse(Files.exists(markers.resolve(gone.pid() + "-2.decoding")), "idle and dead: deleted");
+        assertFalse(Files.exists(crashed), "acted on: deleted");
+        assertFalse(Files.exists(markers.resolve(gone + "-2.decoding")), "idle and dead: deleted");
         Files.delete(live); // a live writer's marker is left alone; ours are removed on close
         assertNoMarkers();
         // replayed once more (a later restart), the record decodes: the marker was consumed
-        try (var h = harness(new IsolationSettings(10_000, 4, dir.toString(), "crash"))) {
+        try (var h = harness(new IsolationSettings(10_000, 4, 2, dir.toString(), "crash"))) {
             h.processElement(record("cam-1", 1, 1, null), 1);
             assertEquals(List.of("cam-1/1"), frames(h));
         }
+    }
+
+    @Test
+    void aRecordWhoseProcessWasKilledDecodesAgainAndTheSecondDeathConvictsIt() throws Exception {
+        Path markers = Files.createDirectories(dir.resolve("kill"));
+        long gone = deadPid();
+        // killed (SIGKILL, the OOM killer) while decoding offset 1: no fatal error report anywhere
+        Path report = dir.resolve("hs_err_pid" + gone + ".log");
+        Files.writeString(markers.resolve(gone + "-1.decoding"), gone + " " + report + "\n"
+                + CrashQuarantine.name("frames", 0, 1) + "\n");
+        // a report older than the marker's last write is an earlier process's that had the same PID
+        Path stale = dir.resolve("old").resolve("hs_err_pid" + gone + ".log");
+        Files.createDirectories(stale.getParent());
+        Files.writeString(stale, "old");
+        Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Files.writeString(markers.resolve(gone + "-3.decoding"), gone + " " + stale + "\n" + CrashQuarantine.name("frames", 0, 5) + " 1\n");
+        IsolationSettings iso = new IsolationSettings(10_000, 4, 2, dir.toString(), "kill");
+        try (var h = harness(iso)) {
+            h.processElement(record("cam-1", 1, 1, null), 1);
+            h.processElement(record("cam-1", 5, 5, null), 1);
+            assertEquals(List.of("cam-1/1"), frames(h), "one death without a report: decoded again");
+            List<DeadLetter> dead = dead(h);
+            assertEquals(List.of(5L), dead.stream().map(DeadLetter::offset).toList(), dead::toString);
+            assertEquals(DeadLetterReason.DECODER_CRASH, dead.get(0).reason());
+            assertTrue(dead.get(0).message().startsWith("2 processes died while decoding this record"),
+                    dead.get(0).message());
+        }
+        assertNoMarkers();
+        // with one strike a kill is enough, as before the strikes existed
+        Files.writeString(markers.resolve(gone + "-4.decoding"), gone + "\n" + CrashQuarantine.name("frames", 0, 7) + "\n");
+        try (var h = harness(new IsolationSettings(10_000, 4, 1, dir.toString(), "kill"))) {
+            h.processElement(record("cam-1", 7, 7, null), 1);
+            assertEquals(List.of(), frames(h));
+            assertEquals(List.of(DeadLetterReason.DECODER_CRASH), dead(h).stream().map(DeadLetter::reason).toList());
+        }
+    }
+
+    @Test
+    void aRecordDecodedAgainCarriesItsDeathsInItsMarker() throws Exception {
+        Path folder = dir.resolve("carry");
+        Files.createDirectories(folder);
+        long gone = deadPid();
+        Files.writeString(folder.resolve(gone + "-1.decoding"), gone + "\n" + CrashQuarantine.name("frames", 2, 40) + "\n");
+        CrashQuarantine q = CrashQuarantine.open(folder);
+        CrashQuarantine.Suspicion s = q.takeSuspect("frames", 2, 40);
+        assertEquals(new CrashQuarantine.Suspicion(1, null), s);
+        assertFalse(s.convicted(2));
+        assertTrue(s.convicted(1));
+        assertEquals(null, q.takeSuspect("frames", 2, 40), "taken once");
+        Path own;
+        try (var files = Files.list(folder)) {
+            own = files.findFirst().orElseThrow();
+        }
+        try (CrashQuarantine.Marker m = q.mark("frames", 2, 40, s.deaths())) {
+            List<String> lines = Files.readAllLines(own);
+            assertEquals("frames@2@40 1", lines.get(1));
+            // this process dies here: its marker, under a dead PID, is what the next subtask reads
+            Files.writeString(folder.resolve(gone + "-2.decoding"), gone + "\n" + lines.get(1) + "\n");
+        }
+        q.close();
+        CrashQuarantine next = CrashQuarantine.open(folder);
+        CrashQuarantine.Suspicion again = next.takeSuspect("frames", 2, 40);
+        assertEquals(2, again.deaths());
+        assertTrue(again.convicted(2));
+        next.close();
+        assertNoMarkers();
+    }
+
+    /** The PID of a process that has ended. */
+    private static long deadPid() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        return gone.pid();
     }
 
     @Test
@@ -146,14 +225,17 @@ class DecoderIsolationTest {
         try (var files = Files.list(dir.resolve("m"))) {
             file = files.findFirst().orElseThrow();
         }
+        String first = Files.readAllLines(file).get(0);
         String pid = Long.toString(ProcessHandle.current().pid());
-        assertEquals(List.of(pid), Files.readAllLines(file));
+        assertTrue(first.startsWith(pid + " /") && first.endsWith("hs_err_pid" + pid + ".log"),
+                "the PID and where this JVM writes its fatal error report: " + first);
+        assertEquals(List.of(first), Files.readAllLines(file));
         try (CrashQuarantine.Marker m = q.mark("frames", 3, 77777)) {
-            assertEquals(List.of(pid, "frames@3@77777"), Files.readAllLines(file));
+            assertEquals(List.of(first, "frames@3@77777"), Files.readAllLines(file));
         }
         assertEquals("", Files.readAllLines(file).get(1), "idle: the second line is empty");
         try (CrashQuarantine.Marker m = q.mark("frames", 3, 8)) {
-            assertEquals(pid + "\nframes@3@8\n", Files.readString(file).substring(0, pid.length() + 12));
+            assertEquals(first + "\nframes@3@8\n", Files.readString(file).substring(0, first.length() + 12));
         }
         q.close();
         assertFalse(Files.exists(file));

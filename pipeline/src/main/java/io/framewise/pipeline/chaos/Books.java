@@ -10,9 +10,10 @@ import java.util.TreeMap;
  * (events, one per frame; dead letters, one per record). A frame with no event and whose record has no
  * dead letter is a loss; a second event for a frame, a second dead letter for a record, or an event
  * for a frame whose record was also dead-lettered is a duplicate; an event or dead letter for a frame
- * nobody sent is unexpected. A poison record must come out as exactly one dead letter and no event.
- * The books balance when there are no losses, duplicates or unexpected outputs and every poison record
- * did as it must. Thread-safe: the producers and the reader record concurrently.
+ * nobody sent is unexpected. A poison record must come out as exactly one dead letter and no event; a
+ * healthy record must come out as events, never as a dead letter (a TaskManager killed while decoding it
+ * is no reason: docs/decoder-isolation.md). The books balance when there are no losses, duplicates,
+ * unexpected outputs or healthy records dead-lettered, and every poison record did as it must. Thread-safe: the producers and the reader record concurrently.
  */
 public final class Books {
 
@@ -35,10 +36,13 @@ public final class Books {
     /** The figures, as the report prints them. */
     public record Totals(long recordsIn, long framesIn, long poisonIn, long events, long deadLetters,
                          long poisonDeadLetters, long duplicates, long losses, long unexpected, long poisonWrong,
-                         Map<String, Long> deadByReason) {
-        /** No loss, no duplicate, nothing unexpected, every poison record exactly one dead letter. */
+                         long healthyDeadLettered, Map<String, Long> deadByReason) {
+        /**
+         * No loss, no duplicate, nothing unexpected, every poison record exactly one dead letter and no
+         * healthy record a dead letter.
+         */
         public boolean balanced() {
-            return duplicates == 0 && losses == 0 && unexpected == 0 && poisonWrong == 0;
+            return duplicates == 0 && losses == 0 && unexpected == 0 && poisonWrong == 0 && healthyDeadLettered == 0;
         }
     }
 
@@ -110,6 +114,7 @@ public final class Books {
         long lost = 0;
         long unexpected = 0;
         long poisonWrong = 0;
+        long healthyDead = 0;
         Map<String, Long> reasons = new TreeMap<>();
         for (Map<Long, Entry> m : cameras.values()) {
             for (Entry e : m.values()) {
@@ -136,6 +141,9 @@ public final class Books {
                 records++;
                 frames += e.frames;
                 dup += Math.max(0, e.dead - 1);
+                if (e.dead > 0) {
+                    healthyDead++;
+                }
                 for (int i = 0; i < e.events.length; i++) {
                     int c = e.events[i];
                     if (i >= e.frames) {
@@ -156,6 +164,6 @@ public final class Books {
             }
         }
         return new Totals(records, frames, poison, events, dead, poisonDead, dup, lost, unexpected, poisonWrong,
-                reasons);
+                healthyDead, reasons);
     }
 }

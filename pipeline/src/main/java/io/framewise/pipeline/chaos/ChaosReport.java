@@ -47,6 +47,7 @@ public record ChaosReport(long seed, String guarantee, double minutes, int camer
         out.println("losses            " + b.losses());
         out.println("unexpected        " + b.unexpected());
         out.println("poison wrong      " + b.poisonWrong() + " (poison records not exactly one dead letter)");
+        out.println("healthy dead      " + b.healthyDeadLettered() + " (healthy records dead-lettered)");
         out.println("restarts          " + restartsLogged + " (RUNNING to RESTARTING in jobmanager.log, every JobManager);"
                 + " numRestarts polled over every JobManager " + restarts + "; " + jobManagerTakeOvers + " JobManager take-overs");
         out.println("records per topic " + recordsPerTopic);

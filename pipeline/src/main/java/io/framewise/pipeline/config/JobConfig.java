@@ -133,6 +133,7 @@ public final class JobConfig {
         require(JobOptions.MAX_FPS, v -> v >= 0 && Double.isFinite(v), "must be 0 (off) or positive");
         require(JobOptions.DECODE_TIMEOUT_MS, v -> v >= 1 && v <= 600_000, "must be 1..600000");
         require(JobOptions.DECODE_MAX_STUCK_THREADS, v -> v >= 1 && v <= 64, "must be 1..64");
+        require(JobOptions.DECODE_CRASH_STRIKES, v -> v >= 1 && v <= 10, "must be 1..10");
         require(JobOptions.PARALLELISM, v -> v >= 1, "must be at least 1");
         // Flink's own bounds on the number of key groups
         require(JobOptions.MAX_PARALLELISM, v -> v >= 1 && v <= 32768, "must be 1..32768");
@@ -255,7 +256,7 @@ public final class JobConfig {
     /** Decoder isolation; the quarantine's sub-folder is the consumer group (as a plain folder name). */
     public IsolationSettings isolationSettings() {
         return new IsolationSettings(get(JobOptions.DECODE_TIMEOUT_MS), get(JobOptions.DECODE_MAX_STUCK_THREADS),
-                get(JobOptions.DECODE_QUARANTINE_DIR), get(JobOptions.GROUP).replaceAll("[^A-Za-z0-9._-]", "_")
+                get(JobOptions.DECODE_CRASH_STRIKES), get(JobOptions.DECODE_QUARANTINE_DIR), get(JobOptions.GROUP).replaceAll("[^A-Za-z0-9._-]", "_")
                         .replace("..", "__"));
     }
 

@@ -303,6 +303,13 @@ public final class JobOptions {
             .withDescription("Abandoned decode threads still running in one TaskManager JVM at which the next"
                     + " timeout fails the task instead (each burns a core until its native code returns).");
 
+    public static final ConfigOption<Integer> DECODE_CRASH_STRIKES = ConfigOptions.key(PREFIX + "decode-crash-strikes")
+            .intType().defaultValue(IsolationSettings.DEFAULT_CRASH_STRIKES)
+            .withDescription("TaskManagers that must die while decoding one record, leaving no fatal error report"
+                    + " (hs_err file), before it is a DECODER_CRASH dead letter instead of being decoded again; a"
+                    + " death with a report (a native crash) convicts the record at once. 1 dead-letters whatever"
+                    + " was being decoded when a TaskManager was killed.");
+
     public static final ConfigOption<String> DECODE_QUARANTINE_DIR = ConfigOptions.key(PREFIX + "decode-quarantine-dir")
             .stringType().defaultValue("")
             .withDescription("Folder of the markers of records being decoded, which outlive a TaskManager that"
@@ -429,7 +436,7 @@ public final class JobOptions {
             STARTING_OFFSETS, STOP_AT_LATEST, STOP_AT_TIMESTAMP,
             MODEL, LABELS, TOP_K, BATCH_SIZE, BATCH_TIMEOUT_MS, INFERENCE_THREADS, SEGMENT_MIN_REGION, INFERENCE_OVERLAP,
             INFERENCE_INTERVAL, MAX_FPS, BUFFER_TIMEOUT_MS,
-            DECODE_TIMEOUT_MS, DECODE_MAX_STUCK_THREADS, DECODE_QUARANTINE_DIR,
+            DECODE_TIMEOUT_MS, DECODE_MAX_STUCK_THREADS, DECODE_CRASH_STRIKES, DECODE_QUARANTINE_DIR,
             GATE_ENABLED, GATE_MEAN_THRESHOLD, GATE_BLOCK_THRESHOLD, GATE_MAX_SKIP_MS,
             EPISODE_MIN_SCORE, EPISODE_MIN_AREA, EPISODE_MIN_FRAMES, EPISODE_GAP_MS,
             EPISODE_MAX_PENDING_FRAMES,

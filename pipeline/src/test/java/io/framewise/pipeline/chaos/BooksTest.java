@@ -93,8 +93,12 @@ class BooksTest {
         }
         c.deadLetter("cam-2", 1, "DECODER_CRASH"); // a TaskManager killed while decoding it
         c.deadLetter("poison-1", 0, "DECODER_CRASH");
-        assertTrue(c.totals().balanced(), c.totals().toString());
+        assertEquals(0, c.totals().losses(), "the dead letter accounts for the record's frames");
+        assertEquals(0, c.totals().duplicates());
         assertEquals(12, c.accountedFor());
+        // but a healthy record must not be one: a kill mid-decode is the quarantine's second strike, not a crash
+        assertEquals(1, c.totals().healthyDeadLettered());
+        assertFalse(c.totals().balanced(), c.totals().toString());
         c.deadLetter("cam-2", 1, "DECODER_CRASH");
         c.event("cam-2", 1, 0);
         assertEquals(2, c.totals().duplicates());

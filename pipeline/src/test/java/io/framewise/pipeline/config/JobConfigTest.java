@@ -45,6 +45,7 @@ class JobConfigTest {
         SAMPLES.put(JobOptions.MAX_FPS, "7.5");
         SAMPLES.put(JobOptions.DECODE_TIMEOUT_MS, "2500");
         SAMPLES.put(JobOptions.DECODE_MAX_STUCK_THREADS, "2");
+        SAMPLES.put(JobOptions.DECODE_CRASH_STRIKES, "3");
         SAMPLES.put(JobOptions.DECODE_QUARANTINE_DIR, "/var/lib/framewise/quarantine");
         SAMPLES.put(JobOptions.BUFFER_TIMEOUT_MS, "0");
         SAMPLES.put(JobOptions.PARALLELISM, "2");
@@ -267,6 +268,7 @@ class JobConfigTest {
         bad.put("framewise.camera.stall-after-ms", "0");
         bad.put("framewise.decode-timeout-ms", "0");
         bad.put("framewise.decode-max-stuck-threads", "0");
+        bad.put("framewise.decode-crash-strikes", "0");
         for (Map.Entry<String, String> b : bad.entrySet()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> JobConfig.parse(Map.of(b.getKey(), b.getValue())), b.toString());
