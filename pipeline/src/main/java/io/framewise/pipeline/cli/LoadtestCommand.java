@@ -222,36 +222,44 @@ public final class LoadtestCommand implements Callable<Integer> {
                 } else {
                     job = RunningJob.local(flink, LocalRun.submit(flink, cfg));
                 }
-                status(err, "Flink web UI: " + job.webUrl());
-                status(err, "job " + job.id() + ": model " + inference.model() + ", batch " + inference.batchSize()
-                        + ", inference threads "
-                        + cfg.get(JobOptions.INFERENCE_THREADS) + ", parallelism " + (cluster != null
-                        ? cluster.named("taskmanager").size() + " (the cluster's TaskManagers)"
-                        : cfg.get(JobOptions.PARALLELISM))
-                        + ", checkpoints every " + cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS) + " ms");
-                if (cluster == null) {
-                    LocalRun.warmUp(cfg, err, "loadtest"); // the cluster's TaskManagers warm up in the operator's open()
-                }
-                LoadCameras cams = new LoadCameras(bootstrap, cfg.get(JobOptions.INPUT_TOPIC), format, maxRecord, producerProps);
+                boolean cancelled = false;
                 try {
-                    double perCamera = fps;
-                    if (!segments && fps <= 0) {
-                        sum.load = load > 0 ? load : 2.0;
-                        sum.capacityFps = probe(cams, clips, tally, job, err);
-                        perCamera = sum.load * sum.capacityFps / cameras;
+                    status(err, "Flink web UI: " + job.webUrl());
+                    status(err, "job " + job.id() + ": model " + inference.model() + ", batch " + inference.batchSize()
+                            + ", inference threads "
+                            + cfg.get(JobOptions.INFERENCE_THREADS) + ", parallelism " + (cluster != null
+                            ? cluster.named("taskmanager").size() + " (the cluster's TaskManagers)"
+                            : cfg.get(JobOptions.PARALLELISM))
+                            + ", checkpoints every " + cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS) + " ms");
+                    if (cluster == null) {
+                        LocalRun.warmUp(cfg, err, "loadtest"); // the cluster's TaskManagers warm up in the operator's open()
                     }
-                    sum.fpsPerCamera = perCamera;
-                    try (LoadChaos faults = chaos.on() ? chaos.open(cluster, job.id(), cfg.get(JobOptions.INPUT_TOPIC),
-                            cfg.get(JobOptions.OUTPUT_TOPIC), loadSecs, err) : null) {
-                        runLoad(cams, clips, src, segments, perCamera, loadSecs, tally, job, sum, faults, err);
+                    LoadCameras cams = new LoadCameras(bootstrap, cfg.get(JobOptions.INPUT_TOPIC), format, maxRecord, producerProps);
+                    try {
+                        double perCamera = fps;
+                        if (!segments && fps <= 0) {
+                            sum.load = load > 0 ? load : 2.0;
+                            sum.capacityFps = probe(cams, clips, tally, job, cluster != null, err);
+                            perCamera = sum.load * sum.capacityFps / cameras;
+                        }
+                        sum.fpsPerCamera = perCamera;
+                        try (LoadChaos faults = chaos.on() ? chaos.open(cluster, job.id(), cfg.get(JobOptions.INPUT_TOPIC),
+                                cfg.get(JobOptions.OUTPUT_TOPIC), loadSecs, err) : null) {
+                            runLoad(cams, clips, src, segments, perCamera, loadSecs, tally, job, sum, faults, err);
+                        }
+                    } finally {
+                        cams.close();
                     }
+                    sum.checkpointMode = checkpointMode(cfg);
+                    sum.checkpoints = new CheckpointStats(job.webUrl(), job.id()).between(sum.loadStartMs, sum.loadEndMs);
+                    job.cancel(Duration.ofSeconds(60));
+                    cancelled = true;
+                    finish(sum, tally);
                 } finally {
-                    cams.close();
+                    if (!cancelled) {
+                        cancelAfterFailure(job, err); // a run that fails leaves no job holding the cluster's slots
+                    }
                 }
-                sum.checkpointMode = checkpointMode(cfg);
-                sum.checkpoints = new CheckpointStats(job.webUrl(), job.id()).between(sum.loadStartMs, sum.loadEndMs);
-                job.cancel(Duration.ofSeconds(60));
-                finish(sum, tally);
             }
         }
         if (json) {
@@ -265,22 +273,21 @@ public final class LoadtestCommand implements Callable<Integer> {
     private final LoadReport report = new LoadReport();
 
     /** Sends a backlog as fast as possible and measures how fast the job works through it. */
-    private double probe(LoadCameras cams, PreEncodedClips clips, OutputTally tally, RunningJob job,
+    /**
+     * The job's capacity from a backlog. On a cluster a first backlog goes through untimed: the job's
+     * classes come in its own jar, so every submitted job compiles the decoder and the kernels anew in
+     * its first frames (a local run warms up before the job instead, {@link LocalRun#warmUp}); timed
+     * cold, the probe read 44-55 frames/s where the same cluster then sustained more.
+     */
+    private double probe(LoadCameras cams, PreEncodedClips clips, OutputTally tally, RunningJob job, boolean warmUpFirst,
                          PrintWriter err) throws Exception {
+        if (warmUpFirst) {
+            status(err, "warm-up: a backlog of " + probeFrames + " frames, not timed (the job compiles its kernels)");
+            probeBacklog(cams, clips, tally, job, "w", err);
+            tally.restartProbe();
+        }
         status(err, "capacity probe: a backlog of " + probeFrames + " frames");
-        // at most FLEET_FROM probe cameras: the capacity is the job's, a thousand producers would measure the machine
-        int probeCameras = Math.min(cameras, FLEET_FROM);
-        long each = Math.max(1, probeFrames / probeCameras);
-        for (int i = 0; i < probeCameras; i++) {
-            Path folder = clips.clips().get(i % clips.clips().size()).folder();
-            cams.start(OutputTally.PROBE_PREFIX + (i + 1), folder.toString(), "--loop", "--limit", Long.toString(each));
-        }
-        long in = cams.awaitAll();
-        Drain d = drain(in, true, tally, job, null, cams, err);
-        if (!d.drained) {
-            throw new IllegalStateException("the capacity probe did not drain: " + tally.out(true) + " of " + in
-                    + " frames came out");
-        }
+        long in = probeBacklog(cams, clips, tally, job, "", err);
         double rate = tally.read(true, OutputTally.Phase::steadyRate);
         long dead = tally.read(true, p -> p.deadLetters + p.duplicates);
         if (dead > 0) {
@@ -288,6 +295,34 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
         status(err, String.format(Locale.ROOT, "capacity: %.1f frames/s (%d frames)", rate, in));
         return rate;
+    }
+
+    /** Sends one probe backlog from cameras {@code probe-<tag>N} and waits until the job accounted for it. */
+    private long probeBacklog(LoadCameras cams, PreEncodedClips clips, OutputTally tally, RunningJob job, String tag,
+                              PrintWriter err) throws Exception {
+        // at most FLEET_FROM probe cameras: the capacity is the job's, a thousand producers would measure the machine
+        int probeCameras = Math.min(cameras, FLEET_FROM);
+        long each = Math.max(1, probeFrames / probeCameras);
+        for (int i = 0; i < probeCameras; i++) {
+            Path folder = clips.clips().get(i % clips.clips().size()).folder();
+            cams.start(OutputTally.PROBE_PREFIX + tag + (i + 1), folder.toString(), "--loop", "--limit",
+                    Long.toString(each));
+        }
+        long in = cams.awaitAll();
+        Drain d = drain(in, true, tally, job, null, cams, err);
+        if (!d.drained) {
+            throw new IllegalStateException("the capacity probe did not drain: " + tally.out(true) + " of " + in
+                    + " frames came out");
+        }
+        return in;
+    }
+
+    private static void cancelAfterFailure(RunningJob job, PrintWriter err) {
+        try {
+            job.cancel(Duration.ofSeconds(60));
+        } catch (Exception e) {
+            status(err, "could not cancel job after the failure: " + e);
+        }
     }
 
     private void runLoad(LoadCameras cams, PreEncodedClips clips, List<String> src, boolean segments, double perCamera,

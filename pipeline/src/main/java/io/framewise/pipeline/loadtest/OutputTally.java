@@ -76,7 +76,7 @@ public final class OutputTally implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final OutputReader reader;
 
-    private final Phase probe = new Phase();
+    private Phase probe = new Phase();
     private final Phase load = new Phase();
     private final Map<String, BitSet> eventsSeen = new HashMap<>();
     private final Map<String, BitSet> deadSeen = new HashMap<>();
@@ -170,6 +170,14 @@ public final class OutputTally implements AutoCloseable {
 
     public void checkHealthy() {
         reader.checkHealthy();
+    }
+
+    /**
+     * Starts the probe's figures over: what came out before was a warm-up. Its cameras must not be used
+     * again (their frames stay marked as seen).
+     */
+    public synchronized void restartProbe() {
+        probe = new Phase();
     }
 
     /** Frames of the phase accounted for: events plus dead letters. */
