@@ -20,6 +20,14 @@ class BenchBoxedTest {
     }
 
     @Test
+    void aFewHundredVectorsPerImageAreReportedButNotNamedTheMode() {
+        String s = BenchCommand.boxed(new double[] {24083, 24080, 7392});
+        assertTrue(s.contains("24 KB/img allocated (a few hundred vectors: not a boxing mode"), s);
+        assertTrue(!s.contains("BOXED"), s);
+        assertTrue(BenchCommand.boxed(new double[] {405 * 1024, 405 * 1024, 0}).contains("JIT BOXED VECTORS: 405 KB/img"));
+    }
+
+    @Test
     void oneRoundStillCompilingIsNotTheMode() {
         assertEquals("", BenchCommand.boxed(new double[] {20682, 29, 31}));
     }
