@@ -198,12 +198,8 @@ public final class CrashQuarantine implements AutoCloseable {
      * than the marker's last write belongs to an earlier process that had the same PID.
      */
     private static Path crashReport(List<String> lines, Path marker) throws IOException {
-        String first = lines.get(0).trim();
-        int space = first.indexOf(' ');
-        long pid;
-        try {
-            pid = Long.parseLong(space < 0 ? first : first.substring(0, space));
-        } catch (NumberFormatException e) {
+        long pid = writerPid(lines);
+        if (pid < 0) {
             return null;
         }
         long markedAt;
@@ -212,8 +208,21 @@ public final class CrashQuarantine implements AutoCloseable {
         } catch (NoSuchFileException e) {
             return null;
         }
+        String first = lines.get(0).trim();
+        int space = first.indexOf(' ');
         Path named = space < 0 ? null : Path.of(first.substring(space + 1));
         return CrashReports.writtenSince(pid, named, markedAt - 1000);
+    }
+
+    /** The PID on a marker's first line ({@code <pid> [<report path>]}), or -1 when it has none. */
+    private static long writerPid(List<String> lines) {
+        String first = lines.isEmpty() ? "" : lines.get(0).trim();
+        int space = first.indexOf(' ');
+        try {
+            return Long.parseLong(space < 0 ? first : first.substring(0, space));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static int parseCount(String s) {
@@ -238,15 +247,8 @@ public final class CrashQuarantine implements AutoCloseable {
      * marker without a readable PID counts as dead.
      */
     private static boolean writerAlive(List<String> lines) {
-        long pid;
-        try {
-            String first = lines.isEmpty() ? "" : lines.get(0).trim();
-            int space = first.indexOf(' ');
-            pid = Long.parseLong(space < 0 ? first : first.substring(0, space));
-        } catch (NumberFormatException e) {
-            return false;
-        }
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        long pid = writerPid(lines);
+        return pid >= 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private static void delete(Path p) {

@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * nobody sent is unexpected. A poison record must come out as exactly one dead letter and no event; a
  * healthy record must come out as events, never as a dead letter (a TaskManager killed while decoding it
  * is no reason: docs/decoder-isolation.md). The books balance when there are no losses, duplicates,
- * unexpected outputs or healthy records dead-lettered, and every poison record did as it must. Thread-safe: the producers and the reader record concurrently.
+ * unexpected outputs or healthy records dead-lettered, and every poison record did as it must.
+ * Thread-safe: the producers and the reader record concurrently.
  */
 public final class Books {
 

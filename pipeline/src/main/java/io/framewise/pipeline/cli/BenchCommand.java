@@ -148,8 +148,8 @@ final class BenchCommand implements Callable<Integer> {
      * A warmed-up forward allocates nothing; the bench loop and other threads account for well under
      * a kilobyte per image. The boxing modes C2 has produced allocate 405 KB to 20 MB per image (one box
      * per vector of a whole layer or more): from {@link #BOXING_BYTES} on, the slow-JVM mode is named.
-     * Between the two (7-24 KB seen) is a few hundred vectors per image, what a once-per-image kernel
-     * still running C1 code allocates while the profiles mature: reported, not named a mode.
+     * Between the two (7-24 KB seen) is a few hundred vectors per image; it fades as compilation
+     * finishes, most likely once-per-image kernels still in C1 code: reported, not named a mode.
      */
     static String boxed(double[] bytesPerImage) {
         double median = RoundStats.median(bytesPerImage);

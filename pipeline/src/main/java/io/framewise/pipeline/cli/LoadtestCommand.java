@@ -232,7 +232,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                             : cfg.get(JobOptions.PARALLELISM))
                             + ", checkpoints every " + cfg.get(JobOptions.CHECKPOINT_INTERVAL_MS) + " ms");
                     if (cluster == null) {
-                        LocalRun.warmUp(cfg, err, "loadtest"); // the cluster's TaskManagers warm up in the operator's open()
+                        LocalRun.warmUp(cfg, err, "loadtest"); // a cluster's job warms up on the probe's untimed backlog
                     }
                     LoadCameras cams = new LoadCameras(bootstrap, cfg.get(JobOptions.INPUT_TOPIC), format, maxRecord, producerProps);
                     try {
@@ -272,9 +272,8 @@ public final class LoadtestCommand implements Callable<Integer> {
 
     private final LoadReport report = new LoadReport();
 
-    /** Sends a backlog as fast as possible and measures how fast the job works through it. */
     /**
-     * The job's capacity from a backlog. On a cluster a first backlog goes through untimed: the job's
+     * The job's capacity: a backlog sent as fast as possible, and how fast the job works through it. On a cluster a first backlog goes through untimed: the job's
      * classes come in its own jar, so every submitted job compiles the decoder and the kernels anew in
      * its first frames (a local run warms up before the job instead, {@link LocalRun#warmUp}); timed
      * cold, the probe read 44-55 frames/s where the same cluster then sustained more.
