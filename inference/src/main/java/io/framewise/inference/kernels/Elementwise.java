@@ -26,4 +26,15 @@ public interface Elementwise {
      * {@code |x / grid| <= 2^16}.
      */
     void snap(float[] a, int off, int len, float grid);
+
+    /**
+     * Above this |x / grid| the vector kernels' rounding ({@code (x + 1.5·2^23) - 1.5·2^23}, JDK 17 has
+     * no lane-wise rint) is no longer {@code Math.rint}.
+     */
+    float SNAP_LIMIT = 4194304f; // 2^22
+
+    /** Whether every value clamped to {@code [lo, hi]} is rounded to {@code grid} exactly by a kernel's store. */
+    static boolean snapsInRange(float lo, float hi, float grid) {
+        return grid > 0 && Math.abs(lo) / grid < SNAP_LIMIT && Math.abs(hi) / grid < SNAP_LIMIT;
+    }
 }

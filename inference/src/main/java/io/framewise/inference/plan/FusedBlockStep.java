@@ -40,7 +40,8 @@ final class FusedBlockStep extends Step {
     private final boolean residual;
     private final float addLo, addHi;
     private final long macs;
-    private final float expandGrid, dwGrid, projectGrid, addGrid; // 0: no snapping
+    private final float expandGrid, dwGrid, projectGrid, addGrid; // separate snapping passes; 0: none
+    private final float expandKernelGrid, projectKernelGrid;      // rounded by the GEMM itself; 0: not
 
     FusedBlockStep(String name, PointwiseConv pointwise, DepthwiseConv depthwise, Elementwise elementwise,
                    TensorSlot in, TensorSlot out, int h, int w,
@@ -81,9 +82,15 @@ final class FusedBlockStep extends Step {
         this.residual = add != null;
         this.addLo = residual ? add.lo() : 0;
         this.addHi = residual ? add.hi() : 0;
-        this.expandGrid = grids[0];
+        // the GEMMs round to these grids on their tiles when that is exact (always, for a quantized
+        // model's clamped ranges); otherwise a separate pass does
+        boolean expandInKernel = Elementwise.snapsInRange(expandLo, expandHi, grids[0]);
+        boolean projectInKernel = Elementwise.snapsInRange(projectLo, projectHi, grids[2]);
+        this.expandKernelGrid = expandInKernel ? grids[0] : 0;
+        this.expandGrid = expandInKernel ? 0 : grids[0];
         this.dwGrid = grids[1];
-        this.projectGrid = grids[2];
+        this.projectKernelGrid = projectInKernel ? grids[2] : 0;
+        this.projectGrid = projectInKernel ? 0 : grids[2];
         this.addGrid = grids[3];
         this.macs = (expand ? (long) h * w * cin * cexp : 0) + (long) oh * ow * cexp * kh * kw
                 + (long) oh * ow * cexp * cout;
@@ -154,7 +161,7 @@ final class FusedBlockStep extends Step {
                 }
                 if (hi > from) {
                     pointwise.run(src, inOff + from * w * cin, (hi - from) * w, cin, expandPacked, expandBias,
-                            cexp, et, (from - row0) * rowFloats, expandLo, expandHi);
+                            cexp, et, (from - row0) * rowFloats, expandLo, expandHi, expandKernelGrid);
                     snap(et, (from - row0) * rowFloats, (hi - from) * rowFloats, expandGrid);
                 }
                 prevRow0 = row0;
@@ -174,7 +181,8 @@ final class FusedBlockStep extends Step {
             long t2 = profile ? System.nanoTime() : 0;
             int pix = (oy1 - oy0) * ow;
             int o = outOff + oy0 * ow * cout;
-            pointwise.run(dt, 0, pix, cexp, projectPacked, projectBias, cout, dst, o, projectLo, projectHi);
+            pointwise.run(dt, 0, pix, cexp, projectPacked, projectBias, cout, dst, o, projectLo, projectHi,
+                    projectKernelGrid);
             snap(dst, o, pix * cout, projectGrid);
             if (residual) {
                 elementwise.add(dst, o, src, inOff + oy0 * w * cin, dst, o, pix * cout, addLo, addHi);

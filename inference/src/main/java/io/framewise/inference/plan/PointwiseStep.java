@@ -1,5 +1,6 @@
 package io.framewise.inference.plan;
 
+import io.framewise.inference.kernels.Elementwise;
 import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.kernels.PointwiseConv;
 
@@ -19,6 +20,7 @@ final class PointwiseStep extends Step {
     private final float[] bias; // [Cout]
     private final float lo;
     private final float hi;
+    private float grid; // the output's quantization step when the kernel rounds to it, else 0
 
     PointwiseStep(String name, Kind kind, PointwiseConv kernel, TensorSlot in, TensorSlot out,
                   int pixels, int cin, int cout, float[] weights, float[] bias, float lo, float hi) {
@@ -38,9 +40,19 @@ final class PointwiseStep extends Step {
         }
     }
 
+    /** The kernel rounds to the grid on its tiles when that is exact; otherwise a separate pass does. */
+    @Override
+    void snapAfter(Elementwise snapKernel, TensorSlot slot, int elements, float grid) {
+        if (Elementwise.snapsInRange(lo, hi, grid)) {
+            this.grid = grid;
+        } else {
+            super.snapAfter(snapKernel, slot, elements, grid);
+        }
+    }
+
     @Override
     public void run(Workspace ws, int n) {
-        kernel.run(ws.slot(in.slot()), 0, n * pixels, cin, packed, bias, cout, ws.slot(out.slot()), 0, lo, hi);
+        kernel.run(ws.slot(in.slot()), 0, n * pixels, cin, packed, bias, cout, ws.slot(out.slot()), 0, lo, hi, grid);
     }
 
     /**
@@ -58,7 +70,7 @@ final class PointwiseStep extends Step {
         int to = share(n * pixels, part + 1, parts, ROWS);
         if (to > from) {
             kernel.run(ws.slot(in.slot()), from * cin, to - from, cin, packed, bias, cout, ws.slot(out.slot()),
-                    from * cout, lo, hi);
+                    from * cout, lo, hi, grid);
             snapRange(ws, from * cout, to * cout);
         }
     }

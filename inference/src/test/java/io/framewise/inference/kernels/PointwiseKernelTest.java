@@ -12,7 +12,7 @@ import java.util.function.Function;
 
 import io.framewise.inference.kernels.reference.ReferencePointwiseConv;
 import io.framewise.inference.kernels.simd.PointwiseGemm4x3V;
-import io.framewise.inference.kernels.simd.PointwiseGemm6x2V;
+import io.framewise.inference.kernels.simd.PointwiseGemm6x4V;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
@@ -23,12 +23,13 @@ class PointwiseKernelTest {
 
     private static final int[] PIXELS = {1, 5, 7, 13};
     private static final int[] CIN = {1, 17, 33, 96, 144};
-    private static final int[] COUT = {1, 17, 33, 1001};
+    // 80 and 112: 4 panels + 1 and + 3 at 512 bits (the 6×4 tile, then 6×2 and 6×1); 1001 ends overlapped
+    private static final int[] COUT = {1, 17, 33, 80, 112, 1001};
 
     @ParameterizedTest(name = "{0} bits")
     @ValueSource(ints = {128, 256, 512})
-    void gemm6x2MatchesReference(int bits) {
-        checkAllShapes(species(bits), PointwiseGemm6x2V::of);
+    void gemm6x4MatchesReference(int bits) {
+        checkAllShapes(species(bits), PointwiseGemm6x4V::of);
     }
 
     @ParameterizedTest(name = "{0} bits")
@@ -41,7 +42,7 @@ class PointwiseKernelTest {
     @ValueSource(ints = {128, 256, 512})
     void mobileNetShapesMatchReference(int bits) {
         // 144->24 (Cout not a multiple of 16) and 1280->1001 FC at batch 8, over several L2 panel blocks.
-        PointwiseConv v = PointwiseGemm6x2V.of(species(bits));
+        PointwiseConv v = PointwiseGemm6x4V.of(species(bits));
         check(v, 49, 144, 24, 0f, 6f, "144->24");
         check(v, 8, 1280, 1001, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, "fc");
         check(v, 50, 960, 320, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, "960->320");
@@ -52,10 +53,69 @@ class PointwiseKernelTest {
     @ValueSource(ints = {128, 256, 512})
     void plannerPaddedArrays(int bits) {
         for (Function<VectorSpecies<Float>, PointwiseConv> make
-                : List.<Function<VectorSpecies<Float>, PointwiseConv>>of(PointwiseGemm6x2V::of, PointwiseGemm4x3V::of)) {
+                : List.<Function<VectorSpecies<Float>, PointwiseConv>>of(PointwiseGemm6x4V::of, PointwiseGemm4x3V::of)) {
             PointwiseConv v = make.apply(species(bits));
             for (int[] shape : new int[][]{{13, 33, 5}, {7, 16, 3}, {3137, 24, 144}, {50, 144, 24}, {8, 1280, 1001}}) {
                 check(v, shape[0], shape[1], shape[2], 0f, 6f, "padded", KernelSet.ARRAY_PAD);
+            }
+        }
+    }
+
+    /**
+     * The grid rounding on the kernel's tiles is bit-identical to the reference's {@code rint(x / grid) * grid},
+     * and to running without a grid and snapping afterwards, which is what the plan did before.
+     */
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void roundingToTheGridInTheKernelIsExact(int bits) {
+        PointwiseConv v = PointwiseGemm6x4V.of(species(bits));
+        ReferencePointwiseConv ref = new ReferencePointwiseConv();
+        Elementwise snap = new io.framewise.inference.kernels.reference.ReferenceElementwise();
+        float grid = 6f / 255;
+        for (int[] shape : new int[][]{{1, 17, 5}, {7, 33, 80}, {13, 144, 24}, {50, 96, 112}, {8, 320, 1001}}) {
+            int pixels = shape[0], cin = shape[1], cout = shape[2];
+            long seed = 77L * pixels + cin * 31L + cout;
+            float[] in = random(seed, pixels * cin + KernelSet.ARRAY_PAD);
+            float[] w = random(seed + 1, cin * cout);
+            float[] bias = KernelSet.padded(random(seed + 2, cout));
+            float[] expected = new float[pixels * cout + KernelSet.ARRAY_PAD];
+            float[] inKernel = expected.clone();
+            float[] separate = expected.clone();
+            ref.run(in, 0, pixels, cin, ref.pack(w, cin, cout), bias, cout, expected, 0, -1f, 6f, grid);
+            float[] packed = v.pack(w, cin, cout);
+            v.run(in, 0, pixels, cin, packed, bias, cout, inKernel, 0, -1f, 6f, grid);
+            v.run(in, 0, pixels, cin, packed, bias, cout, separate, 0, -1f, 6f);
+            snap.snap(separate, 0, pixels * cout, grid);
+            String tag = bits + " bits " + pixels + "x" + cin + "->" + cout;
+            for (int i = 0; i < pixels * cout; i++) {
+                if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(inKernel[i])
+                        || Float.floatToRawIntBits(separate[i]) != Float.floatToRawIntBits(inKernel[i])) {
+                    throw new AssertionError(tag + " [" + i + "]: reference " + expected[i] + ", in the kernel "
+                            + inKernel[i] + ", snapped after " + separate[i]);
+                }
+                float steps = inKernel[i] / grid;
+                if (Math.abs(steps - Math.rint(steps)) > 1e-3) {
+                    throw new AssertionError(tag + " [" + i + "] " + inKernel[i] + " is off the grid");
+                }
+            }
+        }
+    }
+
+    /** Without a grid the epilogue leaves every float as computed, -0 included (it adds -0, subtracts +0). */
+    @Test
+    void noGridKeepsNegativeZero() {
+        PointwiseConv v = PointwiseGemm6x4V.of(FloatVector.SPECIES_PREFERRED);
+        int cin = 3, cout = 16, pixels = 6;
+        float[] in = KernelSet.padded(new float[pixels * cin]);
+        java.util.Arrays.fill(in, 0, pixels * cin, -0f); // -0 · +0 = -0, and -0 + -0 = -0
+        float[] bias = KernelSet.padded(new float[cout]);
+        java.util.Arrays.fill(bias, 0, cout, -0f);
+        float[] out = new float[pixels * cout + KernelSet.ARRAY_PAD];
+        v.run(in, 0, pixels, cin, v.pack(new float[cin * cout], cin, cout), bias, cout, out, 0,
+                Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+        for (int i = 0; i < pixels * cout; i++) {
+            if (Float.floatToRawIntBits(out[i]) != Float.floatToRawIntBits(-0f)) {
+                throw new AssertionError("[" + i + "] " + out[i] + " should be -0 (bias -0 plus -0·0 products)");
             }
         }
     }
@@ -64,7 +124,7 @@ class PointwiseKernelTest {
     void constructorRejectsAForeignSpecies() {
         VectorSpecies<Float> other = FloatVector.SPECIES_PREFERRED.vectorBitSize() == 128
                 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
-        assertThrows(IllegalArgumentException.class, () -> new PointwiseGemm6x2V(other));
+        assertThrows(IllegalArgumentException.class, () -> new PointwiseGemm6x4V(other));
     }
 
     private static void checkAllShapes(VectorSpecies<Float> s, Function<VectorSpecies<Float>, PointwiseConv> make) {

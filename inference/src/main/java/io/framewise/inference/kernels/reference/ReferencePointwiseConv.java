@@ -15,7 +15,8 @@ public final class ReferencePointwiseConv implements PointwiseConv {
 
     @Override
     public void run(float[] in, int inOff, int pixels, int cin, float[] packed, float[] bias, int cout,
-                    float[] out, int outOff, float lo, float hi) {
+                    float[] out, int outOff, float lo, float hi, float grid) {
+        float inv = grid > 0 ? 1f / grid : 0f;
         for (int p = 0; p < pixels; p++) {
             int row = inOff + p * cin;
             for (int co = 0; co < cout; co++) {
@@ -24,7 +25,9 @@ public final class ReferencePointwiseConv implements PointwiseConv {
                 for (int ci = 0; ci < cin; ci++) {
                     acc = Math.fma(in[row + ci], packed[w + ci], acc);
                 }
-                out[outOff + p * cout + co] = Math.min(Math.max(acc, lo), hi);
+                float v = Math.min(Math.max(acc, lo), hi);
+                // + 0f: a rounded-away negative becomes +0, as in the vector twin
+                out[outOff + p * cout + co] = grid > 0 ? (float) Math.rint(v * inv) * grid + 0f : v;
             }
         }
     }

@@ -29,7 +29,7 @@ public final class VectorKernels {
     public static KernelSet create(VectorSpecies<Float> species) {
         return new KernelSet("vector-" + species.vectorBitSize(),
                 ConvStrip6x2V.of(species),
-                PointwiseGemm6x2V.of(species),
+                PointwiseGemm6x4V.of(species),
                 DwConv3x3RowTiled.of(species),
                 DwConvPixelV.of(species),
                 ElementwiseV.of(species),

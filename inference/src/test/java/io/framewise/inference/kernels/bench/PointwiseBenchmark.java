@@ -7,7 +7,7 @@ import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.kernels.PointwiseConv;
 import io.framewise.inference.kernels.reference.ReferencePointwiseConv;
 import io.framewise.inference.kernels.simd.PointwiseGemm4x3V;
-import io.framewise.inference.kernels.simd.PointwiseGemm6x2V;
+import io.framewise.inference.kernels.simd.PointwiseGemm6x4V;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,7 +33,7 @@ public class PointwiseBenchmark {
     @Param({"12544:16:96", "3136:24:144", "784:144:32", "196:384:64", "49:960:320", "49:320:1280", "8:1280:1001"})
     public String shape;
 
-    @Param({"6x2-512", "4x3-512", "reference"})
+    @Param({"6x4-512", "4x3-512", "reference"})
     public String kernel;
 
     private PointwiseConv conv;
@@ -68,7 +68,7 @@ public class PointwiseBenchmark {
         String[] k = kernel.split("-");
         VectorSpecies<Float> sp = VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(Integer.parseInt(k[1])));
         return switch (k[0]) {
-            case "6x2" -> PointwiseGemm6x2V.of(sp);
+            case "6x4" -> PointwiseGemm6x4V.of(sp);
             case "4x3" -> PointwiseGemm4x3V.of(sp);
             default -> throw new IllegalArgumentException(kernel);
         };

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The alternative register tiling of {@link PointwiseGemm6x2V}: 4 pixel rows × 3 vectors of output
+ * The alternative register tiling of {@link PointwiseGemm6x4V}: 4 pixel rows × 3 vectors of output
  * channels (12 accumulators, 3 weight loads + 4 broadcasts per k). Same packing, blocking and
  * allocation-free tail handling (overlapping last tile and last panel, see there); kept so the two
  * tilings can be benchmarked against each other (docs/benchmarks.md).
@@ -48,7 +48,10 @@ public final class PointwiseGemm4x3V implements PointwiseConv {
 
     @Override
     public void run(float[] in, int inOff, int pixels, int cin, float[] packed, float[] bias, int cout,
-                    float[] out, int outOff, float lo, float hi) {
+                    float[] out, int outOff, float lo, float hi, float grid) {
+        if (grid != 0) {
+            throw new UnsupportedOperationException("PointwiseGemm4x3V (a benchmark alternative) does not round to a grid");
+        }
         if (cout < VL) {
             for (int p = 0; p < pixels; p += MR) {
                 tileNarrow(in, inOff + p * cin, Math.min(MR, pixels - p), cin, packed, bias, cout,
@@ -161,7 +164,7 @@ public final class PointwiseGemm4x3V implements PointwiseConv {
         }
     }
 
-    /** Cout below one vector: blend stores, as in {@link PointwiseGemm6x2V}. */
+    /** Cout below one vector: blend stores, as in {@link PointwiseGemm6x4V}. */
     private static void tileNarrow(float[] in, int a0, int rows, int cin, float[] w, float[] bias, int cout,
                                    float[] out, int o0, float lo, float hi) {
         FloatVector b = FloatVector.fromArray(S, TailAccess.fit(bias, 0, VL), 0);

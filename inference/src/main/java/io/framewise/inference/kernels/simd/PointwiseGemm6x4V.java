@@ -1,0 +1,369 @@
+package io.framewise.inference.kernels.simd;
+
+import java.lang.invoke.MethodHandles;
+
+import io.framewise.inference.kernels.PointwiseConv;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * 1×1 convolution / fully connected as a register-blocked GEMM: a tile of 6 pixel rows × 4 vectors of
+ * output channels is accumulated in 24 of AVX-512's 32 registers over the whole of Cin; the panels
+ * left over (Cout/VL mod 4) go through 6×2 and 6×1 tiles.
+ *
+ * <p>Why 6×4 and not the former 6×2: per step of Cin a tile pays 6 row-address computations and 6
+ * broadcasts (Java has no pointer to step, and six row indices already fill the GPRs) whatever its
+ * width; at 2 vectors that overhead stood beside only 12 FMAs (~45 instructions per 12 FMAs in C2's
+ * code), and an L1-resident loop of that shape ran at 129 GFLOP/s against 150 for 6×4 and 193 for
+ * bare FMAs (a 2-core Xeon at 512 bits; docs/benchmarks.md, part 4).
+ *
+ * <p>Weights are packed once into panels of one vector of output channels, {@code [Cout/VL][Cin][VL]}
+ * ({@link PanelPacking#pointwiseOverlapped}: a Cout tail panel is shifted back to end at Cout). The
+ * loop runs panel group outer, pixel tile inner: a group's weights (4·Cin·VL floats, 16 KB at Cin 64)
+ * stay in L1 while every 6-row input tile streams past.
+ *
+ * <p>The tiles store their raw accumulators; {@link #finish} then clamps and, when asked, rounds to
+ * the output's quantization grid (see {@link PointwiseConv}) while the tile is in L1. Done on the
+ * accumulators, that epilogue made the 6×4 tile's compile unit pass C2's {@code NodeCountInliningCutoff},
+ * and C2 then boxed the stored vectors (17.6 MB per image). Without a grid {@code finish} multiplies
+ * by 1, adds -0 and subtracts +0, which leave every float (even -0) as it is, so one path serves both.
+ *
+ * <p>Allocation-free by construction (JDK 17 boxes any vector C2 cannot keep in a register, and
+ * materializes the box where the value is made, i.e. on every tile): no vector is passed to or
+ * returned from a method, and every store is a full unmasked store (masked stores are not intrinsified
+ * on 17). Tails are handled by overlap instead of masks: the last pixel tile starts at
+ * {@code pixels - 6} and the last Cout panel at {@code cout - VL}, recomputing a few outputs with the
+ * same operations, hence the same values. Only Cout below one vector needs a blend store
+ * ({@link #tileNarrow}).
+ *
+ * <p>Hot spot: the k loop of {@link #tile6x4}: 4 weight loads + 6 broadcasts feed 24 independent FMA
+ * chains.
+ */
+public final class PointwiseGemm6x4V implements PointwiseConv {
+
+    private static final VectorSpecies<Float> S = SpeciesSpecialization.bound(MethodHandles.lookup());
+    private static final int VL = S.length();
+    private static final int MR = 6;
+    private static final int NR = 2;
+    /** See {@link ElementwiseV}: {@code (x + M) - M} is rint(x) for |x| < 2^22. */
+    private static final float RINT_MAGIC = 12582912f;
+    /** Lane indices 0..VL-1, compared against the Cout to form the blend mask of {@link #tileNarrow}. */
+    private static final float[] IOTA = iota(VL);
+
+    public PointwiseGemm6x4V(VectorSpecies<Float> species) {
+        SpeciesSpecialization.check(S, species, PointwiseGemm6x4V.class);
+    }
+
+    /** This kernel specialized for {@code species} (see {@link SpeciesSpecialization}). */
+    public static PointwiseConv of(VectorSpecies<Float> species) {
+        return SpeciesSpecialization.instantiate(MethodHandles.lookup(), PointwiseConv.class, species);
+    }
+
+    private static float[] iota(int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    @Override
+    public float[] pack(float[] weights, int cin, int cout) {
+        return PanelPacking.pointwiseOverlapped(weights, cin, cout, VL);
+    }
+
+    @Override
+    public void run(float[] in, int inOff, int pixels, int cin, float[] packed, float[] bias, int cout,
+                    float[] out, int outOff, float lo, float hi, float grid) {
+        // [lo, hi, 1/grid, add, sub, grid]: the epilogue's constants (see the class comment)
+        float inv = grid > 0 ? 1f / grid : 1f;
+        float add = grid > 0 ? RINT_MAGIC : -0f;
+        float sub = grid > 0 ? RINT_MAGIC : 0f;
+        float g = grid > 0 ? grid : 1f;
+        if (cout < VL) {
+            for (int p = 0; p < pixels; p += MR) {
+                tileNarrow(in, inOff + p * cin, Math.min(MR, pixels - p), cin, packed, bias, cout,
+                        out, outOff + p * cout, lo, hi, inv, add, sub, g);
+            }
+            return;
+        }
+        int panels = (cout + VL - 1) / VL;
+        int rows = Math.min(MR, pixels);
+        int j = 0;
+        for (; j + 4 <= panels; j += 4) {
+            int c0 = PanelPacking.panelStart(j, cout, VL), c1 = PanelPacking.panelStart(j + 1, cout, VL);
+            int c2 = PanelPacking.panelStart(j + 2, cout, VL), c3 = PanelPacking.panelStart(j + 3, cout, VL);
+            for (int p = 0; p < pixels; p += MR) {
+                int p0 = Math.max(0, Math.min(p, pixels - MR)); // the last tile overlaps its neighbour
+                tile6x4(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1, c2, c3,
+                        cout, out, outOff + p0 * cout);
+                finish(out, outOff + p0 * cout, rows, cout, c0, c3 + VL, lo, hi, inv, add, sub, g);
+            }
+        }
+        for (; j + NR <= panels; j += NR) {
+            int c0 = PanelPacking.panelStart(j, cout, VL), c1 = PanelPacking.panelStart(j + 1, cout, VL);
+            for (int p = 0; p < pixels; p += MR) {
+                int p0 = Math.max(0, Math.min(p, pixels - MR));
+                tile6x2(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1,
+                        cout, out, outOff + p0 * cout);
+                finish(out, outOff + p0 * cout, rows, cout, c0, c1 + VL, lo, hi, inv, add, sub, g);
+            }
+        }
+        if (j < panels) {
+            int c0 = PanelPacking.panelStart(j, cout, VL);
+            for (int p = 0; p < pixels; p += MR) {
+                int p0 = Math.max(0, Math.min(p, pixels - MR));
+                tile6x1(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0,
+                        cout, out, outOff + p0 * cout);
+                finish(out, outOff + p0 * cout, rows, cout, c0, c0 + VL, lo, hi, inv, add, sub, g);
+            }
+        }
+    }
+
+    /**
+     * Channels {@code [co0, co0 + VL)} .. {@code [co3, co3 + VL)}, all inside Cout, from the four
+     * consecutive panels at {@code w0}. Rows past {@code rows}: see {@link #tile6x2}.
+     */
+    private static void tile6x4(float[] in, int a0, int rows, int cin, float[] w, int w0, float[] bias,
+                                int co0, int co1, int co2, int co3, int cout, float[] out, int o0) {
+        FloatVector b0 = FloatVector.fromArray(S, bias, co0);
+        FloatVector b1 = FloatVector.fromArray(S, bias, co1);
+        FloatVector b2 = FloatVector.fromArray(S, bias, co2);
+        FloatVector b3 = FloatVector.fromArray(S, bias, co3);
+        FloatVector c00 = b0, c01 = b1, c02 = b2, c03 = b3, c10 = b0, c11 = b1, c12 = b2, c13 = b3;
+        FloatVector c20 = b0, c21 = b1, c22 = b2, c23 = b3, c30 = b0, c31 = b1, c32 = b2, c33 = b3;
+        FloatVector c40 = b0, c41 = b1, c42 = b2, c43 = b3, c50 = b0, c51 = b1, c52 = b2, c53 = b3;
+        int a1 = a0 + Math.min(1, rows - 1) * cin, a2 = a0 + Math.min(2, rows - 1) * cin;
+        int a3 = a0 + Math.min(3, rows - 1) * cin, a4 = a0 + Math.min(4, rows - 1) * cin;
+        int a5 = a0 + Math.min(5, rows - 1) * cin;
+        int ps = cin * VL; // one panel
+        for (int k = 0; k < cin; k++) {
+            int wk = w0 + k * VL;
+            FloatVector v0 = FloatVector.fromArray(S, w, wk);
+            FloatVector v1 = FloatVector.fromArray(S, w, wk + ps);
+            FloatVector v2 = FloatVector.fromArray(S, w, wk + 2 * ps);
+            FloatVector v3 = FloatVector.fromArray(S, w, wk + 3 * ps);
+            FloatVector x = FloatVector.broadcast(S, in[a0 + k]);
+            c00 = x.fma(v0, c00); c01 = x.fma(v1, c01); c02 = x.fma(v2, c02); c03 = x.fma(v3, c03);
+            x = FloatVector.broadcast(S, in[a1 + k]);
+            c10 = x.fma(v0, c10); c11 = x.fma(v1, c11); c12 = x.fma(v2, c12); c13 = x.fma(v3, c13);
+            x = FloatVector.broadcast(S, in[a2 + k]);
+            c20 = x.fma(v0, c20); c21 = x.fma(v1, c21); c22 = x.fma(v2, c22); c23 = x.fma(v3, c23);
+            x = FloatVector.broadcast(S, in[a3 + k]);
+            c30 = x.fma(v0, c30); c31 = x.fma(v1, c31); c32 = x.fma(v2, c32); c33 = x.fma(v3, c33);
+            x = FloatVector.broadcast(S, in[a4 + k]);
+            c40 = x.fma(v0, c40); c41 = x.fma(v1, c41); c42 = x.fma(v2, c42); c43 = x.fma(v3, c43);
+            x = FloatVector.broadcast(S, in[a5 + k]);
+            c50 = x.fma(v0, c50); c51 = x.fma(v1, c51); c52 = x.fma(v2, c52); c53 = x.fma(v3, c53);
+        }
+        int o1 = o0 + Math.min(1, rows - 1) * cout, o2 = o0 + Math.min(2, rows - 1) * cout;
+        int o3 = o0 + Math.min(3, rows - 1) * cout, o4 = o0 + Math.min(4, rows - 1) * cout;
+        int o5 = o0 + Math.min(5, rows - 1) * cout;
+        c00.intoArray(out, o0 + co0);
+        c01.intoArray(out, o0 + co1);
+        c02.intoArray(out, o0 + co2);
+        c03.intoArray(out, o0 + co3);
+        c10.intoArray(out, o1 + co0);
+        c11.intoArray(out, o1 + co1);
+        c12.intoArray(out, o1 + co2);
+        c13.intoArray(out, o1 + co3);
+        c20.intoArray(out, o2 + co0);
+        c21.intoArray(out, o2 + co1);
+        c22.intoArray(out, o2 + co2);
+        c23.intoArray(out, o2 + co3);
+        c30.intoArray(out, o3 + co0);
+        c31.intoArray(out, o3 + co1);
+        c32.intoArray(out, o3 + co2);
+        c33.intoArray(out, o3 + co3);
+        c40.intoArray(out, o4 + co0);
+        c41.intoArray(out, o4 + co1);
+        c42.intoArray(out, o4 + co2);
+        c43.intoArray(out, o4 + co3);
+        c50.intoArray(out, o5 + co0);
+        c51.intoArray(out, o5 + co1);
+        c52.intoArray(out, o5 + co2);
+        c53.intoArray(out, o5 + co3);
+    }
+
+    /**
+     * Channels {@code [co0, co0 + VL)} and {@code [co1, co1 + VL)}, both inside Cout. Rows past
+     * {@code rows} (only when the whole call has fewer than 6 pixels) re-read the last row and store
+     * its values onto it again: a partial tile still keeps 12 chains busy, without a branch.
+     */
+    private static void tile6x2(float[] in, int a0, int rows, int cin, float[] w, int w0, float[] bias,
+                                int co0, int co1, int cout, float[] out, int o0) {
+        int w1 = w0 + cin * VL;
+        FloatVector b0 = FloatVector.fromArray(S, bias, co0);
+        FloatVector b1 = FloatVector.fromArray(S, bias, co1);
+        FloatVector c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1;
+        FloatVector c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1;
+        int a1 = a0 + Math.min(1, rows - 1) * cin, a2 = a0 + Math.min(2, rows - 1) * cin;
+        int a3 = a0 + Math.min(3, rows - 1) * cin, a4 = a0 + Math.min(4, rows - 1) * cin;
+        int a5 = a0 + Math.min(5, rows - 1) * cin;
+        for (int k = 0; k < cin; k++) {
+            FloatVector v0 = FloatVector.fromArray(S, w, w0 + k * VL);
+            FloatVector v1 = FloatVector.fromArray(S, w, w1 + k * VL);
+            FloatVector x = FloatVector.broadcast(S, in[a0 + k]);
+            c00 = x.fma(v0, c00);
+            c01 = x.fma(v1, c01);
+            x = FloatVector.broadcast(S, in[a1 + k]);
+            c10 = x.fma(v0, c10);
+            c11 = x.fma(v1, c11);
+            x = FloatVector.broadcast(S, in[a2 + k]);
+            c20 = x.fma(v0, c20);
+            c21 = x.fma(v1, c21);
+            x = FloatVector.broadcast(S, in[a3 + k]);
+            c30 = x.fma(v0, c30);
+            c31 = x.fma(v1, c31);
+            x = FloatVector.broadcast(S, in[a4 + k]);
+            c40 = x.fma(v0, c40);
+            c41 = x.fma(v1, c41);
+            x = FloatVector.broadcast(S, in[a5 + k]);
+            c50 = x.fma(v0, c50);
+            c51 = x.fma(v1, c51);
+        }
+        // Rows past `rows` hold the last row's values again: stored onto that row (same values), so
+        // there is no branch a rare 1-pixel call could take first after C2 compiled this (a deopt).
+        int o1 = o0 + Math.min(1, rows - 1) * cout, o2 = o0 + Math.min(2, rows - 1) * cout;
+        int o3 = o0 + Math.min(3, rows - 1) * cout, o4 = o0 + Math.min(4, rows - 1) * cout;
+        int o5 = o0 + Math.min(5, rows - 1) * cout;
+        c00.intoArray(out, o0 + co0);
+        c01.intoArray(out, o0 + co1);
+        c10.intoArray(out, o1 + co0);
+        c11.intoArray(out, o1 + co1);
+        c20.intoArray(out, o2 + co0);
+        c21.intoArray(out, o2 + co1);
+        c30.intoArray(out, o3 + co0);
+        c31.intoArray(out, o3 + co1);
+        c40.intoArray(out, o4 + co0);
+        c41.intoArray(out, o4 + co1);
+        c50.intoArray(out, o5 + co0);
+        c51.intoArray(out, o5 + co1);
+    }
+
+    /** The odd last panel of a block: 6 rows × 1 vector (6 chains), channels {@code [co, co + VL)} inside Cout. */
+    private static void tile6x1(float[] in, int a0, int rows, int cin, float[] w, int w0, float[] bias, int co,
+                                int cout, float[] out, int o0) {
+        FloatVector b = FloatVector.fromArray(S, bias, co);
+        FloatVector c0 = b, c1 = b, c2 = b, c3 = b, c4 = b, c5 = b;
+        int a1 = a0 + Math.min(1, rows - 1) * cin, a2 = a0 + Math.min(2, rows - 1) * cin;
+        int a3 = a0 + Math.min(3, rows - 1) * cin, a4 = a0 + Math.min(4, rows - 1) * cin;
+        int a5 = a0 + Math.min(5, rows - 1) * cin;
+        for (int k = 0; k < cin; k++) {
+            FloatVector v = FloatVector.fromArray(S, w, w0 + k * VL);
+            c0 = FloatVector.broadcast(S, in[a0 + k]).fma(v, c0);
+            c1 = FloatVector.broadcast(S, in[a1 + k]).fma(v, c1);
+            c2 = FloatVector.broadcast(S, in[a2 + k]).fma(v, c2);
+            c3 = FloatVector.broadcast(S, in[a3 + k]).fma(v, c3);
+            c4 = FloatVector.broadcast(S, in[a4 + k]).fma(v, c4);
+            c5 = FloatVector.broadcast(S, in[a5 + k]).fma(v, c5);
+        }
+        int o1 = o0 + Math.min(1, rows - 1) * cout, o2 = o0 + Math.min(2, rows - 1) * cout;
+        int o3 = o0 + Math.min(3, rows - 1) * cout, o4 = o0 + Math.min(4, rows - 1) * cout;
+        int o5 = o0 + Math.min(5, rows - 1) * cout;
+        c0.intoArray(out, o0 + co); // rows past `rows` land on the last row: see tile6x2
+        c1.intoArray(out, o1 + co);
+        c2.intoArray(out, o2 + co);
+        c3.intoArray(out, o3 + co);
+        c4.intoArray(out, o4 + co);
+        c5.intoArray(out, o5 + co);
+    }
+
+    /**
+     * The tiles' epilogue, on channels {@code [c0, c1)} of {@code rows} rows just stored (in L1): clamp to
+     * {@code [lo, hi]}, then the grid rounding or its exact no-op (class comment). It is not done on the
+     * accumulators before their store because that made {@link #tile6x4}'s compile unit too large
+     * (docs/benchmarks.md, part 4). The clamp is a compare and a blend, not {@code max}/{@code min}:
+     * those follow Java's NaN and -0 rules in 5 instructions each. {@code LE}/{@code GT} keep a NaN (as
+     * {@code Math.max}/{@code min} do) and give {@code Math.max(-0, +0) = +0}; the only differences are
+     * for a bound that is itself -0, which no quantized range has. A tail panel shifted back over its
+     * neighbour is finished twice: clamp and rounding are idempotent.
+     */
+    private static void finish(float[] out, int o0, int rows, int cout, int c0, int c1,
+                               float lo, float hi, float inv, float add, float sub, float g) {
+        FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
+        FloatVector vi = FloatVector.broadcast(S, inv), va = FloatVector.broadcast(S, add);
+        FloatVector vs = FloatVector.broadcast(S, sub), vg = FloatVector.broadcast(S, g);
+        for (int r = 0; r < rows; r++) {
+            int o = o0 + r * cout;
+            for (int c = c0; c < c1; c += VL) {
+                int at = o + Math.min(c, c1 - VL);
+                FloatVector v = FloatVector.fromArray(S, out, at);
+                v = v.blend(l, v.compare(VectorOperators.LE, l));
+                v = v.blend(u, v.compare(VectorOperators.GT, u));
+                v.mul(vi).add(va).sub(vs).mul(vg).intoArray(out, at);
+            }
+        }
+    }
+
+    /**
+     * Cout below one vector: 6 rows × 1 zero-padded panel. Each row is stored by blending into the
+     * vector already in {@code out}, which needs VL floats in bounds: true with the planner's
+     * {@code ARRAY_PAD}; an unpadded caller's last rows go through {@link TailAccess} (allocates).
+     */
+    private static void tileNarrow(float[] in, int a0, int rows, int cin, float[] w, float[] bias, int cout,
+                                   float[] out, int o0, float lo, float hi, float inv, float add, float sub, float g) {
+        FloatVector b = FloatVector.fromArray(S, TailAccess.fit(bias, 0, VL), 0);
+        FloatVector c0 = b, c1 = b, c2 = b, c3 = b, c4 = b, c5 = b;
+        int a1 = a0 + Math.min(1, rows - 1) * cin, a2 = a0 + Math.min(2, rows - 1) * cin;
+        int a3 = a0 + Math.min(3, rows - 1) * cin, a4 = a0 + Math.min(4, rows - 1) * cin;
+        int a5 = a0 + Math.min(5, rows - 1) * cin;
+        for (int k = 0; k < cin; k++) {
+            FloatVector v = FloatVector.fromArray(S, w, k * VL);
+            c0 = FloatVector.broadcast(S, in[a0 + k]).fma(v, c0);
+            c1 = FloatVector.broadcast(S, in[a1 + k]).fma(v, c1);
+            c2 = FloatVector.broadcast(S, in[a2 + k]).fma(v, c2);
+            c3 = FloatVector.broadcast(S, in[a3 + k]).fma(v, c3);
+            c4 = FloatVector.broadcast(S, in[a4 + k]).fma(v, c4);
+            c5 = FloatVector.broadcast(S, in[a5 + k]).fma(v, c5);
+        }
+        FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
+        FloatVector vi = FloatVector.broadcast(S, inv), va = FloatVector.broadcast(S, add);
+        FloatVector vs = FloatVector.broadcast(S, sub), vg = FloatVector.broadcast(S, g);
+        c0 = c0.max(l).min(u).mul(vi).add(va).sub(vs).mul(vg);
+        c1 = c1.max(l).min(u).mul(vi).add(va).sub(vs).mul(vg);
+        c2 = c2.max(l).min(u).mul(vi).add(va).sub(vs).mul(vg);
+        c3 = c3.max(l).min(u).mul(vi).add(va).sub(vs).mul(vg);
+        c4 = c4.max(l).min(u).mul(vi).add(va).sub(vs).mul(vg);
+        c5 = c5.max(l).min(u).mul(vi).add(va).sub(vs).mul(vg);
+        int o1 = o0 + cout, o2 = o1 + cout, o3 = o2 + cout, o4 = o3 + cout, o5 = o4 + cout;
+        if (o0 + (rows - 1) * cout + VL <= out.length) {
+            VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) cout);
+            FloatVector.fromArray(S, out, o0).blend(c0, m).intoArray(out, o0);
+            if (rows > 1) {
+                FloatVector.fromArray(S, out, o1).blend(c1, m).intoArray(out, o1);
+            }
+            if (rows > 2) {
+                FloatVector.fromArray(S, out, o2).blend(c2, m).intoArray(out, o2);
+            }
+            if (rows > 3) {
+                FloatVector.fromArray(S, out, o3).blend(c3, m).intoArray(out, o3);
+            }
+            if (rows > 4) {
+                FloatVector.fromArray(S, out, o4).blend(c4, m).intoArray(out, o4);
+            }
+            if (rows > 5) {
+                FloatVector.fromArray(S, out, o5).blend(c5, m).intoArray(out, o5);
+            }
+            return;
+        }
+        TailAccess.store(c0.toArray(), out, o0, cout);
+        if (rows > 1) {
+            TailAccess.store(c1.toArray(), out, o1, cout);
+        }
+        if (rows > 2) {
+            TailAccess.store(c2.toArray(), out, o2, cout);
+        }
+        if (rows > 3) {
+            TailAccess.store(c3.toArray(), out, o3, cout);
+        }
+        if (rows > 4) {
+            TailAccess.store(c4.toArray(), out, o4, cout);
+        }
+        if (rows > 5) {
+            TailAccess.store(c5.toArray(), out, o5, cout);
+        }
+    }
+}
