@@ -286,10 +286,17 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
         FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
         FloatVector vi = FloatVector.broadcast(S, inv), va = FloatVector.broadcast(S, add);
         FloatVector vs = FloatVector.broadcast(S, sub), vg = FloatVector.broadcast(S, g);
+        int full = c0 + (c1 - c0) / VL * VL; // a shifted-back tail panel leaves c1 - c0 off the vector grid
         for (int r = 0; r < rows; r++) {
             int o = o0 + r * cout;
-            for (int c = c0; c < c1; c += VL) {
-                int at = o + Math.min(c, c1 - VL);
+            for (int c = c0; c < full; c += VL) {
+                FloatVector v = FloatVector.fromArray(S, out, o + c);
+                v = v.blend(l, v.compare(VectorOperators.LE, l));
+                v = v.blend(u, v.compare(VectorOperators.GT, u));
+                v.mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o + c);
+            }
+            if (full < c1) {
+                int at = o + c1 - VL;
                 FloatVector v = FloatVector.fromArray(S, out, at);
                 v = v.blend(l, v.compare(VectorOperators.LE, l));
                 v = v.blend(u, v.compare(VectorOperators.GT, u));
