@@ -39,12 +39,22 @@ final class ConvStep extends Step {
 
     @Override
     public void run(Workspace ws, int n) {
+        if (roundsInRun()) {
+            runInBands(ws, n, oh, ow * cout);
+            return;
+        }
         float[] src = ws.slot(in.slot());
         float[] dst = ws.slot(out.slot());
         for (int i = 0; i < n; i++) {
             kernel.run(src, in.offset(i), h, w, cin, kh, kw, stride, padTop, padLeft, packed, bias, cout,
                     dst, out.offset(i), oh, ow, lo, hi);
         }
+    }
+
+    /** In bands when it can split in bands (Cout of 16 and more); narrower, the whole output is rounded after. */
+    @Override
+    protected boolean roundsInRun() {
+        return bandRows() >= 2;
     }
 
     /**

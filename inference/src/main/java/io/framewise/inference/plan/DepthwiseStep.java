@@ -39,12 +39,12 @@ final class DepthwiseStep extends Step {
 
     @Override
     public void run(Workspace ws, int n) {
-        float[] src = ws.slot(in.slot());
-        float[] dst = ws.slot(out.slot());
-        for (int i = 0; i < n; i++) {
-            kernel.run(src, in.offset(i), 0, h, w, c, kh, kw, stride, padTop, padLeft, packed, bias,
-                    dst, out.offset(i), 0, oh, ow, 0, oh, lo, hi);
-        }
+        runInBands(ws, n, oh, ow * c);
+    }
+
+    @Override
+    protected boolean roundsInRun() {
+        return true;
     }
 
     /** Each part computes a band of output rows of every image. */

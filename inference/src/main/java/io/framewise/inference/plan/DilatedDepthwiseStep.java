@@ -44,12 +44,12 @@ final class DilatedDepthwiseStep extends Step {
 
     @Override
     public void run(Workspace ws, int n) {
-        float[] src = ws.slot(in.slot());
-        float[] dst = ws.slot(out.slot());
-        for (int i = 0; i < n; i++) {
-            kernel.run(src, in.offset(i), h, w, c, kh, kw, stride, dilation, padTop, padLeft, packed, bias,
-                    dst, out.offset(i), oh, ow, lo, hi);
-        }
+        runInBands(ws, n, oh, ow * c);
+    }
+
+    @Override
+    protected boolean roundsInRun() {
+        return true;
     }
 
     /**

@@ -44,7 +44,7 @@ public abstract class Step {
 
     /** Rounds the output of the last {@link #run} to its quantization grid, when the plan asks for it. */
     public void snapOutput(Workspace ws, int n) {
-        if (snapSlot != null) {
+        if (snapSlot != null && !roundsInRun()) {
             snapKernel.snap(ws.slot(snapSlot.slot()), 0, n * snapElements, snapGrid);
         }
     }
@@ -93,6 +93,29 @@ public abstract class Step {
     /** Output rows {@code [oy0, oy1)} of image {@code i}, snapped (steps with {@link #bandRows}). */
     protected void runBand(Workspace ws, Workspace own, int i, int oy0, int oy1) {
         throw new UnsupportedOperationException(name + " does not split in bands");
+    }
+
+    /** Whether {@link #run} rounds its output itself ({@link #runInBands}), leaving {@link #snapOutput} nothing to do. */
+    protected boolean roundsInRun() {
+        return false;
+    }
+
+    /** Outputs per band of {@link #runInBands}: 64 KB, so a band is still in L1/L2 when it is rounded. */
+    private static final int BAND_FLOATS = 16 * 1024;
+
+    /**
+     * Runs image after image in bands of output rows through {@link #runBand}, which rounds each band to
+     * the grid right after the kernel wrote it. Rounding the whole output after the layer re-read
+     * tensors of up to 112×112×96 floats from memory: the unfused depthwise steps of MobileNetV2 took
+     * 1.82 ms per image that way and 1.32-1.36 ms in bands (b8t1, docs/benchmarks.md part 4).
+     */
+    protected final void runInBands(Workspace ws, int n, int rows, int rowFloats) {
+        int band = Math.max(2, BAND_FLOATS / Math.max(1, rowFloats));
+        for (int i = 0; i < n; i++) {
+            for (int oy0 = 0; oy0 < rows; oy0 += band) {
+                runBand(ws, ws, i, oy0, Math.min(rows, oy0 + band));
+            }
+        }
     }
 
     /** Start of share {@code part} of {@code parts} of {@code total} units, rounded down to {@code align}. */
