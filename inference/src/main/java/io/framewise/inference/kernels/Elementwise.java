@@ -28,9 +28,13 @@ public interface Elementwise {
     void snap(float[] a, int off, int len, float grid);
 
     /**
-     * Above this |x / grid| the vector kernels' rounding ({@code (x + 1.5·2^23) - 1.5·2^23}, JDK 17 has
-     * no lane-wise rint) is no longer {@code Math.rint}.
+     * The vector kernels round with {@code (x + SNAP_MAGIC) - SNAP_MAGIC} (JDK 17's Vector API has no
+     * lane-wise rint): for |x| below {@link #SNAP_LIMIT} that is x rounded half to even, exactly
+     * {@code Math.rint}.
      */
+    float SNAP_MAGIC = 12582912f; // 1.5·2^23
+
+    /** Above this |x / grid| the vector kernels' rounding is no longer {@code Math.rint}. */
     float SNAP_LIMIT = 4194304f; // 2^22
 
     /** Whether every value clamped to {@code [lo, hi]} is rounded to {@code grid} exactly by a kernel's store. */

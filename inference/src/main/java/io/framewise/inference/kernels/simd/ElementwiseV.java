@@ -128,21 +128,17 @@ public final class ElementwiseV implements Elementwise {
 
 
     /**
-     * JDK 17's Vector API has no lane-wise rint, so this rounds with the float magic number
-     * 1.5·2^23: for |x| < 2^22, {@code (x + M) - M} is x rounded half to even, exactly
-     * {@code Math.rint}. Larger |x| (never the case for a clamped quantized tensor) are already
-     * integral or half-integral in float and go through Math.rint in the scalar loop.
+     * Rounds with {@link Elementwise#SNAP_MAGIC}. Larger |x| than {@link Elementwise#SNAP_LIMIT} (never
+     * the case for a clamped quantized tensor) are already integral or half-integral in float and go
+     * through Math.rint in the scalar loop.
      */
-    private static final float RINT_MAGIC = 12582912f;
-    private static final float RINT_LIMIT = 4194304f;
-
     @Override
     public void snap(float[] a, int off, int len, float grid) {
         float inv = 1f / grid;
         FloatVector vi = FloatVector.broadcast(S, inv);
         FloatVector vg = FloatVector.broadcast(S, grid);
-        FloatVector magic = FloatVector.broadcast(S, RINT_MAGIC);
-        FloatVector limit = FloatVector.broadcast(S, RINT_LIMIT);
+        FloatVector magic = FloatVector.broadcast(S, Elementwise.SNAP_MAGIC);
+        FloatVector limit = FloatVector.broadcast(S, Elementwise.SNAP_LIMIT);
         int i = 0;
         for (int bound = S.loopBound(len); i < bound; i += VL) {
             FloatVector x = FloatVector.fromArray(S, a, off + i).mul(vi);

@@ -2,6 +2,7 @@ package io.framewise.inference.kernels.simd;
 
 import java.lang.invoke.MethodHandles;
 
+import io.framewise.inference.kernels.Elementwise;
 import io.framewise.inference.kernels.PointwiseConv;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -47,8 +48,6 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
     private static final int VL = S.length();
     private static final int MR = 6;
     private static final int NR = 2;
-    /** See {@link ElementwiseV}: {@code (x + M) - M} is rint(x) for |x| < 2^22. */
-    private static final float RINT_MAGIC = 12582912f;
     /** Lane indices 0..VL-1, compared against the Cout to form the blend mask of {@link #tileNarrow}. */
     private static final float[] IOTA = iota(VL);
 
@@ -79,8 +78,8 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
                     float[] out, int outOff, float lo, float hi, float grid) {
         // [lo, hi, 1/grid, add, sub, grid]: the epilogue's constants (see the class comment)
         float inv = grid > 0 ? 1f / grid : 1f;
-        float add = grid > 0 ? RINT_MAGIC : -0f;
-        float sub = grid > 0 ? RINT_MAGIC : 0f;
+        float add = grid > 0 ? Elementwise.SNAP_MAGIC : -0f;
+        float sub = grid > 0 ? Elementwise.SNAP_MAGIC : 0f;
         float g = grid > 0 ? grid : 1f;
         if (cout < VL) {
             for (int p = 0; p < pixels; p += MR) {
