@@ -20,7 +20,7 @@ public final class Engine {
         if (n > ws.capacity()) {
             throw new IllegalArgumentException("batch of " + n + " exceeds the workspace capacity " + ws.capacity());
         }
-        var steps = plan.steps();
+        var steps = split != null ? plan.splitSteps() : plan.steps();
         if (!ws.profiling()) {
             for (int i = 0; i < steps.size(); i++) {
                 run(steps.get(i), ws, n, split);

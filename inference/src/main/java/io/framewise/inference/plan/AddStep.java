@@ -8,15 +8,17 @@ final class AddStep extends Step {
     private final Elementwise kernel;
     private final TensorSlot a, b, out;
     private final int elements; // per image
+    private final int channels;
     private final float lo, hi;
 
-    AddStep(String name, Elementwise kernel, TensorSlot a, TensorSlot b, TensorSlot out, int elements, float lo, float hi) {
+    AddStep(String name, Elementwise kernel, TensorSlot a, TensorSlot b, TensorSlot out, int elements, int channels, float lo, float hi) {
         super(name, Kind.ADD);
         this.kernel = kernel;
         this.a = a;
         this.b = b;
         this.out = out;
         this.elements = elements;
+        this.channels = channels;
         this.lo = lo;
         this.hi = hi;
     }
@@ -27,18 +29,25 @@ final class AddStep extends Step {
         kernel.add(ws.slot(a.slot()), 0, ws.slot(b.slot()), 0, ws.slot(out.slot()), 0, n * elements, lo, hi);
     }
 
-    /** Only large adds: a residual add of one image (at most 56×56×24 floats) is shorter than a fork-join. */
+    /**
+     * Splits on the pixel rows the GEMM before it split on ({@link PointwiseStep#runPart}), so each part
+     * adds the rows its own core just wrote. Not split, a 14×14×96 add ran 0.6× as fast on 2 threads
+     * as on one: the caller read the other core's half from its cache.
+     */
     @Override
     public boolean splits(int n) {
-        return n * elements >= 1 << 18;
+        return n * elements / channels >= 2 * PointwiseStep.ROWS;
     }
 
     @Override
     public void runPart(Workspace ws, Workspace own, int n, int part, int parts) {
-        int from = share(n * elements, part, parts, 64);
-        int to = share(n * elements, part + 1, parts, 64);
-        kernel.add(ws.slot(a.slot()), from, ws.slot(b.slot()), from, ws.slot(out.slot()), from, to - from, lo, hi);
-        snapRange(ws, from, to);
+        int pixels = n * elements / channels;
+        int from = share(pixels, part, parts, PointwiseStep.ROWS) * channels;
+        int to = share(pixels, part + 1, parts, PointwiseStep.ROWS) * channels;
+        if (to > from) {
+            kernel.add(ws.slot(a.slot()), from, ws.slot(b.slot()), from, ws.slot(out.slot()), from, to - from, lo, hi);
+            snapRange(ws, from, to);
+        }
     }
 
     @Override

@@ -9,13 +9,19 @@ import java.util.List;
  * The executable form of a model: steps with their packed weights (immutable, shared by every thread
  * and operator instance of a JVM) plus the sizes a per-thread workspace must have.
  *
+ * @param steps         the forward pass with one thread per image
+ * @param splitSteps    the forward pass of a batch split over threads layer by layer: the same steps,
+ *                      but blocks fused down to {@link PlanOptions#fuseSplitAboveBytes} (a fused block
+ *                      is one fork-join, and each thread's band of the expanded tensor stays in its own
+ *                      core's cache); bit-identical to {@code steps}
  * @param slotFloats    per-image floats of each workspace slot
  * @param input         where the input image goes ({@code [H][W][C]} floats per image)
  * @param output        where the output vector ends up ({@code [classes]} per image)
  * @param expandTile    floats of the fused blocks' expanded-row tile (0 when nothing is fused)
  * @param dwTile        floats of the fused blocks' depthwise output tile
  */
-public record Plan(ModelGraph graph, KernelSet kernels, PlanOptions options, List<Step> steps, int[] slotFloats,
+public record Plan(ModelGraph graph, KernelSet kernels, PlanOptions options, List<Step> steps, List<Step> splitSteps,
+                   int[] slotFloats,
                    TensorSlot input, TensorSlot output, int expandTile, int dwTile) {
 
     public long macsPerImage() {

@@ -9,26 +9,32 @@ import java.util.Locale;
  *                       per image (it would not stay in L2 between the three convolutions); ALWAYS and
  *                       NEVER force one path for every block (benchmarks compare the two)
  * @param fuseAboveBytes AUTO's threshold
+ * @param fuseSplitAboveBytes AUTO's threshold in the plan for a batch split over threads layer by layer
+ *                       ({@link Plan#splitSteps}); at most {@code fuseAboveBytes}
  * @param tileBytes      budget for the expanded-row tile of a fused block; the tile should stay in L2
  *                       together with the block's weights
  * @param snapActivations round every activation of a quantized model to its quantization grid, as the
  *                       model defines them (closer to TFLite on low-margin images, a few % slower);
  *                       off: activations keep full fp32 precision, only the final logits are snapped
  */
-public record PlanOptions(Fusion fusion, long fuseAboveBytes, long tileBytes, boolean snapActivations) {
+public record PlanOptions(Fusion fusion, long fuseAboveBytes, long fuseSplitAboveBytes, long tileBytes,
+                          boolean snapActivations) {
 
     public enum Fusion { AUTO, ALWAYS, NEVER }
 
     /**
      * Thresholds from `./framewise bench --blocks` on MobileNetV2 (Zen 5, 1 MiB L2 per core), with the
      * allocation-free kernels: fused took 0.71–0.91× the unfused time for the blocks whose depthwise
-     * input exceeds 1 MiB (112×112 and 56×56 maps) and 1.02–1.12× for every smaller one.
+     * input exceeds 1 MiB (112×112 and 56×56 maps) and 1.02–1.12× for every smaller one. Split over 2
+     * threads at batch 1 (Intel host, docs/benchmarks.md part 5) the fused blocks with 28×28 and 14×14
+     * depthwise inputs (294-588 KiB) took 0.76-0.99× the time of their unfused steps, the 7×7 ones
+     * (184 KiB) 1.12-1.29×: split, blocks fuse above 256 KiB.
      */
     public static PlanOptions defaults() {
-        return new PlanOptions(Fusion.AUTO, 1L << 20, 256L << 10, true);
+        return new PlanOptions(Fusion.AUTO, 1L << 20, 256L << 10, 256L << 10, true);
     }
 
-    /** Defaults, overridden by {@code -Dframewise.fusion=auto|always|never}, {@code -Dframewise.fusion.tileBytes=N}, {@code -Dframewise.snapActivations=true|false}. */
+    /** Defaults, overridden by {@code -Dframewise.fusion=auto|always|never}, {@code -Dframewise.fusion.tileBytes=N}, {@code -Dframewise.fusion.aboveBytes=N}, {@code -Dframewise.fusion.splitAboveBytes=N}, {@code -Dframewise.snapActivations=true|false}. */
     public static PlanOptions fromSystemProperties() {
         PlanOptions d = defaults();
         String f = System.getProperty("framewise.fusion");
@@ -42,14 +48,15 @@ public record PlanOptions(Fusion fusion, long fuseAboveBytes, long tileBytes, bo
         }
         long tile = Long.getLong("framewise.fusion.tileBytes", d.tileBytes());
         long above = Long.getLong("framewise.fusion.aboveBytes", d.fuseAboveBytes());
+        long splitAbove = Math.min(above, Long.getLong("framewise.fusion.splitAboveBytes", d.fuseSplitAboveBytes()));
         String snap = System.getProperty("framewise.snapActivations", Boolean.toString(d.snapActivations()));
         if (!snap.equals("true") && !snap.equals("false")) {
             throw new IllegalArgumentException("framewise.snapActivations must be true or false, got '" + snap + "'");
         }
-        return new PlanOptions(fusion, above, tile, Boolean.parseBoolean(snap));
+        return new PlanOptions(fusion, above, splitAbove, tile, Boolean.parseBoolean(snap));
     }
 
     public PlanOptions withFusion(Fusion f) {
-        return new PlanOptions(f, fuseAboveBytes, tileBytes, snapActivations);
+        return new PlanOptions(f, fuseAboveBytes, fuseSplitAboveBytes, tileBytes, snapActivations);
     }
 }

@@ -32,6 +32,15 @@ public final class Planner {
     private record Unit(Layer[] layers, int[] inputs, int output, boolean fused, int block) {
     }
 
+    /**
+     * A block planned unfused for one thread per image whose split plan ({@link Plan#splitSteps}) runs it
+     * fused: {@code fused} stands for the units {@code [first, last]}.
+     */
+    private record SplitFusion(Unit fused, int first, int last) {
+    }
+
+    private final List<SplitFusion> splitFusions = new ArrayList<>();
+
     private Planner(ModelGraph g, KernelSet k, PlanOptions opt) {
         this.g = g;
         this.k = k;
@@ -112,11 +121,17 @@ public final class Planner {
         }
         int taken = (j - i) + 2 + (add != null ? 1 : 0);
         int output = add != null ? add.output() : project.output();
-        boolean fuse = dw.dilation() == 1 && shouldFuse(dw);
+        boolean fuse = dw.dilation() == 1 && shouldFuse(dw, opt.fuseAboveBytes());
         int b = blocks++;
+        Unit fused = new Unit(new Layer[] {expand, dw, project, add}, new int[] {blockInput}, output, true, b);
         if (fuse) {
-            units.add(new Unit(new Layer[] {expand, dw, project, add}, new int[] {blockInput}, output, true, b));
+            units.add(fused);
         } else {
+            if (dw.dilation() == 1 && shouldFuse(dw, opt.fuseSplitAboveBytes())) {
+                int first = units.size();
+                int last = first + (expand != null ? 1 : 0) + 1 + (add != null ? 1 : 0);
+                splitFusions.add(new SplitFusion(fused, first, last));
+            }
             if (expand != null) {
                 units.add(new Unit(new Layer[] {expand}, new int[] {expand.input()}, expand.output(), false, b));
             }
@@ -129,12 +144,31 @@ public final class Planner {
         return taken;
     }
 
-    private boolean shouldFuse(Layer.DepthwiseConv2D dw) {
+    private boolean shouldFuse(Layer.DepthwiseConv2D dw, long aboveBytes) {
         return switch (opt.fusion()) {
             case ALWAYS -> true;
             case NEVER -> false;
-            case AUTO -> (long) g.tensor(dw.input()).elements() * Float.BYTES > opt.fuseAboveBytes();
+            case AUTO -> (long) g.tensor(dw.input()).elements() * Float.BYTES > aboveBytes;
         };
+    }
+
+    /** The split fusion whose units end at unit {@code u}, or null. */
+    private SplitFusion splitFusionEndingAt(int u) {
+        for (SplitFusion f : splitFusions) {
+            if (f.last() == u) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private boolean insideSplitFusion(int u) {
+        for (SplitFusion f : splitFusions) {
+            if (u >= f.first() && u <= f.last()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- 2. slots by liveness, then steps ----
@@ -148,6 +182,12 @@ public final class Planner {
                 lastUse[root(t)] = u;
             }
         }
+        // the fused alternative reads the block input while it writes the block output: both stay live
+        // to the block's last unit, so they never share a slot
+        for (SplitFusion f : splitFusions) {
+            int r = root(f.fused().inputs()[0]);
+            lastUse[r] = Math.max(lastUse[r], f.last());
+        }
         int out = root(g.outputTensor());
         lastUse[out] = Integer.MAX_VALUE;
 
@@ -159,6 +199,7 @@ public final class Planner {
         slotOf[in] = take(slotSize, slotBusy, g.tensor(in).elements());
 
         List<Step> steps = new ArrayList<>();
+        List<Step> splitSteps = new ArrayList<>();
         int expandTile = 0;
         int dwTile = 0;
         for (int u = 0; u < units.size(); u++) {
@@ -179,20 +220,33 @@ public final class Planner {
             if (opt.snapActivations() && !unit.fused() && !(s instanceof SoftmaxStep)) {
                 s.snapAfter(k.elementwise(), slot(o, slotOf), g.tensor(o).elements(), grid(o));
             }
-            if (s instanceof FusedBlockStep f) {
-                expandTile = Math.max(expandTile, f.expandTileFloats());
-                dwTile = Math.max(dwTile, f.dwTileFloats());
-            }
             steps.add(s);
+            if (!insideSplitFusion(u)) {
+                splitSteps.add(s);
+            }
+            SplitFusion alt = splitFusionEndingAt(u);
+            if (alt != null) {
+                splitSteps.add(step(alt.fused(), u, slotOf));
+            }
+            for (Step t : List.of(s, alt != null ? splitSteps.get(splitSteps.size() - 1) : s)) {
+                if (t instanceof FusedBlockStep f) {
+                    expandTile = Math.max(expandTile, f.expandTileFloats());
+                    dwTile = Math.max(dwTile, f.dwTileFloats());
+                }
+            }
             for (int t : unit.inputs()) {
                 int r = root(t);
                 if (lastUse[r] == u) {
                     slotBusy.set(slotOf[r], false);
                 }
             }
+            if (alt != null && lastUse[root(alt.fused().inputs()[0])] == u) {
+                slotBusy.set(slotOf[root(alt.fused().inputs()[0])], false);
+            }
         }
         int[] sizes = slotSize.stream().mapToInt(Integer::intValue).toArray();
-        return new Plan(g, k, opt, List.copyOf(steps), sizes, slot(in, slotOf), slot(out, slotOf), expandTile, dwTile);
+        return new Plan(g, k, opt, List.copyOf(steps), List.copyOf(splitSteps), sizes, slot(in, slotOf),
+                slot(out, slotOf), expandTile, dwTile);
     }
 
     private static int take(List<Integer> size, List<Boolean> busy, int floats) {
@@ -260,7 +314,7 @@ public final class Planner {
         }
         if (first instanceof Layer.Add a) {
             return new AddStep(name, k.elementwise(), slot(a.inputA(), slotOf), slot(a.inputB(), slotOf), out,
-                    to.elements(), a.lo(), a.hi());
+                    to.elements(), to.channels(), a.lo(), a.hi());
         }
         if (first instanceof Layer.Mean m) {
             return PoolStep.global(name, k.elementwise(), in, out, ti.height(), ti.width(), ti.channels(), m.lo(), m.hi());

@@ -76,7 +76,7 @@ final class PointwiseStep extends Step {
     }
 
     /** Row granularity of a part: the GEMM's 6-row tiles. */
-    private static final int ROWS = 6;
+    static final int ROWS = 6;
 
     @Override
     public long macsPerImage() {

@@ -30,8 +30,10 @@ public final class Workspace {
         }
         this.expandTile = new float[plan.expandTile() + KernelSet.ARRAY_PAD];
         this.dwTile = new float[plan.dwTile() + KernelSet.ARRAY_PAD];
-        this.nanosByStep = new long[plan.steps().size()];
-        this.bytesByStep = new long[plan.steps().size()];
+        // indexed by position in whichever list ran (steps or splitSteps)
+        int maxSteps = Math.max(plan.steps().size(), plan.splitSteps().size());
+        this.nanosByStep = new long[maxSteps];
+        this.bytesByStep = new long[maxSteps];
     }
 
     public float[] slot(int s) {

@@ -8,7 +8,9 @@ import io.framewise.inference.SharedData;
 import io.framewise.inference.kernels.AllocationProbe;
 import io.framewise.inference.kernels.select.KernelSelection;
 import io.framewise.inference.model.ModelGraph;
+import io.framewise.inference.plan.Plan;
 import io.framewise.inference.plan.PlanOptions;
+import io.framewise.inference.plan.Step;
 import io.framewise.inference.preprocess.ImageFiles;
 import io.framewise.inference.preprocess.ResizePlan;
 import io.framewise.inference.preprocess.RgbImage;
@@ -84,6 +86,21 @@ class ClassifierTest {
                     assertDeepEquals(single, scores(m, batch, threads),
                             fusion + ", batch " + batch + ", " + threads + " threads");
                 }
+            }
+        }
+    }
+
+    @Test
+    void theSplitPlanFusesTheBlocksAboveItsOwnThreshold() {
+        Plan p = compile(PlanOptions.Fusion.AUTO).plan();
+        long splitFused = p.splitSteps().stream().filter(s -> s.kind() == Step.Kind.FUSED_BLOCK).count();
+        // one thread per image: B0-B3 (depthwise input above 1 MiB); split: also B4-B13 (above 256 KiB)
+        assertEquals(4, p.fusedBlocks());
+        assertEquals(14, splitFused);
+        assertTrue(p.splitSteps().size() < p.steps().size());
+        for (Step s : p.splitSteps()) {
+            if (s.kind() != Step.Kind.FUSED_BLOCK) {
+                assertTrue(p.steps().contains(s), s.name() + " is shared by both plans");
             }
         }
     }

@@ -12,13 +12,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Layers split over threads on the MobileNetV1 shapes (ClassifierTest covers V2): an 8-channel stem
  * and depthwise (narrower than a 512-bit vector: not split), separable blocks, 4×4 and 5×5 maps.
+ * Under AUTO the split plan fuses blocks the one-thread plan runs unfused (80×80×32 and 40×40×64 depthwise
+ * inputs of the 0.5/160 model, between the two thresholds).
  */
 class IntraOpTest {
 
     @Test
     void mobileNetV1LayersSplitOverThreadsAreBitIdentical() throws Exception {
         for (String name : new String[] {"mobilenet_v1_0.25_128_quant.tflite", "mobilenet_v1_0.5_160_quant.tflite"}) {
-            for (PlanOptions.Fusion fusion : new PlanOptions.Fusion[] {PlanOptions.Fusion.NEVER, PlanOptions.Fusion.ALWAYS}) {
+            for (PlanOptions.Fusion fusion : new PlanOptions.Fusion[] {PlanOptions.Fusion.AUTO, PlanOptions.Fusion.NEVER,
+                    PlanOptions.Fusion.ALWAYS}) {
                 CompiledModel m = CompiledModel.compile(TfliteModelLoader.load(SharedData.model(name)), Integer::toString,
                         KernelSelection.get(), PlanOptions.defaults().withFusion(fusion));
                 byte[] pixels = new byte[2 * m.imageBytes()];
