@@ -25,9 +25,27 @@ public interface PointwiseConv {
      * @param out    {@code [pixels][cout]} starting at {@code outOff}
      * @param grid   the output's quantization step, or 0: no rounding
      */
+    default void run(float[] in, int inOff, int pixels, int cin,
+                     float[] packed, float[] bias, int cout,
+                     float[] out, int outOff, float lo, float hi, float grid) {
+        run(in, inOff, pixels, cin, packed, bias, cout, out, outOff, lo, hi, grid, 0, cout);
+    }
+
+    /**
+     * Output channels {@code [c0, c1)} of every pixel only (the other columns of {@code out} are not
+     * written, except that a kernel storing whole vectors may rewrite a neighbouring column with the
+     * value it has there anyway): each column is computed exactly as by the full run, so splitting Cout
+     * between threads is bit-identical. {@code c0} and {@code c1} are multiples of {@link #columnStep},
+     * or {@code c1 == cout}.
+     */
     void run(float[] in, int inOff, int pixels, int cin,
              float[] packed, float[] bias, int cout,
-             float[] out, int outOff, float lo, float hi, float grid);
+             float[] out, int outOff, float lo, float hi, float grid, int c0, int c1);
+
+    /** The granularity of a column range (the kernel's widest tile of output channels). */
+    default int columnStep() {
+        return 1;
+    }
 
     /** {@link #run(float[], int, int, int, float[], float[], int, float[], int, float, float, float)} without rounding. */
     default void run(float[] in, int inOff, int pixels, int cin,

@@ -56,16 +56,41 @@ final class PointwiseStep extends Step {
     }
 
     /**
-     * Splits the GEMM's rows. Not below 16 output channels (a Cout narrower than one vector is stored
-     * by blending into the neighbouring row, which another part may be writing) nor below 12 rows.
+     * Splits the GEMM's rows, or its output channels when the weights outweigh the input rows. Rows: not
+     * below 16 output channels (a Cout narrower than one vector is stored by blending into the
+     * neighbouring row, which another part may be writing) nor below 12 rows.
      */
     @Override
     public boolean splits(int n) {
-        return cout >= 16 && n * pixels >= 2 * ROWS;
+        return cout >= 16 && (n * pixels >= 2 * ROWS || byColumns(n));
+    }
+
+    /**
+     * Output channels, when the weights dwarf the rows: at least 16 output channels per row and 256
+     * input channels (the classifier at batch 1, 1280×1001 weights for one row; MobileNetV2's last
+     * 320→1280 conv on 49 rows). Split on rows, every thread streamed all the weights: on 2 threads those
+     * two ran 1.19× and 1.76× as fast as on one; on columns 1.64× and 2.0× (docs/benchmarks.md, part 5).
+     * Not the 7×7 expansions and projections: a column split leaves each core half the channels of every
+     * pixel, and the next layer, split on rows, read half its input from the other core (the projection
+     * 960→320 ran 0.8× as fast as on rows, the depthwise after the expansion 0.6×). Not when the output
+     * is rounded by a separate pass, which splits on rows.
+     */
+    private boolean byColumns(int n) {
+        return (long) n * pixels * 16 <= cout && cin >= 256 && cout >= 2 * kernel.columnStep() && !snapsSeparately();
     }
 
     @Override
     public void runPart(Workspace ws, Workspace own, int n, int part, int parts) {
+        if (byColumns(n)) {
+            int step = kernel.columnStep();
+            int c0 = share(cout, part, parts, step);
+            int c1 = share(cout, part + 1, parts, step);
+            if (c1 > c0) {
+                kernel.run(ws.slot(in.slot()), 0, n * pixels, cin, packed, bias, cout, ws.slot(out.slot()), 0,
+                        lo, hi, grid, c0, c1);
+            }
+            return;
+        }
         int from = share(n * pixels, part, parts, ROWS);
         int to = share(n * pixels, part + 1, parts, ROWS);
         if (to > from) {

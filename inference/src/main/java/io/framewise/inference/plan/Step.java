@@ -95,6 +95,11 @@ public abstract class Step {
         throw new UnsupportedOperationException(name + " does not split in bands");
     }
 
+    /** Whether {@link #snapOutput} has a separate rounding pass to make. */
+    protected final boolean snapsSeparately() {
+        return snapSlot != null && !roundsInRun();
+    }
+
     /** Whether {@link #run} rounds its output itself ({@link #runInBands}), leaving {@link #snapOutput} nothing to do. */
     protected boolean roundsInRun() {
         return false;

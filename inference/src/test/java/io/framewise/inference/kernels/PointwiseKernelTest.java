@@ -101,6 +101,53 @@ class PointwiseKernelTest {
         }
     }
 
+    /**
+     * Column ranges (the split of Cout between threads): every range computed alone, with the other
+     * columns holding garbage, equals the whole run bit for bit on its columns and leaves the other
+     * columns alone, except the Cout tail panel's overlap, which it writes with the whole run's values.
+     */
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void columnRangesEqualTheWholeRunBitForBit(int bits) {
+        for (PointwiseConv v : new PointwiseConv[] {PointwiseGemm6x4V.of(species(bits)), new ReferencePointwiseConv()}) {
+            int step = v.columnStep();
+            for (int[] shape : new int[][]{{1, 17, 33}, {1, 1280, 1001}, {49, 320, 1280}, {7, 33, 80}, {13, 24, 17}, {2, 8, 129}}) {
+                int pixels = shape[0], cin = shape[1], cout = shape[2];
+                long seed = 13L * pixels + cin * 7L + cout;
+                float[] in = random(seed, pixels * cin + KernelSet.ARRAY_PAD);
+                float[] w = random(seed + 1, cin * cout);
+                float[] bias = KernelSet.padded(random(seed + 2, cout));
+                float[] packed = v.pack(w, cin, cout);
+                float[] whole = new float[pixels * cout + KernelSet.ARRAY_PAD];
+                v.run(in, 0, pixels, cin, packed, bias, cout, whole, 0, -1f, 6f, 6f / 255);
+                // the ranges a plan step splits Cout into for 2, 3, 5 and 7 parts (the last ending at Cout)
+                for (int parts : new int[] {2, 3, 5, 7}) {
+                    for (int part = 0; part < parts; part++) {
+                        int c0 = (int) ((long) cout * part / parts) / step * step;
+                        int end = part + 1 == parts ? cout : (int) ((long) cout * (part + 1) / parts) / step * step;
+                        if (end <= c0) {
+                            continue;
+                        }
+                        float[] got = new float[whole.length];
+                        java.util.Arrays.fill(got, Float.NaN);
+                        v.run(in, 0, pixels, cin, packed, bias, cout, got, 0, -1f, 6f, 6f / 255, c0, end);
+                        String tag = bits + " bits " + v.getClass().getSimpleName() + " " + pixels + "x" + cin
+                                + "->" + cout + " columns [" + c0 + ", " + end + ")";
+                        for (int i = 0; i < pixels * cout; i++) {
+                            int c = i % cout;
+                            boolean inRange = c >= c0 && c < end;
+                            if ((inRange || !Float.isNaN(got[i]))
+                                    && Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(whole[i])) {
+                                throw new AssertionError(tag + " pixel " + i / cout + " channel " + c + ": " + got[i]
+                                        + " against " + whole[i] + (inRange ? "" : " (outside the range)"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Without a grid the epilogue leaves every float as computed, -0 included (it adds -0, subtracts +0). */
     @Test
     void noGridKeepsNegativeZero() {

@@ -15,11 +15,11 @@ public final class ReferencePointwiseConv implements PointwiseConv {
 
     @Override
     public void run(float[] in, int inOff, int pixels, int cin, float[] packed, float[] bias, int cout,
-                    float[] out, int outOff, float lo, float hi, float grid) {
+                    float[] out, int outOff, float lo, float hi, float grid, int c0, int c1) {
         float inv = grid > 0 ? 1f / grid : 0f;
         for (int p = 0; p < pixels; p++) {
             int row = inOff + p * cin;
-            for (int co = 0; co < cout; co++) {
+            for (int co = c0; co < c1; co++) {
                 float acc = bias[co];
                 int w = co * cin;
                 for (int ci = 0; ci < cin; ci++) {

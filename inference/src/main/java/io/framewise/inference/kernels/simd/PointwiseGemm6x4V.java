@@ -74,8 +74,21 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
     }
 
     @Override
+    public int columnStep() {
+        return 4 * VL;
+    }
+
+    /** Column ranges are whole panel groups of the 6×4 tile (the last one ends at Cout). */
+    @Override
     public void run(float[] in, int inOff, int pixels, int cin, float[] packed, float[] bias, int cout,
-                    float[] out, int outOff, float lo, float hi, float grid) {
+                    float[] out, int outOff, float lo, float hi, float grid, int col0, int col1) {
+        if (col0 < 0 || col1 > cout || col0 % (4 * VL) != 0 || (col1 != cout && col1 % (4 * VL) != 0)) {
+            throw new IllegalArgumentException("columns [" + col0 + ", " + col1 + ") of " + cout
+                    + ": bounds must be multiples of " + 4 * VL + " or Cout");
+        }
+        if (col1 <= col0) {
+            return;
+        }
         // [lo, hi, 1/grid, add, sub, grid]: the epilogue's constants (see the class comment)
         float inv = grid > 0 ? 1f / grid : 1f;
         float add = grid > 0 ? Elementwise.SNAP_MAGIC : -0f;
@@ -88,9 +101,9 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
             }
             return;
         }
-        int panels = (cout + VL - 1) / VL;
+        int panels = col1 == cout ? (cout + VL - 1) / VL : col1 / VL;
         int rows = Math.min(MR, pixels);
-        int j = 0;
+        int j = col0 / VL;
         for (; j + 4 <= panels; j += 4) {
             int c0 = PanelPacking.panelStart(j, cout, VL), c1 = PanelPacking.panelStart(j + 1, cout, VL);
             int c2 = PanelPacking.panelStart(j + 2, cout, VL), c3 = PanelPacking.panelStart(j + 3, cout, VL);
