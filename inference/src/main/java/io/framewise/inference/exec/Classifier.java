@@ -131,9 +131,19 @@ public final class Classifier implements AutoCloseable {
         float[] in = ws.slot(plan.input().slot());
         for (int i = from; i < to; i++) {
             if (part.pixels != null) {
-                model.inputMap().map(part.pixels, i * bytes, in, plan.input().offset(i - from), bytes);
+                if (split != null && to - from == 1) {
+                    split.mapInput(model.inputMap(), part.pixels, i * bytes, in, plan.input().offset(0), bytes,
+                            model.graph().input().height());
+                } else {
+                    model.inputMap().map(part.pixels, i * bytes, in, plan.input().offset(i - from), bytes);
+                }
             } else {
-                model.inputMap().map(part.images[i], 0, in, plan.input().offset(i - from), bytes);
+                if (split != null && to - from == 1) {
+                    split.mapInput(model.inputMap(), part.images[i], 0, in, plan.input().offset(0), bytes,
+                            model.graph().input().height());
+                } else {
+                    model.inputMap().map(part.images[i], 0, in, plan.input().offset(i - from), bytes);
+                }
             }
         }
         Engine.forward(plan, ws, to - from, split);

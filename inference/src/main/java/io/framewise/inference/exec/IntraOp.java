@@ -3,6 +3,7 @@ package io.framewise.inference.exec;
 import io.framewise.inference.plan.Plan;
 import io.framewise.inference.plan.Step;
 import io.framewise.inference.plan.Workspace;
+import io.framewise.inference.preprocess.InputQuantization;
 
 /**
  * Intra-op parallelism: one step's work split over the team of threads (output rows, pixel rows or
@@ -65,5 +66,48 @@ final class IntraOp implements BatchWorkers.Task {
     @Override
     public void run(int part, int thread) {
         step.runPart(ws, own[thread], n, part, own.length * PARTS_PER_THREAD);
+    }
+
+    /**
+     * Maps one image's bytes to the input floats in bands of {@code rows} rows, band p on the thread that
+     * owns part p of every step ({@link BatchWorkers}), so the stem reads its band from its own core. On
+     * one thread, DeepLab's 513×513 stem ran 1.26× as fast on 2 threads as on one, half its input
+     * sitting in the other core's cache.
+     */
+    void mapInput(InputQuantization map, byte[] src, int srcOff, float[] dst, int dstOff, int bytes, int rows) {
+        inputMap.set(map, src, srcOff, dst, dstOff, bytes, rows);
+        try {
+            workers.run(inputMap, own.length * PARTS_PER_THREAD);
+        } finally {
+            inputMap.set(null, null, 0, null, 0, 0, 1);
+        }
+    }
+
+    private final InputMapTask inputMap = new InputMapTask();
+
+    /** The band of an image's rows that part p maps. One instance, reused: nothing is allocated per call. */
+    private final class InputMapTask implements BatchWorkers.Task {
+        private InputQuantization map;
+        private byte[] src;
+        private float[] dst;
+        private int srcOff, dstOff, bytes, rows;
+
+        void set(InputQuantization m, byte[] s, int so, float[] d, int dOff, int b, int r) {
+            map = m;
+            src = s;
+            srcOff = so;
+            dst = d;
+            dstOff = dOff;
+            bytes = b;
+            rows = r;
+        }
+
+        @Override
+        public void run(int part, int thread) {
+            int parts = own.length * PARTS_PER_THREAD;
+            int rowBytes = bytes / rows;
+            int r0 = (int) ((long) rows * part / parts), r1 = (int) ((long) rows * (part + 1) / parts);
+            map.map(src, srcOff + r0 * rowBytes, dst, dstOff + r0 * rowBytes, (r1 - r0) * rowBytes);
+        }
     }
 }

@@ -136,7 +136,12 @@ public final class Segmenter implements AutoCloseable {
         int bytes = model.imageBytes();
         float[] in = ws.slot(plan.input().slot());
         for (int i = from; i < to; i++) {
-            model.inputMap().map(part.images[i], 0, in, plan.input().offset(i - from), bytes);
+            if (split != null && to - from == 1) {
+                split.mapInput(model.inputMap(), part.images[i], 0, in, plan.input().offset(0), bytes,
+                        model.graph().input().height());
+            } else {
+                model.inputMap().map(part.images[i], 0, in, plan.input().offset(i - from), bytes);
+            }
         }
         Engine.forward(plan, ws, to - from, split);
         float[] out = ws.slot(plan.output().slot());

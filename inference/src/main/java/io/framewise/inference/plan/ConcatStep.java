@@ -29,24 +29,44 @@ final class ConcatStep extends Step {
         this.hi = hi;
     }
 
+    /**
+     * In bands of pixels, each rounded to the grid right after it is copied: DeepLab's 65×65×512
+     * concatenation and 65×65×256 requantization took 1.33 and 0.66 ms of a 513×513 frame as a copy
+     * then a whole-tensor rounding pass, and did not split over threads (docs/benchmarks.md, part 5).
+     */
     @Override
     public void run(Workspace ws, int n) {
+        runInBands(ws, n, pixels, cout);
+    }
+
+    @Override
+    protected boolean roundsInRun() {
+        return true;
+    }
+
+    /** Pixels are this step's rows: any band of them splits the work. */
+    @Override
+    protected int bandRows() {
+        return pixels;
+    }
+
+    @Override
+    protected void runBand(Workspace ws, Workspace own, int i, int p0, int p1) {
         float[] dst = ws.slot(out.slot());
-        for (int i = 0; i < n; i++) {
-            int at = 0;
-            for (int k = 0; k < ins.length; k++) {
-                float[] src = ws.slot(ins[k].slot());
-                int c = channels[k];
-                int s = ins[k].offset(i);
-                int d = out.offset(i) + at;
-                for (int p = 0; p < pixels; p++, s += c, d += cout) {
-                    for (int ch = 0; ch < c; ch++) {
-                        dst[d + ch] = Math.min(Math.max(src[s + ch], lo), hi);
-                    }
+        int at = 0;
+        for (int k = 0; k < ins.length; k++) {
+            float[] src = ws.slot(ins[k].slot());
+            int c = channels[k];
+            int s = ins[k].offset(i) + p0 * c;
+            int d = out.offset(i) + p0 * cout + at;
+            for (int p = p0; p < p1; p++, s += c, d += cout) {
+                for (int ch = 0; ch < c; ch++) {
+                    dst[d + ch] = Math.min(Math.max(src[s + ch], lo), hi);
                 }
-                at += c;
             }
+            at += c;
         }
+        snapRange(ws, out.offset(i) + p0 * cout, out.offset(i) + p1 * cout);
     }
 
     @Override
