@@ -129,6 +129,33 @@ public final class Classifier implements AutoCloseable {
         Plan plan = model.plan();
         int bytes = model.imageBytes();
         float[] in = ws.slot(plan.input().slot());
+        int tail = plan.batchFrom();
+        if (split == null && to - from > 1 && tail > 0) {
+            // image by image through the large early layers, then the batched tail (Plan#batchFrom)
+            int end = plan.steps().size();
+            for (int i = from; i < to; i++) {
+                if (part.pixels != null) {
+                    model.inputMap().map(part.pixels, i * bytes, in, 0, bytes);
+                } else {
+                    model.inputMap().map(part.images[i], 0, in, 0, bytes);
+                }
+                Engine.forward(plan, ws, 1, 0, tail);
+                if (tail == end) {
+                    results[i].fill(ws.slot(plan.output().slot()), 0, model.numClasses(), model.labels());
+                } else {
+                    ws.stage(plan, i - from);
+                }
+            }
+            if (tail < end) {
+                ws.unstage(plan, to - from);
+                Engine.forward(plan, ws, to - from, tail, end);
+                float[] out = ws.slot(plan.output().slot());
+                for (int i = from; i < to; i++) {
+                    results[i].fill(out, plan.output().offset(i - from), model.numClasses(), model.labels());
+                }
+            }
+            return;
+        }
         for (int i = from; i < to; i++) {
             if (part.pixels != null) {
                 if (split != null && to - from == 1) {

@@ -17,17 +17,26 @@ public final class Engine {
 
     /** Same, with the steps that split run over {@code split}'s team (null: all on this thread). */
     static void forward(Plan plan, Workspace ws, int n, IntraOp split) {
+        var steps = split != null ? plan.splitSteps() : plan.steps();
+        forward(steps, ws, n, split, 0, steps.size());
+    }
+
+    /** Steps {@code [from, to)} of the one-thread-per-image plan on the first {@code n} images. */
+    static void forward(Plan plan, Workspace ws, int n, int from, int to) {
+        forward(plan.steps(), ws, n, null, from, to);
+    }
+
+    private static void forward(java.util.List<Step> steps, Workspace ws, int n, IntraOp split, int from, int to) {
         if (n > ws.capacity()) {
             throw new IllegalArgumentException("batch of " + n + " exceeds the workspace capacity " + ws.capacity());
         }
-        var steps = split != null ? plan.splitSteps() : plan.steps();
         if (!ws.profiling()) {
-            for (int i = 0; i < steps.size(); i++) {
+            for (int i = from; i < to; i++) {
                 run(steps.get(i), ws, n, split);
             }
             return;
         }
-        for (int i = 0; i < steps.size(); i++) {
+        for (int i = from; i < to; i++) {
             Step s = steps.get(i);
             long b0 = AllocationCounter.currentThread();
             long t0 = System.nanoTime();

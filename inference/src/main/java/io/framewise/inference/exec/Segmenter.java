@@ -135,6 +135,15 @@ public final class Segmenter implements AutoCloseable {
         Plan plan = model.plan();
         int bytes = model.imageBytes();
         float[] in = ws.slot(plan.input().slot());
+        if (split == null && to - from > 1 && plan.batchFrom() == plan.steps().size()) {
+            // image by image: a 513×513 image's tensors already overflow L2 (Plan#batchFrom)
+            for (int i = from; i < to; i++) {
+                model.inputMap().map(part.images[i], 0, in, 0, bytes);
+                Engine.forward(plan, ws, 1, 0, plan.steps().size());
+                takeMap(ws, plan, 0, i);
+            }
+            return;
+        }
         for (int i = from; i < to; i++) {
             if (split != null && to - from == 1) {
                 split.mapInput(model.inputMap(), part.images[i], 0, in, plan.input().offset(0), bytes,
@@ -144,13 +153,18 @@ public final class Segmenter implements AutoCloseable {
             }
         }
         Engine.forward(plan, ws, to - from, split);
-        float[] out = ws.slot(plan.output().slot());
         for (int i = from; i < to; i++) {
-            int o = plan.output().offset(i - from);
-            byte[] map = maps[i];
-            for (int p = 0; p < map.length; p++) {
-                map[p] = (byte) out[o + p]; // class indices are small exact integers
-            }
+            takeMap(ws, plan, i - from, i);
+        }
+    }
+
+    /** Class map of workspace image {@code at} into {@code maps[i]}. */
+    private void takeMap(Workspace ws, Plan plan, int at, int i) {
+        float[] out = ws.slot(plan.output().slot());
+        int o = plan.output().offset(at);
+        byte[] map = maps[i];
+        for (int p = 0; p < map.length; p++) {
+            map[p] = (byte) out[o + p]; // class indices are small exact integers
         }
     }
 }

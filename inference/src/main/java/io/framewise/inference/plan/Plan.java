@@ -14,6 +14,10 @@ import java.util.List;
  *                      but blocks fused down to {@link PlanOptions#fuseSplitAboveBytes} (a fused block
  *                      is one fork-join, and each thread's band of the expanded tensor stays in its own
  *                      core's cache); bit-identical to {@code steps}
+ * @param batchFrom     the first step of the batched tail: a batch on one thread runs steps
+ *                      {@code [0, batchFrom)} image by image and the rest over the whole batch (see
+ *                      {@link Planner}); {@code steps.size()} when every step runs image by image
+ * @param batchInput    the one tensor live into step {@code batchFrom} (null without a tail)
  * @param slotFloats    per-image floats of each workspace slot
  * @param input         where the input image goes ({@code [H][W][C]} floats per image)
  * @param output        where the output vector ends up ({@code [classes]} per image)
@@ -21,7 +25,7 @@ import java.util.List;
  * @param dwTile        floats of the fused blocks' depthwise output tile
  */
 public record Plan(ModelGraph graph, KernelSet kernels, PlanOptions options, List<Step> steps, List<Step> splitSteps,
-                   int[] slotFloats,
+                   int batchFrom, TensorSlot batchInput, int[] slotFloats,
                    TensorSlot input, TensorSlot output, int expandTile, int dwTile) {
 
     public long macsPerImage() {

@@ -245,8 +245,55 @@ public final class Planner {
             }
         }
         int[] sizes = slotSize.stream().mapToInt(Integer::intValue).toArray();
-        return new Plan(g, k, opt, List.copyOf(steps), List.copyOf(splitSteps), sizes, slot(in, slotOf),
-                slot(out, slotOf), expandTile, dwTile);
+        int batchFrom = batchedTail(lastUse);
+        TensorSlot batchInput = batchFrom < units.size() ? slot(units.get(batchFrom).inputs()[0], slotOf) : null;
+        return new Plan(g, k, opt, List.copyOf(steps), List.copyOf(splitSteps), batchFrom, batchInput, sizes,
+                slot(in, slotOf), slot(out, slotOf), expandTile, dwTile);
+    }
+
+    /** Per-image floats up to which a tensor belongs to the batched tail: 256 KB. */
+    private static final int TAIL_FLOATS = 64 * 1024;
+
+    /**
+     * Where a batch on one thread stops going image by image: the first unit from which every tensor
+     * (read or written) stays within {@link #TAIL_FLOATS} per image and that only one tensor enters.
+     * Above that, a batch's tensors overflow L2 (MobileNetV2's 28×28×192 expansion is 600 KB an image,
+     * 4.8 MB for 8): at batch 8 on one thread an image took 8.68 ms against 8.48 at batch 1. Below, the
+     * tensors are small and the weights large (7×7×960 and the 1280×1001 classifier): one GEMM over the
+     * batch reads them once instead of once per image. DeepLab's last step writes a 513×513 class map,
+     * so it has no tail and runs image by image throughout.
+     */
+    private int batchedTail(int[] lastUse) {
+        int nt = g.tensors().size();
+        int[] writer = new int[nt];
+        Arrays.fill(writer, -1);
+        for (int u = 0; u < units.size(); u++) {
+            writer[root(units.get(u).output())] = u;
+        }
+        int from = units.size();
+        for (int u = units.size() - 1; u > 0; u--) {
+            Unit unit = units.get(u);
+            if (g.tensor(unit.output()).elements() > TAIL_FLOATS) {
+                break;
+            }
+            boolean small = true;
+            for (int t : unit.inputs()) {
+                small &= g.tensor(t).elements() <= TAIL_FLOATS;
+            }
+            if (!small) {
+                break;
+            }
+            int live = 0;
+            for (int t = 0; t < nt; t++) {
+                if (root(t) == t && writer[t] < u && lastUse[t] >= u && (writer[t] >= 0 || t == root(g.inputTensor()))) {
+                    live++;
+                }
+            }
+            if (live == 1 && unit.inputs().length == 1) {
+                from = u;
+            }
+        }
+        return from;
     }
 
     private static int take(List<Integer> size, List<Boolean> busy, int floats) {

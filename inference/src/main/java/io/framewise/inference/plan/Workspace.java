@@ -10,6 +10,7 @@ import io.framewise.inference.kernels.KernelSet;
 public final class Workspace {
 
     private final float[][] slots;   // slot s: [capacity][slotFloats[s]]
+    private final float[] staging; // [capacity][batch input], see stage
     private final float[] expandTile; // [tile rows][W][Cexp] of the widest fused block
     private final float[] dwTile;     // [tile rows][OW][Cexp]
     private final int capacity;
@@ -28,6 +29,8 @@ public final class Workspace {
         for (int s = 0; s < sizes.length; s++) {
             slots[s] = new float[Math.addExact(Math.multiplyExact(sizes[s], capacity), KernelSet.ARRAY_PAD)];
         }
+        this.staging = plan.batchFrom() < plan.steps().size()
+                ? new float[Math.multiplyExact(plan.batchInput().imageStride(), capacity)] : new float[0];
         this.expandTile = new float[plan.expandTile() + KernelSet.ARRAY_PAD];
         this.dwTile = new float[plan.dwTile() + KernelSet.ARRAY_PAD];
         // indexed by position in whichever list ran (steps or splitSteps)
@@ -38,6 +41,18 @@ public final class Workspace {
 
     public float[] slot(int s) {
         return slots[s];
+    }
+
+    /** Keeps image {@code i}'s input of the batched tail ({@link Plan#batchFrom}), computed at image 0. */
+    public void stage(Plan plan, int i) {
+        TensorSlot t = plan.batchInput();
+        System.arraycopy(slots[t.slot()], 0, staging, t.offset(i), t.imageStride());
+    }
+
+    /** Puts the first {@code n} staged images back at their places, for the batched tail. */
+    public void unstage(Plan plan, int n) {
+        TensorSlot t = plan.batchInput();
+        System.arraycopy(staging, 0, slots[t.slot()], 0, t.offset(n));
     }
 
     public float[] expandTile() {

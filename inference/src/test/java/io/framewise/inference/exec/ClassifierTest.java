@@ -106,6 +106,15 @@ class ClassifierTest {
     }
 
     @Test
+    void aBatchGoesImageByImageUntilTheTensorsAreSmall() {
+        Plan p = compile(PlanOptions.Fusion.AUTO).plan();
+        // B13 ends at 7x7x160; B14's expansion is the first step whose tensors all stay under 256 KB
+        assertEquals("B14 CONV_2D", p.steps().get(p.batchFrom()).name());
+        assertEquals(7 * 7 * 160, p.batchInput().imageStride());
+        // batchThreadsAndRepeatsAreBitIdentical checks that the two-phase batch equals batch 1
+    }
+
+    @Test
     void fusedAndUnfusedPlansAgreeBitForBit() {
         CompiledModel fused = compile(PlanOptions.Fusion.ALWAYS);
         CompiledModel unfused = compile(PlanOptions.Fusion.NEVER);
