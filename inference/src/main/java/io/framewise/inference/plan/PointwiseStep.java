@@ -69,7 +69,8 @@ final class PointwiseStep extends Step {
      * Output channels, when the weights dwarf the rows: at least 16 output channels per row and 256
      * input channels (the classifier at batch 1, 1280×1001 weights for one row; MobileNetV2's last
      * 320→1280 conv on 49 rows). Split on rows, every thread streamed all the weights: on 2 threads those
-     * two ran 1.19× and 1.76× as fast as on one; on columns 1.64× and 2.0× (docs/benchmarks.md, part 5).
+     * two ran 1.11-1.19× and 1.73-1.75× as fast as on one; on columns 2.1-2.2× and 1.9-2.1× (docs/benchmarks.md,
+     * part 5).
      * Not the 7×7 expansions and projections: a column split leaves each core half the channels of every
      * pixel, and the next layer, split on rows, read half its input from the other core (the projection
      * 960→320 ran 0.8× as fast as on rows, the depthwise after the expansion 0.6×). Not when the output
