@@ -1,6 +1,7 @@
 package io.framewise.inference.plan;
 
 import io.framewise.inference.kernels.DepthwiseConv;
+import io.framewise.inference.kernels.DilatedDepthwiseConv;
 import io.framewise.inference.kernels.Elementwise;
 import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.kernels.PointwiseConv;
@@ -22,6 +23,9 @@ final class FusedBlockStep extends Step {
 
     private final PointwiseConv pointwise;
     private final DepthwiseConv depthwise;
+    private final DilatedDepthwiseConv dilated; // null unless the depthwise layer is atrous (DeepLab)
+    private final int dilation;
+    private final int ekh;                      // rows of the depthwise window: (kh - 1) * dilation + 1
     private final Elementwise elementwise;
     private final TensorSlot in;  // block input [H][W][Cin]
     private final TensorSlot out; // block output [OH][OW][Cout]
@@ -43,13 +47,16 @@ final class FusedBlockStep extends Step {
     private final float expandGrid, dwGrid, projectGrid, addGrid; // separate snapping passes; 0: none
     private final float expandKernelGrid, projectKernelGrid;      // rounded by the GEMM itself; 0: not
 
-    FusedBlockStep(String name, PointwiseConv pointwise, DepthwiseConv depthwise, Elementwise elementwise,
-                   TensorSlot in, TensorSlot out, int h, int w,
+    FusedBlockStep(String name, PointwiseConv pointwise, DepthwiseConv depthwise, DilatedDepthwiseConv dilated,
+                   Elementwise elementwise, TensorSlot in, TensorSlot out, int h, int w,
                    Layer.Conv2D expandLayer, Layer.DepthwiseConv2D dw, Layer.Conv2D project, Layer.Add add,
                    int oh, int ow, int tileRows, float[] grids) {
         super(name, Step.Kind.FUSED_BLOCK);
         this.pointwise = pointwise;
         this.depthwise = depthwise;
+        this.dilation = dw.dilation();
+        this.dilated = dilation > 1 ? dilated : null;
+        this.ekh = dw.effectiveKh();
         this.elementwise = elementwise;
         this.in = in;
         this.out = out;
@@ -62,8 +69,8 @@ final class FusedBlockStep extends Step {
         this.kh = dw.kh();
         this.kw = dw.kw();
         this.stride = dw.stride();
-        this.padTop = dw.padding().padBefore(h, kh, stride);
-        this.padLeft = dw.padding().padBefore(w, kw, stride);
+        this.padTop = dw.padding().padBefore(h, dw.effectiveKh(), stride);
+        this.padLeft = dw.padding().padBefore(w, dw.effectiveKw(), stride);
         this.oh = oh;
         this.ow = ow;
         this.tileRows = tileRows;
@@ -71,7 +78,8 @@ final class FusedBlockStep extends Step {
         this.expandBias = expand ? KernelSet.padded(expandLayer.bias()) : null;
         this.expandLo = expand ? expandLayer.lo() : 0;
         this.expandHi = expand ? expandLayer.hi() : 0;
-        this.dwPacked = depthwise.pack(dw.weights(), kh, kw, cexp);
+        this.dwPacked = this.dilated != null ? this.dilated.pack(dw.weights(), kh, kw, cexp)
+                : depthwise.pack(dw.weights(), kh, kw, cexp);
         this.dwBias = KernelSet.padded(dw.bias());
         this.dwLo = dw.lo();
         this.dwHi = dw.hi();
@@ -102,7 +110,7 @@ final class FusedBlockStep extends Step {
     }
 
     int expandTileFloats() {
-        return expand ? expandTileFloats(tileRows, stride, kh, w, cexp) : 0;
+        return expand ? expandTileFloats(tileRows, stride, ekh, w, cexp) : 0;
     }
 
     int dwTileFloats() {
@@ -151,7 +159,7 @@ final class FusedBlockStep extends Step {
             if (expand) {
                 int row0 = oy0 * stride - padTop;
                 int lo = Math.max(row0, 0);
-                int hi = Math.min((oy1 - 1) * stride - padTop + kh, h);
+                int hi = Math.min((oy1 - 1) * stride - padTop + ekh, h);
                 int from = lo;
                 if (prevHi > lo) {
                     // hot spot avoided: the kh - stride overlap rows move, they are not recomputed
@@ -175,8 +183,18 @@ final class FusedBlockStep extends Step {
                 dwRow0 = 0;
             }
             long t1 = profile ? System.nanoTime() : 0;
-            depthwise.run(dwIn, dwInOff, dwRow0, h, w, cexp, kh, kw, stride, padTop, padLeft, dwPacked, dwBias,
-                    dt, 0, oy0, oh, ow, oy0, oy1, dwLo, dwHi);
+            if (dilated != null) {
+                // the band's rows as a smaller image from its first input row, with the top padding left
+                // over (as DilatedDepthwiseStep's bands): each output sees the same inputs in the same order
+                int first = oy0 * stride - padTop;
+                int skip = Math.max(0, first);
+                int last = Math.min(h, (oy1 - 1) * stride - padTop + ekh);
+                dilated.run(dwIn, dwInOff + (skip - dwRow0) * rowFloats, last - skip, w, cexp, kh, kw, stride,
+                        dilation, skip - first, padLeft, dwPacked, dwBias, dt, 0, oy1 - oy0, ow, dwLo, dwHi);
+            } else {
+                depthwise.run(dwIn, dwInOff, dwRow0, h, w, cexp, kh, kw, stride, padTop, padLeft, dwPacked, dwBias,
+                        dt, 0, oy0, oh, ow, oy0, oy1, dwLo, dwHi);
+            }
             snap(dt, 0, (oy1 - oy0) * ow * cexp, dwGrid);
             long t2 = profile ? System.nanoTime() : 0;
             int pix = (oy1 - oy0) * ow;

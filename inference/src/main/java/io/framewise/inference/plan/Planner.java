@@ -121,13 +121,15 @@ public final class Planner {
         }
         int taken = (j - i) + 2 + (add != null ? 1 : 0);
         int output = add != null ? add.output() : project.output();
-        boolean fuse = dw.dilation() == 1 && shouldFuse(dw, opt.fuseAboveBytes());
+        // an atrous block fuses too (DeepLab), with the 3×3 dilated kernel on each band of rows
+        boolean fusable = dw.dilation() == 1 || (dw.kh() == 3 && dw.kw() == 3);
+        boolean fuse = fusable && shouldFuse(dw, opt.fuseAboveBytes());
         int b = blocks++;
         Unit fused = new Unit(new Layer[] {expand, dw, project, add}, new int[] {blockInput}, output, true, b);
         if (fuse) {
             units.add(fused);
         } else {
-            if (dw.dilation() == 1 && shouldFuse(dw, opt.fuseSplitAboveBytes())) {
+            if (fusable && shouldFuse(dw, opt.fuseSplitAboveBytes())) {
                 int first = units.size();
                 int last = first + (expand != null ? 1 : 0) + 1 + (add != null ? 1 : 0);
                 splitFusions.add(new SplitFusion(fused, first, last));
@@ -330,7 +332,8 @@ public final class Planner {
                     add == null ? 0 : grid(add.output())}
                     : new float[4];
             return new FusedBlockStep(blockName(unit.block()) + (expand == null ? "dw+pw" : "expand+dw+project")
-                    + (add != null ? "+add" : "") + " fused", k.pointwise(), depthwiseFor(dw), k.elementwise(),
+                    + (add != null ? "+add" : "") + " fused", k.pointwise(), depthwiseFor(dw), k.dilatedDepthwise3x3(),
+                    k.elementwise(),
                     slot(unit.inputs()[0], slotOf), out, ti.height(), ti.width(), expand, dw, project, add,
                     to.height(), to.width(), tile, grids);
         }
@@ -436,9 +439,13 @@ public final class Planner {
     /** Output rows per tile: as many as keep the expanded-row tile within the budget, at least one. */
     private int tileRows(Layer.DepthwiseConv2D dw, int w, int oh, int ow, boolean expand) {
         long budget = opt.tileBytes() / Float.BYTES;
-        int best = 1;
-        for (int t = 1; t <= oh; t++) {
-            long floats = expand ? FusedBlockStep.expandTileFloats(t, dw.stride(), dw.kh(), w, dw.channels())
+        // an atrous window spans (kh - 1) · dilation + 1 rows: a tile of one output row would move that
+        // many expanded rows minus one for each new one (DeepLab's 33×33×960 rows are 127 KB); at least
+        // twice the overlap keeps the moved rows under half the expanded ones
+        int least = dw.dilation() > 1 ? Math.min(oh, 2 * (dw.effectiveKh() - dw.stride())) : 1;
+        int best = least;
+        for (int t = least; t <= oh; t++) {
+            long floats = expand ? FusedBlockStep.expandTileFloats(t, dw.stride(), dw.effectiveKh(), w, dw.channels())
                     : (long) t * ow * dw.channels();
             if (floats > budget) {
                 break;

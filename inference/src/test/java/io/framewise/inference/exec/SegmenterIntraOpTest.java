@@ -9,6 +9,7 @@ import io.framewise.inference.plan.PlanOptions;
 import io.framewise.inference.tflite.TfliteModelLoader;
 import java.util.HashSet;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,6 +39,35 @@ class SegmenterIntraOpTest {
             byte[][] split = maps(m, images, threads);
             for (int i = 0; i < single.length; i++) {
                 assertArrayEquals(single[i], split[i], name + ", " + threads + " threads, map " + i);
+            }
+        }
+    }
+
+    /**
+     * DeepLab's atrous blocks (dilation 2) fused over bands of rows give the unfused plan's class map,
+     * and so do the plans that fuse everything and nothing; on one thread and split over two.
+     */
+    @Test
+    void atrousBlocksFusedAndUnfusedGiveTheSameMap() throws Exception {
+        String name = "deeplabv3_mnv2_pascal_quant.tflite";
+        var graph = TfliteModelLoader.load(SharedData.model(name));
+        CompiledModel never = CompiledModel.compile(graph, Integer::toString, KernelSelection.get(),
+                PlanOptions.defaults().withFusion(PlanOptions.Fusion.NEVER));
+        byte[][] images = {
+            SegmentationAgreementITCase.modelInput(SharedData.images().resolve("grace_hopper.bmp"), never),
+            SegmentationAgreementITCase.modelInput(SharedData.images().resolve("segmentation/dog_segmentation.bmp"), never)
+        };
+        byte[][] expected = maps(never, images, 1);
+        for (PlanOptions.Fusion f : new PlanOptions.Fusion[] {PlanOptions.Fusion.AUTO, PlanOptions.Fusion.ALWAYS}) {
+            CompiledModel m = CompiledModel.compile(graph, Integer::toString, KernelSelection.get(),
+                    PlanOptions.defaults().withFusion(f));
+            assertTrue(m.plan().steps().stream().anyMatch(s -> s.name().startsWith("B14 ") && s.name().endsWith("fused")),
+                    "B14 (dilation 2) is fused under " + f);
+            for (int threads = 1; threads <= 2; threads++) {
+                byte[][] got = maps(m, images, threads);
+                for (int i = 0; i < got.length; i++) {
+                    assertArrayEquals(expected[i], got[i], f + ", " + threads + " threads, map " + i);
+                }
             }
         }
     }
