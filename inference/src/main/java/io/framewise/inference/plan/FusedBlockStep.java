@@ -17,7 +17,8 @@ import io.framewise.inference.model.Layer;
  * <p>Each tile expands only the input rows its depthwise window needs; the {@code kh - stride} rows
  * shared with the previous tile are moved to the front of the tile buffer instead of being
  * recomputed. The arithmetic per output element is exactly the unfused path's, so both paths agree
- * bit for bit (tested).
+ * bit for bit (tested). An atrous depthwise layer (DeepLab, dilation 2) runs its dilated kernel on the
+ * tile's rows as a smaller image; its window spans {@code (kh - 1) · dilation + 1} rows.
  */
 final class FusedBlockStep extends Step {
 
