@@ -127,18 +127,13 @@ public final class Classifier implements AutoCloseable {
     /** Images [from, to) of the current call through {@code ws}: input mapping, forward, results. */
     private void forward(Workspace ws, int from, int to, IntraOp split) {
         Plan plan = model.plan();
-        int bytes = model.imageBytes();
         float[] in = ws.slot(plan.input().slot());
         int tail = plan.batchFrom();
         if (split == null && to - from > 1 && tail > 0) {
             // image by image through the large early layers, then the batched tail (Plan#batchFrom)
             int end = plan.steps().size();
             for (int i = from; i < to; i++) {
-                if (part.pixels != null) {
-                    model.inputMap().map(part.pixels, i * bytes, in, 0, bytes);
-                } else {
-                    model.inputMap().map(part.images[i], 0, in, 0, bytes);
-                }
+                mapImage(i, in, 0, null);
                 Engine.forward(plan, ws, 1, 0, tail);
                 if (tail == end) {
                     results[i].fill(ws.slot(plan.output().slot()), 0, model.numClasses(), model.labels());
@@ -157,26 +152,24 @@ public final class Classifier implements AutoCloseable {
             return;
         }
         for (int i = from; i < to; i++) {
-            if (part.pixels != null) {
-                if (split != null && to - from == 1) {
-                    split.mapInput(model.inputMap(), part.pixels, i * bytes, in, plan.input().offset(0), bytes,
-                            model.graph().input().height());
-                } else {
-                    model.inputMap().map(part.pixels, i * bytes, in, plan.input().offset(i - from), bytes);
-                }
-            } else {
-                if (split != null && to - from == 1) {
-                    split.mapInput(model.inputMap(), part.images[i], 0, in, plan.input().offset(0), bytes,
-                            model.graph().input().height());
-                } else {
-                    model.inputMap().map(part.images[i], 0, in, plan.input().offset(i - from), bytes);
-                }
-            }
+            mapImage(i, in, plan.input().offset(i - from), to - from == 1 ? split : null);
         }
         Engine.forward(plan, ws, to - from, split);
         float[] out = ws.slot(plan.output().slot());
         for (int i = from; i < to; i++) {
             results[i].fill(out, plan.output().offset(i - from), model.numClasses(), model.labels());
+        }
+    }
+
+    /** Image {@code i} of the current call into the input slot at {@code at}; over {@code split}'s team if not null. */
+    private void mapImage(int i, float[] in, int at, IntraOp split) {
+        int bytes = model.imageBytes();
+        byte[] src = part.pixels != null ? part.pixels : part.images[i];
+        int srcOff = part.pixels != null ? i * bytes : 0;
+        if (split != null) {
+            split.mapInput(model.inputMap(), src, srcOff, in, at, bytes, model.graph().input().height());
+        } else {
+            model.inputMap().map(src, srcOff, in, at, bytes);
         }
     }
 

@@ -145,9 +145,8 @@ public final class Segmenter implements AutoCloseable {
             return;
         }
         for (int i = from; i < to; i++) {
-            if (split != null && to - from == 1) {
-                split.mapInput(model.inputMap(), part.images[i], 0, in, plan.input().offset(0), bytes,
-                        model.graph().input().height());
+            if (split != null && to - from == 1) { // the stem's bands, each on the core that owns it
+                split.mapInput(model.inputMap(), part.images[i], 0, in, 0, bytes, model.graph().input().height());
             } else {
                 model.inputMap().map(part.images[i], 0, in, plan.input().offset(i - from), bytes);
             }

@@ -227,11 +227,12 @@ public final class Planner {
                 splitSteps.add(s);
             }
             SplitFusion alt = splitFusionEndingAt(u);
-            if (alt != null) {
-                splitSteps.add(step(alt.fused(), u, slotOf));
+            Step fusedAlt = alt != null ? step(alt.fused(), u, slotOf) : null;
+            if (fusedAlt != null) {
+                splitSteps.add(fusedAlt);
             }
-            for (Step t : List.of(s, alt != null ? splitSteps.get(splitSteps.size() - 1) : s)) {
-                if (t instanceof FusedBlockStep f) {
+            for (Step t : new Step[] {s, fusedAlt}) {
+                if (t instanceof FusedBlockStep f) { // the workspace's tiles serve both plans
                     expandTile = Math.max(expandTile, f.expandTileFloats());
                     dwTile = Math.max(dwTile, f.dwTileFloats());
                 }
