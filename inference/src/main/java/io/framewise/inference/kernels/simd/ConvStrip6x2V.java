@@ -3,6 +3,9 @@ package io.framewise.inference.kernels.simd;
 import java.lang.invoke.MethodHandles;
 
 import io.framewise.inference.kernels.Conv2d;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -164,21 +167,21 @@ public final class ConvStrip6x2V implements Conv2d {
             c51 = x.fma(v1, c51);
         }
         FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
-        c00 = c00.max(l).min(u);
-        c10 = c10.max(l).min(u);
-        c20 = c20.max(l).min(u);
-        c30 = c30.max(l).min(u);
-        c40 = c40.max(l).min(u);
-        c50 = c50.max(l).min(u);
+        c00 = c00.blend(l, c00.compare(LE, l)).blend(u, c00.compare(GT, u));
+        c10 = c10.blend(l, c10.compare(LE, l)).blend(u, c10.compare(GT, u));
+        c20 = c20.blend(l, c20.compare(LE, l)).blend(u, c20.compare(GT, u));
+        c30 = c30.blend(l, c30.compare(LE, l)).blend(u, c30.compare(GT, u));
+        c40 = c40.blend(l, c40.compare(LE, l)).blend(u, c40.compare(GT, u));
+        c50 = c50.blend(l, c50.compare(LE, l)).blend(u, c50.compare(GT, u));
         int o1 = o + cout, o2 = o1 + cout, o3 = o2 + cout, o4 = o3 + cout, o5 = o4 + cout;
         if (cout >= VL) {
             // co1 first: when it equals co0 (one vector left) the second set is the same values.
-            c01.max(l).min(u).intoArray(out, o + co1);
-            c11.max(l).min(u).intoArray(out, o1 + co1);
-            c21.max(l).min(u).intoArray(out, o2 + co1);
-            c31.max(l).min(u).intoArray(out, o3 + co1);
-            c41.max(l).min(u).intoArray(out, o4 + co1);
-            c51.max(l).min(u).intoArray(out, o5 + co1);
+            c01.blend(l, c01.compare(LE, l)).blend(u, c01.compare(GT, u)).intoArray(out, o + co1);
+            c11.blend(l, c11.compare(LE, l)).blend(u, c11.compare(GT, u)).intoArray(out, o1 + co1);
+            c21.blend(l, c21.compare(LE, l)).blend(u, c21.compare(GT, u)).intoArray(out, o2 + co1);
+            c31.blend(l, c31.compare(LE, l)).blend(u, c31.compare(GT, u)).intoArray(out, o3 + co1);
+            c41.blend(l, c41.compare(LE, l)).blend(u, c41.compare(GT, u)).intoArray(out, o4 + co1);
+            c51.blend(l, c51.compare(LE, l)).blend(u, c51.compare(GT, u)).intoArray(out, o5 + co1);
             c00.intoArray(out, o + co0);
             c10.intoArray(out, o1 + co0);
             c20.intoArray(out, o2 + co0);
@@ -235,18 +238,18 @@ public final class ConvStrip6x2V implements Conv2d {
             c11 = FloatVector.broadcast(S, in[i + 11 * px]).fma(v, c11);
         }
         FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
-        c0 = c0.max(l).min(u);
-        c1 = c1.max(l).min(u);
-        c2 = c2.max(l).min(u);
-        c3 = c3.max(l).min(u);
-        c4 = c4.max(l).min(u);
-        c5 = c5.max(l).min(u);
-        c6 = c6.max(l).min(u);
-        c7 = c7.max(l).min(u);
-        c8 = c8.max(l).min(u);
-        c9 = c9.max(l).min(u);
-        c10 = c10.max(l).min(u);
-        c11 = c11.max(l).min(u);
+        c0 = c0.blend(l, c0.compare(LE, l)).blend(u, c0.compare(GT, u));
+        c1 = c1.blend(l, c1.compare(LE, l)).blend(u, c1.compare(GT, u));
+        c2 = c2.blend(l, c2.compare(LE, l)).blend(u, c2.compare(GT, u));
+        c3 = c3.blend(l, c3.compare(LE, l)).blend(u, c3.compare(GT, u));
+        c4 = c4.blend(l, c4.compare(LE, l)).blend(u, c4.compare(GT, u));
+        c5 = c5.blend(l, c5.compare(LE, l)).blend(u, c5.compare(GT, u));
+        c6 = c6.blend(l, c6.compare(LE, l)).blend(u, c6.compare(GT, u));
+        c7 = c7.blend(l, c7.compare(LE, l)).blend(u, c7.compare(GT, u));
+        c8 = c8.blend(l, c8.compare(LE, l)).blend(u, c8.compare(GT, u));
+        c9 = c9.blend(l, c9.compare(LE, l)).blend(u, c9.compare(GT, u));
+        c10 = c10.blend(l, c10.compare(LE, l)).blend(u, c10.compare(GT, u));
+        c11 = c11.blend(l, c11.compare(LE, l)).blend(u, c11.compare(GT, u));
         if (cout >= VL) {
             c0.intoArray(out, o + co);
             c1.intoArray(out, o + cout + co);

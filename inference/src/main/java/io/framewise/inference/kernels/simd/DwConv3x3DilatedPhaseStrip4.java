@@ -4,6 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.util.Arrays;
 
 import io.framewise.inference.kernels.DilatedDepthwiseConv;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -191,10 +194,10 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
         a3 = x5.fma(w2, x4.fma(w1, x3.fma(w0, a3)));
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
-        a0 = a0.max(l).min(u);
-        a1 = a1.max(l).min(u);
-        a2 = a2.max(l).min(u);
-        a3 = a3.max(l).min(u);
+        a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+        a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+        a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+        a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
         if (lanes == VL) {
             a0.intoArray(out, o);
             a1.intoArray(out, o + step);
@@ -267,10 +270,10 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
         a3 = x8.fma(w2, x7.fma(w1, x6.fma(w0, a3)));
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
-        a0 = a0.max(l).min(u);
-        a1 = a1.max(l).min(u);
-        a2 = a2.max(l).min(u);
-        a3 = a3.max(l).min(u);
+        a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+        a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+        a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+        a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
         if (lanes == VL) {
             a0.intoArray(out, o);
             a1.intoArray(out, o + step);

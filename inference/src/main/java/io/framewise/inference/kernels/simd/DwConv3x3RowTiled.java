@@ -4,6 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.util.Arrays;
 
 import io.framewise.inference.kernels.DepthwiseConv;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -204,10 +207,14 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
             x3 = FloatVector.fromArray(S, r2, i2 + 3 * c);
             x4 = FloatVector.fromArray(S, r2, i2 + 4 * c);
             x5 = FloatVector.fromArray(S, r2, i2 + 5 * c);
-            a0 = x2.fma(w22, x1.fma(w21, x0.fma(w20, a0))).max(l).min(u);
-            a1 = x3.fma(w22, x2.fma(w21, x1.fma(w20, a1))).max(l).min(u);
-            a2 = x4.fma(w22, x3.fma(w21, x2.fma(w20, a2))).max(l).min(u);
-            a3 = x5.fma(w22, x4.fma(w21, x3.fma(w20, a3))).max(l).min(u);
+            a0 = x2.fma(w22, x1.fma(w21, x0.fma(w20, a0)));
+            a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+            a1 = x3.fma(w22, x2.fma(w21, x1.fma(w20, a1)));
+            a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+            a2 = x4.fma(w22, x3.fma(w21, x2.fma(w20, a2)));
+            a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+            a3 = x5.fma(w22, x4.fma(w21, x3.fma(w20, a3)));
+            a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
             int o = ob + ox * c;
             if (lanes == VL) {
                 a0.intoArray(out, o);
@@ -292,16 +299,20 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
             x0 = FloatVector.fromArray(S, r2, i2);
             x1 = FloatVector.fromArray(S, r2, i2 + c);
             x2 = FloatVector.fromArray(S, r2, i2 + 2 * c);
-            a0 = x2.fma(w22, x1.fma(w21, x0.fma(w20, a0))).max(l).min(u);
+            a0 = x2.fma(w22, x1.fma(w21, x0.fma(w20, a0)));
+            a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
             x0 = FloatVector.fromArray(S, r2, i2 + 3 * c);
             x1 = FloatVector.fromArray(S, r2, i2 + 4 * c);
-            a1 = x1.fma(w22, x0.fma(w21, x2.fma(w20, a1))).max(l).min(u);
+            a1 = x1.fma(w22, x0.fma(w21, x2.fma(w20, a1)));
+            a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
             x0 = FloatVector.fromArray(S, r2, i2 + 5 * c);
             x2 = FloatVector.fromArray(S, r2, i2 + 6 * c);
-            a2 = x2.fma(w22, x0.fma(w21, x1.fma(w20, a2))).max(l).min(u);
+            a2 = x2.fma(w22, x0.fma(w21, x1.fma(w20, a2)));
+            a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
             x0 = FloatVector.fromArray(S, r2, i2 + 7 * c);
             x1 = FloatVector.fromArray(S, r2, i2 + 8 * c);
-            a3 = x1.fma(w22, x0.fma(w21, x2.fma(w20, a3))).max(l).min(u);
+            a3 = x1.fma(w22, x0.fma(w21, x2.fma(w20, a3)));
+            a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
             int o = ob + ox * c;
             if (lanes == VL) {
                 a0.intoArray(out, o);
@@ -392,10 +403,10 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
         a3 = x25.fma(w22, x24.fma(w21, x23.fma(w20, a3)));
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
-        a0 = a0.max(l).min(u);
-        a1 = a1.max(l).min(u);
-        a2 = a2.max(l).min(u);
-        a3 = a3.max(l).min(u);
+        a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+        a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+        a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+        a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
         if (lanes == VL) {
             a0.intoArray(out, o);
             a1.intoArray(out, o + c);
@@ -489,10 +500,10 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
         a3 = x28.fma(w22, x27.fma(w21, x26.fma(w20, a3)));
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
-        a0 = a0.max(l).min(u);
-        a1 = a1.max(l).min(u);
-        a2 = a2.max(l).min(u);
-        a3 = a3.max(l).min(u);
+        a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+        a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+        a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+        a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
         if (lanes == VL) {
             a0.intoArray(out, o);
             a1.intoArray(out, o + c);

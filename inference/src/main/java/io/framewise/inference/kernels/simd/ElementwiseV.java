@@ -3,6 +3,9 @@ package io.framewise.inference.kernels.simd;
 import java.lang.invoke.MethodHandles;
 
 import io.framewise.inference.kernels.Elementwise;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -34,8 +37,8 @@ public final class ElementwiseV implements Elementwise {
         FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
         int i = 0;
         for (int bound = S.loopBound(len); i < bound; i += VL) {
-            FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i))
-                    .max(l).min(u).intoArray(out, outOff + i);
+            FloatVector v = FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i));
+            v.blend(l, v.compare(LE, l)).blend(u, v.compare(GT, u)).intoArray(out, outOff + i);
         }
         for (; i < len; i++) {
             out[outOff + i] = Math.min(Math.max(a[aOff + i] + b[bOff + i], lo), hi);
@@ -87,7 +90,7 @@ public final class ElementwiseV implements Elementwise {
                         }
                     }
                     FloatVector mean = count == 0 ? FloatVector.zero(S) : sum.div((float) count);
-                    mean = mean.max(l).min(u);
+                    mean = mean.blend(l, mean.compare(LE, l)).blend(u, mean.compare(GT, u));
                     if (full) {
                         mean.intoArray(out, o + ch);
                     } else {

@@ -4,7 +4,11 @@ import java.lang.invoke.MethodHandles;
 
 import io.framewise.inference.kernels.Elementwise;
 import io.framewise.inference.kernels.PointwiseConv;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
+
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -28,8 +32,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The tiles store their raw accumulators; {@link #finish} then clamps and, when asked, rounds to
  * the output's quantization grid (see {@link PointwiseConv}) while the tile is in L1. Done on the
  * accumulators, that epilogue made the 6×4 tile's compile unit pass C2's {@code NodeCountInliningCutoff},
- * and C2 then boxed the stored vectors (17.6 MB per image). Without a grid {@code finish} multiplies
- * by 1, adds -0 and subtracts +0, which leave every float (even -0) as it is, so one path serves both.
+ * and C2 then boxed the stored vectors (17.6 MB per image). With a grid the clamp is done on the
+ * rounded values' bits ({@link #finishGrid}); without one it is a compare and a blend per bound.
  *
  * <p>Allocation-free by construction (JDK 17 boxes any vector C2 cannot keep in a register, and
  * materializes the box where the value is made, i.e. on every tile): no vector is passed to or
@@ -46,6 +50,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
 
     private static final VectorSpecies<Float> S = SpeciesSpecialization.bound(MethodHandles.lookup());
     private static final int VL = S.length();
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     private static final int MR = 6;
     private static final int NR = 2;
     /** Lane indices 0..VL-1, compared against the Cout to form the blend mask of {@link #tileNarrow}. */
@@ -89,12 +94,12 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
         if (col1 <= col0) {
             return;
         }
-        // [lo, hi, 1/grid, add, sub, grid]: the epilogue's constants (see the class comment)
-        float inv = grid > 0 ? 1f / grid : 1f;
-        float add = grid > 0 ? Elementwise.SNAP_MAGIC : -0f;
-        float sub = grid > 0 ? Elementwise.SNAP_MAGIC : 0f;
-        float g = grid > 0 ? grid : 1f;
         if (cout < VL) {
+            // [1/grid, add, sub, grid]: with grid 0 the exact no-op x·1 + (-0) - (+0), then ·1
+            float inv = grid > 0 ? 1f / grid : 1f;
+            float add = grid > 0 ? Elementwise.SNAP_MAGIC : -0f;
+            float sub = grid > 0 ? Elementwise.SNAP_MAGIC : 0f;
+            float g = grid > 0 ? grid : 1f;
             for (int p = 0; p < pixels; p += MR) {
                 tileNarrow(in, inOff + p * cin, Math.min(MR, pixels - p), cin, packed, bias, cout,
                         out, outOff + p * cout, lo, hi, inv, add, sub, g);
@@ -111,7 +116,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
                 int p0 = Math.max(0, Math.min(p, pixels - MR)); // the last tile overlaps its neighbour
                 tile6x4(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1, c2, c3,
                         cout, out, outOff + p0 * cout);
-                finish(out, outOff + p0 * cout, rows, cout, c0, c3 + VL, lo, hi, inv, add, sub, g);
+                finish(out, outOff + p0 * cout, rows, cout, c0, c3 + VL, lo, hi, grid);
             }
         }
         for (; j + NR <= panels; j += NR) {
@@ -120,7 +125,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
                 int p0 = Math.max(0, Math.min(p, pixels - MR));
                 tile6x2(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1,
                         cout, out, outOff + p0 * cout);
-                finish(out, outOff + p0 * cout, rows, cout, c0, c1 + VL, lo, hi, inv, add, sub, g);
+                finish(out, outOff + p0 * cout, rows, cout, c0, c1 + VL, lo, hi, grid);
             }
         }
         if (j < panels) {
@@ -129,7 +134,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
                 int p0 = Math.max(0, Math.min(p, pixels - MR));
                 tile6x1(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0,
                         cout, out, outOff + p0 * cout);
-                finish(out, outOff + p0 * cout, rows, cout, c0, c0 + VL, lo, hi, inv, add, sub, g);
+                finish(out, outOff + p0 * cout, rows, cout, c0, c0 + VL, lo, hi, grid);
             }
         }
     }
@@ -284,35 +289,72 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
     }
 
     /**
-     * The tiles' epilogue, on channels {@code [c0, c1)} of {@code rows} rows just stored (in L1): clamp to
-     * {@code [lo, hi]}, then the grid rounding or its exact no-op (class comment). It is not done on the
-     * accumulators before their store because that made {@link #tile6x4}'s compile unit too large
-     * (docs/benchmarks.md, part 4). The clamp is a compare and a blend, not {@code max}/{@code min}:
-     * those follow Java's NaN and -0 rules in 5 instructions each. {@code LE}/{@code GT} keep a NaN (as
-     * {@code Math.max}/{@code min} do) and give {@code Math.max(-0, +0) = +0}; the only differences are
-     * for a bound that is itself -0, which no quantized range has. A tail panel shifted back over its
-     * neighbour is finished twice: clamp and rounding are idempotent.
+     * The tiles' epilogue, on channels {@code [c0, c1)} of {@code rows} rows just stored (in L1): the
+     * clamp to {@code [lo, hi]} and, with a grid, the rounding to it. It is not done on the accumulators
+     * before their store because that made {@link #tile6x4}'s compile unit too large
+     * (docs/benchmarks.md, part 4). A tail panel shifted back over its neighbour is finished twice:
+     * clamp and rounding are idempotent.
      */
-    private static void finish(float[] out, int o0, int rows, int cout, int c0, int c1,
-                               float lo, float hi, float inv, float add, float sub, float g) {
+    private static void finish(float[] out, int o0, int rows, int cout, int c0, int c1, float lo, float hi, float grid) {
+        if (grid > 0) {
+            finishGrid(out, o0, rows, cout, c0, c1, lo, hi, 1f / grid, grid);
+        } else {
+            finishClamp(out, o0, rows, cout, c0, c1, lo, hi);
+        }
+    }
+
+    /**
+     * The clamp alone, as a compare and a blend per bound, not {@code max}/{@code min}: those follow
+     * Java's NaN and -0 rules in 5 instructions each. {@code LE}/{@code GT} keep a NaN (as
+     * {@code Math.max}/{@code min} do) and give {@code Math.max(-0, +0) = +0}; the only differences are
+     * for a bound that is itself -0, which no activation range has.
+     */
+    private static void finishClamp(float[] out, int o0, int rows, int cout, int c0, int c1, float lo, float hi) {
         FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
-        FloatVector vi = FloatVector.broadcast(S, inv), va = FloatVector.broadcast(S, add);
-        FloatVector vs = FloatVector.broadcast(S, sub), vg = FloatVector.broadcast(S, g);
         int full = c0 + (c1 - c0) / VL * VL; // a shifted-back tail panel leaves c1 - c0 off the vector grid
         for (int r = 0; r < rows; r++) {
             int o = o0 + r * cout;
             for (int c = c0; c < full; c += VL) {
                 FloatVector v = FloatVector.fromArray(S, out, o + c);
-                v = v.blend(l, v.compare(VectorOperators.LE, l));
-                v = v.blend(u, v.compare(VectorOperators.GT, u));
-                v.mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o + c);
+                v.blend(l, v.compare(LE, l)).blend(u, v.compare(GT, u)).intoArray(out, o + c);
             }
             if (full < c1) {
                 int at = o + c1 - VL;
                 FloatVector v = FloatVector.fromArray(S, out, at);
-                v = v.blend(l, v.compare(VectorOperators.LE, l));
-                v = v.blend(u, v.compare(VectorOperators.GT, u));
-                v.mul(vi).add(va).sub(vs).mul(vg).intoArray(out, at);
+                v.blend(l, v.compare(LE, l)).blend(u, v.compare(GT, u)).intoArray(out, at);
+            }
+        }
+    }
+
+    /**
+     * Clamp and rounding in 6 vector operations where the clamp first took 4 and the rounding 4 more
+     * (and the epilogue cost 40 % of a 16-input-channel GEMM: 77 against 128 GFLOP/s without it,
+     * docs/benchmarks.md part 6). {@code t = x·(1/grid) + 1.5·2^23} holds {@code rint(x/grid)} in its
+     * low mantissa bits, and on those floats (all positive, one binade for |x/grid| < 2^22, smaller or
+     * larger binades beyond, negative bits below -1.5·2^23) the integer order of the bits is the order of
+     * the values. So two integer {@code max}/{@code min} (one instruction each) against the bounds'
+     * own {@code t} clamp in the rounded domain, and {@code (t - 1.5·2^23)·grid} is the result. Because
+     * {@code t(x)} is monotone, {@code clamp(t(x), t(lo), t(hi)) = t(clamp(x, lo, hi))}: bit for bit
+     * what clamping first and then rounding gives ({@link Elementwise#snap}).
+     */
+    private static void finishGrid(float[] out, int o0, int rows, int cout, int c0, int c1,
+                                   float lo, float hi, float inv, float grid) {
+        float magic = Elementwise.SNAP_MAGIC;
+        IntVector l = IntVector.broadcast(IS, Float.floatToRawIntBits(lo * inv + magic));
+        IntVector u = IntVector.broadcast(IS, Float.floatToRawIntBits(hi * inv + magic));
+        FloatVector vi = FloatVector.broadcast(S, inv), vm = FloatVector.broadcast(S, magic);
+        FloatVector vg = FloatVector.broadcast(S, grid);
+        int full = c0 + (c1 - c0) / VL * VL;
+        for (int r = 0; r < rows; r++) {
+            int o = o0 + r * cout;
+            for (int c = c0; c < full; c += VL) {
+                IntVector t = FloatVector.fromArray(S, out, o + c).mul(vi).add(vm).reinterpretAsInts();
+                ((FloatVector) t.max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o + c);
+            }
+            if (full < c1) {
+                int at = o + c1 - VL;
+                IntVector t = FloatVector.fromArray(S, out, at).mul(vi).add(vm).reinterpretAsInts();
+                ((FloatVector) t.max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, at);
             }
         }
     }
