@@ -97,6 +97,11 @@ public final class Segmenter implements AutoCloseable {
         Workspace.setProfiling(workspaces, on);
     }
 
+    /** Nanoseconds per step kind summed over all workspaces (fused blocks also by phase). */
+    public long[] nanosByKind() {
+        return Workspace.sum(workspaces, Workspace::nanosByKind);
+    }
+
     /** Nanoseconds and heap bytes (0 when warmed up) per plan step, summed over all workspaces. */
     public long[] nanosByStep() {
         return Workspace.sum(workspaces, Workspace::nanosByStep);

@@ -45,6 +45,7 @@ final class FusedBlockStep extends Step {
     private final boolean residual;
     private final float addLo, addHi;
     private final long macs;
+    private final long expandMacs, dwMacs, projectMacs; // per image, by phase
     private final float expandGrid, dwGrid, projectGrid, addGrid; // separate snapping passes; 0: none
     private final float expandKernelGrid, projectKernelGrid;      // rounded by the GEMM itself; 0: not
 
@@ -101,8 +102,10 @@ final class FusedBlockStep extends Step {
         this.projectKernelGrid = projectInKernel ? grids[2] : 0;
         this.projectGrid = projectInKernel ? 0 : grids[2];
         this.addGrid = grids[3];
-        this.macs = (expand ? (long) h * w * cin * cexp : 0) + (long) oh * ow * cexp * kh * kw
-                + (long) oh * ow * cexp * cout;
+        this.expandMacs = expand ? (long) h * w * cin * cexp : 0;
+        this.dwMacs = (long) oh * ow * cexp * kh * kw;
+        this.projectMacs = (long) oh * ow * cexp * cout;
+        this.macs = expandMacs + dwMacs + projectMacs;
     }
 
     /** Floats of the expanded-row tile buffer this step needs. */
@@ -225,5 +228,16 @@ final class FusedBlockStep extends Step {
     @Override
     public long macsPerImage() {
         return macs;
+    }
+
+    /** By phase, as {@link #rows} times them (the project phase includes the residual add). */
+    @Override
+    public long macsPerImage(Kind k) {
+        return switch (k) {
+            case EXPAND -> expandMacs;
+            case DEPTHWISE -> dwMacs;
+            case PROJECT -> projectMacs;
+            default -> 0;
+        };
     }
 }

@@ -140,4 +140,14 @@ public abstract class Step {
 
     /** Multiply-adds per image, for GFLOP/s figures. */
     public abstract long macsPerImage();
+
+    /**
+     * The multiply-adds per image this step does as kind {@code k}: all of them under its own kind. A
+     * fused block overrides this with its phases (expand, depthwise, project), the kinds its profile
+     * times them under ({@link Workspace#nanosByKind}), so a per-kind GFLOP/s figure covers fused and
+     * unfused layers alike.
+     */
+    public long macsPerImage(Kind k) {
+        return k == kind() ? macsPerImage() : 0;
+    }
 }

@@ -74,6 +74,33 @@ class ClassifierTest {
         assertDeepEquals(single, scores(m, 1, 1), "second run");
     }
 
+    /**
+     * The bench's per-kind GFLOP/s: a fused block counts its phases as expand, depthwise and project,
+     * the same multiply-adds per kind as the unfused plan's separate steps, and nothing twice.
+     */
+    @Test
+    void multiplyAddsByKindAreTheSameFusedAndUnfused() {
+        Plan fused = compile(PlanOptions.Fusion.ALWAYS).plan();
+        Plan unfused = compile(PlanOptions.Fusion.NEVER).plan();
+        for (Plan p : new Plan[] {fused, unfused}) {
+            long sum = 0;
+            for (Step s : p.steps()) {
+                for (Step.Kind k : Step.Kind.values()) {
+                    sum += s.macsPerImage(k);
+                }
+            }
+            assertEquals(p.macsPerImage(), sum, "every multiply-add under exactly one kind");
+        }
+        for (Step.Kind k : Step.Kind.values()) {
+            assertEquals(byKind(unfused, k), byKind(fused, k), k.name());
+        }
+        assertTrue(byKind(fused, Step.Kind.DEPTHWISE) > 20_000_000L, "MobileNetV2's depthwise layers: 20.7M");
+    }
+
+    private static long byKind(Plan p, Step.Kind k) {
+        return p.steps().stream().mapToLong(s -> s.macsPerImage(k)).sum();
+    }
+
     /** Batches smaller than the thread count run each layer split over the threads (IntraOp). */
     @Test
     void layersSplitOverThreadsAreBitIdentical() {

@@ -65,8 +65,9 @@ public final class InferenceBench {
     }
 
     /** The model's task, Classifier or Segmenter: one batch, step timings, close. */
-    private record Runner(IntConsumer batch, Consumer<Boolean> profiling, Supplier<long[]> nanosByStep,
-                          Supplier<long[]> bytesByStep, AutoCloseable engine) implements AutoCloseable {
+    private record Runner(IntConsumer batch, Consumer<Boolean> profiling, Supplier<long[]> nanosByKind,
+                          Supplier<long[]> nanosByStep, Supplier<long[]> bytesByStep, AutoCloseable engine)
+            implements AutoCloseable {
         void run(int n) {
             batch.accept(n);
         }
@@ -89,7 +90,7 @@ public final class InferenceBench {
         ClassifierOptions options = ClassifierOptions.defaults().withMaxBatch(batch).withThreads(threads);
         if (!model.graph().isSegmentation()) {
             Classifier c = new Classifier(model, options);
-            return new Runner(n -> c.classify(images, n), c::setProfiling, c::nanosByStep, c::bytesByStep, c);
+            return new Runner(n -> c.classify(images, n), c::setProfiling, c::nanosByKind, c::nanosByStep, c::bytesByStep, c);
         }
         Segmenter s = new Segmenter(model, options);
         int bytes = model.imageBytes();
@@ -97,7 +98,7 @@ public final class InferenceBench {
         for (int i = 0; i < batch; i++) {
             each[i] = Arrays.copyOfRange(images, i * bytes, (i + 1) * bytes);
         }
-        return new Runner(n -> s.segment(each, n), s::setProfiling, s::nanosByStep, s::bytesByStep, s);
+        return new Runner(n -> s.segment(each, n), s::setProfiling, s::nanosByKind, s::nanosByStep, s::bytesByStep, s);
     }
 
     /**
@@ -174,30 +175,41 @@ public final class InferenceBench {
         return new long[] {n, now - t0};
     }
 
-    /** Where the time goes, per step kind, in ms per image (profiling on, 1 thread). */
-    public Map<Step.Kind, Double> breakdown(int batch, double seconds) {
+    /** Time and multiply-adds of one layer kind per image. */
+    public record KindFigures(double ms, long macs) {
+        public double gflops() {
+            return 2.0 * macs / (ms * 1e6);
+        }
+    }
+
+    /**
+     * Where the time goes, per layer kind, per image (profiling on, 1 thread): a fused block's phases
+     * count under expand, depthwise and project, with their multiply-adds, so each kind's GFLOP/s says
+     * how close its kernels run to the FMA peak wherever they run.
+     */
+    public Map<Step.Kind, KindFigures> breakdown(int batch, double seconds) {
         try (Runner c = runner(batch, 1)) {
             runFramewise(c, batch, Math.min(1.0, seconds / 2));
             c.setProfiling(true);
             long[] r = runFramewise(c, batch, seconds);
-            long[] byStep = c.nanosByStep().get();
-            long[] byKind = new long[Step.Kind.values().length];
+            long[] byKind = c.nanosByKind().get();
             List<Step> steps = model.plan().steps();
-            for (int i = 0; i < byStep.length; i++) {
-                byKind[steps.get(i).kind().ordinal()] += byStep[i];
-            }
-            Map<Step.Kind, Double> ms = new LinkedHashMap<>();
+            Map<Step.Kind, KindFigures> figures = new LinkedHashMap<>();
             for (Step.Kind k : Step.Kind.values()) {
                 if (byKind[k.ordinal()] > 0) {
-                    ms.put(k, byKind[k.ordinal()] / 1e6 / r[0]);
+                    long macs = steps.stream().mapToLong(st -> st.macsPerImage(k)).sum();
+                    figures.put(k, new KindFigures(byKind[k.ordinal()] / 1e6 / r[0], macs));
                 }
             }
-            return ms;
+            return figures;
         }
     }
 
     /** Time and heap allocation of one block per image (allocation is 0 unless C2 boxed a kernel's vectors). */
-    public record BlockFigures(double ms, double bytes) {
+    public record BlockFigures(double ms, double bytes, long macs) {
+        public double gflops() {
+            return 2.0 * macs / (ms * 1e6);
+        }
     }
 
     /** Per recognised block (steps named "B<n> ..."), ms and bytes per image; 1 thread. */
@@ -214,8 +226,10 @@ public final class InferenceBench {
                 String name = steps.get(i).name();
                 if (name.startsWith("B")) {
                     String block = name.substring(0, name.indexOf(' '));
-                    BlockFigures f = new BlockFigures(bySteps[i] / 1e6 / r[0], bytesBySteps[i] / (double) r[0]);
-                    figures.merge(block, f, (a, b) -> new BlockFigures(a.ms() + b.ms(), a.bytes() + b.bytes()));
+                    BlockFigures f = new BlockFigures(bySteps[i] / 1e6 / r[0], bytesBySteps[i] / (double) r[0],
+                            steps.get(i).macsPerImage());
+                    figures.merge(block, f, (a, b) -> new BlockFigures(a.ms() + b.ms(), a.bytes() + b.bytes(),
+                            a.macs() + b.macs()));
                 }
             }
             return figures;

@@ -112,15 +112,19 @@ final class BenchCommand implements Callable<Integer> {
         // the profiling runs use the images the rounds used: at most batch 8, the breakdown's usual batch
         int profileBatch = Math.min(8, maxBatch);
         if (breakdown) {
-            Map<Step.Kind, Double> ms = bench.breakdown(profileBatch, seconds);
-            double total = ms.values().stream().mapToDouble(Double::doubleValue).sum();
-            System.out.printf("time per image by layer kind (batch %d, 1 thread, profiling on):%n", profileBatch);
-            ms.forEach((k, v) -> System.out.printf("  %-10s %7.3f ms  %5.1f%%%n", k.name().toLowerCase(), v, 100 * v / total));
+            double pk = peak; // the highest probe of the run, as the table's %peak column uses
+            Map<Step.Kind, InferenceBench.KindFigures> kinds = bench.breakdown(profileBatch, seconds);
+            double total = kinds.values().stream().mapToDouble(InferenceBench.KindFigures::ms).sum();
+            System.out.printf("time per image by layer kind (batch %d, 1 thread, profiling on; fused blocks by phase,"
+                    + " their residual add under project; %%peak against %.1f GFLOP/s):%n", profileBatch, pk);
+            kinds.forEach((k, v) -> System.out.printf("  %-10s %7.3f ms  %5.1f%%%s%n", k.name().toLowerCase(), v.ms(),
+                    100 * v.ms() / total, v.macs() > 0 ? String.format("  %8.1f MFLOP %6.1f GFLOP/s %4.0f%%",
+                            2 * v.macs() / 1e6, v.gflops(), 100 * v.gflops() / pk) : ""));
             Map<String, InferenceBench.BlockFigures> perBlock = bench.blockTimes(profileBatch, seconds);
             System.out.printf("time and heap allocation per image by block (batch %d, 1 thread, profiling on; f = fused;"
                     + " any KB here is a kernel C2 compiled with boxed vectors):%n", profileBatch);
-            perBlock.forEach((blk, v) -> System.out.printf("  %-5s %7.3f ms  %5.1f%%  %8.1f KB%s%n", blk, v.ms(),
-                    100 * v.ms() / total, v.bytes() / 1024,
+            perBlock.forEach((blk, v) -> System.out.printf("  %-5s %7.3f ms  %5.1f%%  %6.1f GFLOP/s %4.0f%%  %8.1f KB%s%n",
+                    blk, v.ms(), 100 * v.ms() / total, v.gflops(), 100 * v.gflops() / pk, v.bytes() / 1024,
                     m.plan().steps().stream().anyMatch(st -> st.name().startsWith(blk + " ")
                             && st.kind() == Step.Kind.FUSED_BLOCK) ? "  f" : ""));
         }
