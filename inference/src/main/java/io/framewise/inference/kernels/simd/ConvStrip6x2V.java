@@ -1,10 +1,11 @@
 package io.framewise.inference.kernels.simd;
 
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
+
 import java.lang.invoke.MethodHandles;
 
 import io.framewise.inference.kernels.Conv2d;
-import static jdk.incubator.vector.VectorOperators.GT;
-import static jdk.incubator.vector.VectorOperators.LE;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;

@@ -1,11 +1,12 @@
 package io.framewise.inference.kernels.simd;
 
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
+
 import java.lang.invoke.MethodHandles;
 import java.util.Arrays;
 
 import io.framewise.inference.kernels.DilatedDepthwiseConv;
-import static jdk.incubator.vector.VectorOperators.GT;
-import static jdk.incubator.vector.VectorOperators.LE;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;

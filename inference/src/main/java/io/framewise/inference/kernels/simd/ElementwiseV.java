@@ -1,10 +1,11 @@
 package io.framewise.inference.kernels.simd;
 
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
+
 import java.lang.invoke.MethodHandles;
 
 import io.framewise.inference.kernels.Elementwise;
-import static jdk.incubator.vector.VectorOperators.GT;
-import static jdk.incubator.vector.VectorOperators.LE;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -128,7 +129,6 @@ public final class ElementwiseV implements Elementwise {
             out[outOff + i] *= 1f / sum;
         }
     }
-
 
     /**
      * Rounds with {@link Elementwise#SNAP_MAGIC}. Larger |x| than {@link Elementwise#SNAP_LIMIT} (never
