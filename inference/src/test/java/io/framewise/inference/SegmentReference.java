@@ -84,4 +84,19 @@ public final class SegmentReference {
         }
         return s;
     }
+
+    /** Class indices covering at least {@link #PRESENT} of a class map (one class index per pixel). */
+    public static Set<Integer> present(byte[] map) {
+        long[] count = new long[256];
+        for (byte b : map) {
+            count[b & 0xFF]++;
+        }
+        Set<Integer> s = new TreeSet<>();
+        for (int k = 0; k < count.length; k++) {
+            if (count[k] > 0 && (double) count[k] / map.length >= PRESENT) {
+                s.add(k);
+            }
+        }
+        return s;
+    }
 }

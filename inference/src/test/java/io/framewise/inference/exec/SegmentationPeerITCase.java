@@ -2,6 +2,7 @@ package io.framewise.inference.exec;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.framewise.inference.SegmentReference;
 import io.framewise.inference.SharedData;
 import io.framewise.inference.peer.TflitePeer;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,8 @@ class SegmentationPeerITCase {
         StringBuilder report = new StringBuilder(name + " (ours/builtin against XNNPACK)");
         double sum = 0;
         double builtinSum = 0;
+        int sameClasses = 0;
+        int builtinSameClasses = 0;
         String[] photos = SegmentationAgreementITCase.PHOTOS;
         try (Segmenter s = new Segmenter(m, ClassifierOptions.defaults().withMaxBatch(1));
              TflitePeer peer = new TflitePeer(SharedData.model(name), 1);
@@ -44,13 +47,27 @@ class SegmentationPeerITCase {
                 builtin.output(reference);
                 long same = 0;
                 long builtinSame = 0;
+                byte[] xnnpackMap = new byte[theirs.length];
+                byte[] builtinMap = new byte[theirs.length];
                 for (int p = 0; p < theirs.length; p++) {
+                    xnnpackMap[p] = (byte) (int) theirs[p];
+                    builtinMap[p] = (byte) (int) reference[p];
                     if ((ours[p] & 0xFF) == (int) theirs[p]) {
                         same++;
                     }
                     if ((int) reference[p] == (int) theirs[p]) {
                         builtinSame++;
                     }
+                }
+                var classes = SegmentReference.present(xnnpackMap);
+                if (SegmentReference.present(ours).equals(classes)) {
+                    sameClasses++;
+                } else {
+                    report.append(String.format(" [%s classes >= 1%%: XNNPACK %s ours %s builtin %s]", photo, classes,
+                            SegmentReference.present(ours), SegmentReference.present(builtinMap)));
+                }
+                if (SegmentReference.present(builtinMap).equals(classes)) {
+                    builtinSameClasses++;
                 }
                 double a = (double) same / theirs.length;
                 double b = (double) builtinSame / theirs.length;
@@ -62,19 +79,26 @@ class SegmentationPeerITCase {
         }
         double mean = sum / photos.length;
         double builtinMean = builtinSum / photos.length;
-        report.append(String.format(" mean %.4f/%.4f", mean, builtinMean));
+        report.append(String.format(" mean %.4f/%.4f; same classes >= 1%% %d/%d of %d", mean, builtinMean, sameClasses,
+                builtinSameClasses, photos.length));
         System.out.println(report);
         assertTrue(mean >= minMean(name), report.toString());
+        // OPEN (issue 9): on dm05 bird_segmentation.bmp we miss "dog" (12) at the 1 % line, where TFLite's
+        // builtin kernels have it; the full model matches every class set
+        int classSetsBehind = SegmentationAgreementITCase.full(name) ? 0 : 1;
+        assertTrue(sameClasses >= builtinSameClasses - classSetsBehind,
+                "TFLite's builtin kernels match more class sets: " + report);
         if (!SegmentationAgreementITCase.full(name)) {
             assertTrue(mean >= builtinMean - MEAN_BELOW_BUILTIN, report.toString());
         }
     }
 
     /**
-     * The issue's bar (98 % per image, 99 % mean) holds for the full model. OPEN (issue 9): dm05 reaches
-     * 96.1 % on dog_segmentation.bmp, where TFLite's builtin kernels reach 98.4 %; its per-image bar is
-     * the measured one until that photo is explained. Its mean (98.9 %) is TFLite's builtin kernels'
-     * (99.0 %) within {@link #MEAN_BELOW_BUILTIN}.
+     * The issue's bar (98 % per image, 99 % mean) holds for the full model, which is closer to XNNPACK
+     * than TFLite's builtin kernels on 6 of 8 photos and on average (99.61 against 99.49 %). OPEN (issue
+     * 9): dm05 reaches 96.1 % on dog_segmentation.bmp, where TFLite's builtin kernels reach 98.4 %; its
+     * per-image bar is the measured one until that photo is explained. Its mean (98.87 %) is TFLite's
+     * builtin kernels' (98.97 %) within {@link #MEAN_BELOW_BUILTIN}.
      */
     static double minAgreement(String name) {
         return SegmentationAgreementITCase.full(name) ? SegmentationAgreementITCase.MIN_AGREEMENT : 0.96;
