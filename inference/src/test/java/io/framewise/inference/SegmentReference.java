@@ -99,4 +99,12 @@ public final class SegmentReference {
         }
         return s;
     }
+
+    /** A peer's ARG_MAX output (class indices as floats) as a class map, written into {@code map}. */
+    public static byte[] classMap(float[] peerOutput, byte[] map) {
+        for (int p = 0; p < peerOutput.length; p++) {
+            map[p] = (byte) (int) peerOutput[p];
+        }
+        return map;
+    }
 }

@@ -73,10 +73,7 @@ class DecodedVideoSegmentationITCase {
                 double a = SegmentReference.agreement(map, reference);
                 builtin.invoke(f.rgb(), 0);
                 builtin.output(theirs);
-                for (int p = 0; p < theirs.length; p++) {
-                    theirMap[p] = (byte) (int) theirs[p];
-                }
-                double b = SegmentReference.agreement(theirMap, reference);
+                double b = SegmentReference.agreement(SegmentReference.classMap(theirs, theirMap), reference);
                 builtinSum += b;
                 if (SegmentReference.present(theirMap).equals(SegmentReference.present(fr))) {
                     builtinSameClasses++;
