@@ -121,7 +121,8 @@ public final class AllocationProbe {
     /**
      * Runs {@link #main} in a fresh JVM for one species and asserts that every case reported 0 bytes.
      *
-     * @param args {@code stem <bits> <size:cout>...} or {@code selected|4x3 <bits> <pixels:cin:cout>...}
+     * @param args {@code stem <bits> <size:cout>...}, {@code pool <bits> <h:w:c>...} or
+     *             {@code selected|4x3 <bits> <pixels:cin:cout>...}
      */
     static void assertForkedAllocatesNothing(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
@@ -154,6 +155,9 @@ public final class AllocationProbe {
             String[] f = args[i].split(":");
             long bytes = args[0].equals("stem")
                     ? stem(VectorKernels.create(s).conv(), Integer.parseInt(f[0]), Integer.parseInt(f[1]))
+                    : args[0].equals("pool")
+                    ? pool(VectorKernels.create(s).elementwise(), Integer.parseInt(f[0]), Integer.parseInt(f[1]),
+                            Integer.parseInt(f[2]))
                     : pointwise(args[0].equals("4x3") ? PointwiseGemm4x3V.of(s) : VectorKernels.create(s).pointwise(),
                             Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]));
             System.out.println("bytes " + args[i] + " " + bytes);
@@ -179,5 +183,19 @@ public final class AllocationProbe {
         float[] bias = KernelSet.padded(random(cout, cout));
         float[] out = new float[pixels * cout + KernelSet.ARRAY_PAD];
         return bytesPerCallAfterWarmUp(() -> conv.run(in, 0, pixels, cin, packed, bias, cout, out, 0, 0f, 6f));
+    }
+
+    /**
+     * The larger of a global average pool over {@code h×w×c} and the same mean as an AVERAGE_POOL_2D whose
+     * window is the whole map (DeepLab's image pooling: 65×65×320 → 1×1), each from a cold start: one
+     * call of the first is long enough for on-stack replacement.
+     */
+    private static long pool(Elementwise e, int h, int w, int c) {
+        float[] in = KernelSet.padded(random(h, h * w * c));
+        float[] out = new float[c + KernelSet.ARRAY_PAD];
+        long global = bytesPerCallAfterWarmUp(() -> e.globalAveragePool(in, 0, h * w, c, out, 0, -1f, 1f), 30);
+        long window = bytesPerCallAfterWarmUp(
+                () -> e.averagePool(in, 0, h, w, c, h, w, 1, 0, 0, out, 0, 1, 1, -1f, 1f), 30);
+        return Math.max(global, window);
     }
 }

@@ -8,13 +8,13 @@ import java.lang.invoke.MethodHandles;
 import io.framewise.inference.kernels.Elementwise;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Residual add, pooling and softmax vectorized over the contiguous axis (elements or channels), with
- * the same summation order as the reference so means match it exactly.
+ * Residual add, snapping and softmax vectorized over the contiguous axis with the Vector API; the
+ * average pools as plain channel-innermost loops that C2 vectorizes itself (see there why). Same
+ * summation order as the reference, so means match it exactly.
  *
  * <p>Hot spots: {@link #snap} (every activation of a quantized model, ~6.5M values per MobileNetV2
  * image) and {@link #add} (the residual of every inverted block: up to 56×56×24 per call); the
@@ -46,31 +46,31 @@ public final class ElementwiseV implements Elementwise {
         }
     }
 
+    /**
+     * Plain loops with the channel axis innermost, summing into {@code out} itself: C2 vectorizes the
+     * channel loop on its own, and no vector stays live across the pixel loops. Written with the Vector
+     * API (a vector sum carried through the window loops), DeepLab's 65×65×320 image pooling is one
+     * call long enough for on-stack replacement, whose entry state boxed the vectors: 7 KB allocated per
+     * image in a forward pass that must allocate nothing. Same summation order as the reference.
+     */
     @Override
     public void globalAveragePool(float[] in, int inOff, int pixels, int c, float[] out, int outOff, float lo, float hi) {
-        FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
-        FloatVector n = FloatVector.broadcast(S, (float) pixels);
-        for (int ch = 0; ch < c; ch += VL) {
-            VectorMask<Float> m = S.indexInRange(ch, c);
-            FloatVector sum = FloatVector.zero(S);
-            for (int p = 0; p < pixels; p++) {
-                int i = inOff + p * c + ch;
-                sum = sum.add(ch + VL <= c ? FloatVector.fromArray(S, in, i)
-                        : FloatVector.fromArray(S, TailAccess.fit(in, i, VL), TailAccess.fitOff(in, i, VL), m));
+        java.util.Arrays.fill(out, outOff, outOff + c, 0f);
+        for (int p = 0; p < pixels; p++) {
+            int i = inOff + p * c;
+            for (int ch = 0; ch < c; ch++) {
+                out[outOff + ch] += in[i + ch];
             }
-            FloatVector mean = sum.div(n).max(l).min(u);
-            if (ch + VL <= c) {
-                mean.intoArray(out, outOff + ch);
-            } else {
-                storeMasked(mean, out, outOff + ch, m);
-            }
+        }
+        for (int ch = 0; ch < c; ch++) {
+            out[outOff + ch] = Math.min(Math.max(out[outOff + ch] / pixels, lo), hi);
         }
     }
 
+    /** As {@link #globalAveragePool}: per output pixel, its window summed into {@code out} channel-innermost. */
     @Override
     public void averagePool(float[] in, int inOff, int h, int w, int c, int fh, int fw, int stride,
                             int padTop, int padLeft, float[] out, int outOff, int oh, int ow, float lo, float hi) {
-        FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
         for (int oy = 0; oy < oh; oy++) {
             int y0 = Math.max(0, oy * stride - padTop);
             int y1 = Math.min(h, oy * stride - padTop + fh);
@@ -79,24 +79,18 @@ public final class ElementwiseV implements Elementwise {
                 int x1 = Math.min(w, ox * stride - padLeft + fw);
                 int count = Math.max(0, y1 - y0) * Math.max(0, x1 - x0);
                 int o = outOff + (oy * ow + ox) * c;
-                for (int ch = 0; ch < c; ch += VL) {
-                    boolean full = ch + VL <= c;
-                    VectorMask<Float> m = S.indexInRange(ch, c);
-                    FloatVector sum = FloatVector.zero(S);
-                    for (int iy = y0; iy < y1; iy++) {
-                        for (int ix = x0; ix < x1; ix++) {
-                            int i = inOff + (iy * w + ix) * c + ch;
-                            sum = sum.add(full ? FloatVector.fromArray(S, in, i)
-                                    : FloatVector.fromArray(S, TailAccess.fit(in, i, VL), TailAccess.fitOff(in, i, VL), m));
+                java.util.Arrays.fill(out, o, o + c, 0f);
+                for (int iy = y0; iy < y1; iy++) {
+                    for (int ix = x0; ix < x1; ix++) {
+                        int i = inOff + (iy * w + ix) * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            out[o + ch] += in[i + ch];
                         }
                     }
-                    FloatVector mean = count == 0 ? FloatVector.zero(S) : sum.div((float) count);
-                    mean = mean.blend(l, mean.compare(LE, l)).blend(u, mean.compare(GT, u));
-                    if (full) {
-                        mean.intoArray(out, o + ch);
-                    } else {
-                        storeMasked(mean, out, o + ch, m);
-                    }
+                }
+                for (int ch = 0; ch < c; ch++) {
+                    float mean = count == 0 ? 0f : out[o + ch] / count;
+                    out[o + ch] = Math.min(Math.max(mean, lo), hi);
                 }
             }
         }
@@ -166,15 +160,6 @@ public final class ElementwiseV implements Elementwise {
         }
         for (; i < len; i++) {
             a[off + i] = (float) Math.rint(a[off + i] * inv) * grid + 0f;
-        }
-    }
-
-    /** A tail store; past the array end it goes through {@link TailAccess} (see there why). */
-    private static void storeMasked(FloatVector v, float[] a, int off, VectorMask<Float> m) {
-        if (off + VL <= a.length) {
-            v.intoArray(a, off, m);
-        } else {
-            TailAccess.store(v.toArray(), a, off, m.trueCount());
         }
     }
 }
