@@ -1,6 +1,6 @@
 package io.framewise.inference.kernels;
 
-/** The small kernels of the graph edges: residual add, pooling, softmax. */
+/** The small kernels of the graph edges: residual add, pooling, softmax, rounding to quantization grids. */
 public interface Elementwise {
 
     /** {@code out[i] = clamp(a[i] + b[i], lo, hi)}; {@code out} may alias {@code a} or {@code b}. */
@@ -25,7 +25,28 @@ public interface Elementwise {
      * model. Callers pass values already clamped to the tensor's quantized range, so
      * {@code |x / grid| <= 2^16}.
      */
-    void snap(float[] a, int off, int len, float grid);
+    default void snap(float[] a, int off, int len, float grid) {
+        snap(a, off, len, 1f / grid, grid);
+    }
+
+    /**
+     * {@code a[i] = rint(a[i] * scale) * grid} (a zero result is +0): {@link #snap(float[], int, int, float)}
+     * with the scale given. In the integer domain (see {@code ModelGraph#integerDomain}) a convolution's
+     * output is its exact int32 accumulator and {@code scale} the layer's requantization scale with
+     * {@code grid} 1, which is XNNPACK's fp32 requantization ({@code lrintf(acc * scale)}); that is not
+     * idempotent, so every element is rounded exactly once. Callers keep {@code |x * scale| <= 2^16}.
+     */
+    void snap(float[] a, int off, int len, float scale, float grid);
+
+    /**
+     * The integer domain's ADD, XNNPACK's qu8 fixed-point arithmetic: {@code a} and {@code b} hold
+     * integers (q minus zero point), and
+     * {@code out[i] = clamp((a[i]·aMultiplier + b[i]·bMultiplier + 2^(shift-1)) >> shift, lo, hi)} in 32-bit
+     * integers (an arithmetic shift: floor). With {@code bMultiplier} 0 and shift 8 it is XNNPACK's
+     * uint8 requantization (QUANTIZE between two grids). {@code out} may alias {@code a} or {@code b}.
+     */
+    void addFixedPoint(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int len,
+                       int aMultiplier, int bMultiplier, int shift, float lo, float hi);
 
     /**
      * The vector kernels round with {@code (x + SNAP_MAGIC) - SNAP_MAGIC} (JDK 17's Vector API has no
@@ -40,5 +61,10 @@ public interface Elementwise {
     /** Whether every value clamped to {@code [lo, hi]} is rounded to {@code grid} exactly by a kernel's store. */
     static boolean snapsInRange(float lo, float hi, float grid) {
         return grid > 0 && Math.abs(lo) / grid < SNAP_LIMIT && Math.abs(hi) / grid < SNAP_LIMIT;
+    }
+
+    /** {@link #snapsInRange(float, float, float)} for a rounding {@code rint(x * scale) * grid}. */
+    static boolean snapsInRange(float lo, float hi, float scale, float grid) {
+        return grid > 0 && Math.abs(lo * scale) < SNAP_LIMIT && Math.abs(hi * scale) < SNAP_LIMIT;
     }
 }

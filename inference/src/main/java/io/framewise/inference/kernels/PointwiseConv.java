@@ -38,9 +38,21 @@ public interface PointwiseConv {
      * between threads is bit-identical. {@code c0} and {@code c1} are multiples of {@link #columnStep},
      * or {@code c1 == cout}.
      */
+    default void run(float[] in, int inOff, int pixels, int cin,
+                     float[] packed, float[] bias, int cout,
+                     float[] out, int outOff, float lo, float hi, float grid, int c0, int c1) {
+        run(in, inOff, pixels, cin, packed, bias, cout, out, outOff, lo, hi, grid > 0 ? 1f / grid : 1f, grid, c0, c1);
+    }
+
+    /**
+     * As {@link #run(float[], int, int, int, float[], float[], int, float[], int, float, float, float, int, int)},
+     * rounding with {@code rint(x * scale) * grid} ({@link Elementwise#snap(float[], int, int, float, float)}):
+     * the integer domain passes a layer's requantization scale and grid 1. Each output element is
+     * rounded exactly once (that rounding is not idempotent).
+     */
     void run(float[] in, int inOff, int pixels, int cin,
              float[] packed, float[] bias, int cout,
-             float[] out, int outOff, float lo, float hi, float grid, int c0, int c1);
+             float[] out, int outOff, float lo, float hi, float scale, float grid, int c0, int c1);
 
     /** The granularity of a column range (the kernel's widest tile of output channels). */
     default int columnStep() {

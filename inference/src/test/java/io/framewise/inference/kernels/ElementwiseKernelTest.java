@@ -37,6 +37,72 @@ class ElementwiseKernelTest {
         }
     }
 
+    /**
+     * XNNPACK's qu8 ADD on integers (q - zero point): the vector twin equals the reference and a plain
+     * long computation, with the multipliers of DeepLab's adds and of a QUANTIZE (b multiplier 0, shift 8),
+     * aliased output included.
+     */
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void fixedPointAddMatchesReference(int bits) {
+        Elementwise v = ElementwiseV.of(species(bits));
+        int[][] params = {{1093126, 1427419, 21}, {1048576, 744830, 20}, {108, 0, 8}, {2097151, 1, 12}};
+        for (int[] m : params) {
+            for (int len : new int[]{1, 5, 17, 33, 1001, 65 * 65 * 16}) {
+                java.util.Random r = new java.util.Random(len * 31L + m[0]);
+                float[] a = new float[len + 3];
+                float[] b = new float[len + 5];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = r.nextInt(256) - 131;
+                }
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = r.nextInt(256) - 97;
+                }
+                float[] expected = filled(len + 4, SENTINEL);
+                float[] actual = expected.clone();
+                ref.addFixedPoint(a, 3, b, 5, expected, 1, len, m[0], m[1], m[2], -120f, 121f);
+                v.addFixedPoint(a, 3, b, 5, actual, 1, len, m[0], m[1], m[2], -120f, 121f);
+                for (int i = 0; i < len; i++) {
+                    long acc = (long) a[3 + i] * m[0] + (long) b[5 + i] * m[1] + (1L << (m[2] - 1));
+                    float want = Math.min(Math.max((float) Math.floorDiv(acc, 1L << m[2]), -120f), 121f);
+                    assertEquals(want, expected[1 + i], "reference, len=" + len + " [" + i + "]");
+                }
+                assertClose(expected, actual, "fixed-point add len=" + len + " multipliers " + m[0] + "/" + m[1]);
+                float[] aliased = a.clone();
+                v.addFixedPoint(aliased, 3, b, 5, aliased, 3, len, m[0], m[1], m[2], -120f, 121f);
+                float[] want = a.clone();
+                ref.addFixedPoint(want, 3, b, 5, want, 3, len, m[0], m[1], m[2], -120f, 121f);
+                assertClose(want, aliased, "aliased fixed-point add len=" + len);
+            }
+        }
+    }
+
+    /**
+     * Rounding with a scale that is not 1/grid (the integer domain's requantization) is not idempotent:
+     * the vector twin's overlapping tail must still round every element once.
+     */
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void snapWithAScaleRoundsEveryElementOnce(int bits) {
+        Elementwise v = ElementwiseV.of(species(bits));
+        for (int len : new int[]{1, 15, 16, 17, 33, 1001}) {
+            java.util.Random r = new java.util.Random(len);
+            float[] a = new float[len + 2];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = r.nextInt(2_000_001) - 1_000_000;
+            }
+            float[] expected = a.clone();
+            float[] actual = a.clone();
+            ref.snap(expected, 2, len - 2 > 0 ? len - 2 : len, 0.00731f, 1f);
+            v.snap(actual, 2, len - 2 > 0 ? len - 2 : len, 0.00731f, 1f);
+            for (int i = 0; i < a.length; i++) {
+                float want = i >= 2 && i < 2 + (len - 2 > 0 ? len - 2 : len) ? (float) Math.rint(a[i] * 0.00731f) + 0f : a[i];
+                assertEquals(want, expected[i], "reference len=" + len + " [" + i + "]");
+                assertEquals(want, actual[i], "vector len=" + len + " [" + i + "]");
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} bits")
     @ValueSource(ints = {128, 256, 512})
     void globalAveragePoolMatchesReference(int bits) {

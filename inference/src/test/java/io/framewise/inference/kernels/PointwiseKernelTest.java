@@ -102,6 +102,56 @@ class PointwiseKernelTest {
     }
 
     /**
+     * The integer domain: integer inputs and weights (exact fp32 sums), rounding with a requantization
+     * scale that is not 1/grid, so not idempotent. Output tiles overlap (the shifted-back Cout tail panel,
+     * the last 6-row tile), and every element must still be rounded exactly once: equal to the exact
+     * {@code rint(clamp(acc) * scale)} computed in longs, and to the reference's.
+     */
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void requantizationScaleRoundsEveryAccumulatorOnce(int bits) {
+        PointwiseConv v = PointwiseGemm6x4V.of(species(bits));
+        ReferencePointwiseConv ref = new ReferencePointwiseConv();
+        float scale = 0.0123f;
+        for (int[] shape : new int[][]{{1, 17, 5}, {7, 33, 80}, {13, 12, 72}, {50, 96, 24}, {8, 320, 1001}, {9, 8, 48}}) {
+            int pixels = shape[0], cin = shape[1], cout = shape[2];
+            java.util.Random r = new java.util.Random(91L * pixels + cin * 7L + cout);
+            float[] in = new float[pixels * cin + KernelSet.ARRAY_PAD];
+            float[] w = new float[cin * cout];
+            float[] bias = new float[cout + KernelSet.ARRAY_PAD];
+            for (int i = 0; i < pixels * cin; i++) {
+                in[i] = r.nextInt(256) - 128;
+            }
+            for (int i = 0; i < w.length; i++) {
+                w[i] = r.nextInt(256) - 120;
+            }
+            for (int i = 0; i < cout; i++) {
+                bias[i] = r.nextInt(20001) - 10000;
+            }
+            float lo = -128f / scale, hi = 127f / scale;
+            float[] expected = new float[pixels * cout + KernelSet.ARRAY_PAD];
+            float[] actual = expected.clone();
+            ref.run(in, 0, pixels, cin, ref.pack(w, cin, cout), bias, cout, expected, 0, lo, hi, scale, 1f, 0, cout);
+            v.run(in, 0, pixels, cin, v.pack(w, cin, cout), bias, cout, actual, 0, lo, hi, scale, 1f, 0, cout);
+            String tag = bits + " bits " + pixels + "x" + cin + "->" + cout;
+            for (int p = 0; p < pixels; p++) {
+                for (int co = 0; co < cout; co++) {
+                    long acc = (long) bias[co];
+                    for (int ci = 0; ci < cin; ci++) {
+                        acc += (long) in[p * cin + ci] * (long) w[co * cin + ci];
+                    }
+                    float exact = Math.min(Math.max((float) Math.rint((float) acc * scale), -128f), 127f);
+                    int i = p * cout + co;
+                    if (actual[i] != exact || expected[i] != exact) {
+                        throw new AssertionError(tag + " [" + p + "][" + co + "]: exact " + exact + ", kernel "
+                                + actual[i] + ", reference " + expected[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Column ranges (the split of Cout between threads): every range computed alone, with the other
      * columns holding garbage, equals the whole run bit for bit on its columns and leaves the other
      * columns alone, except the Cout tail panel's overlap, which it writes with the whole run's values.

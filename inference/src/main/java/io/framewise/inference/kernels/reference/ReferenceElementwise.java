@@ -71,10 +71,19 @@ public final class ReferenceElementwise implements Elementwise {
     }
 
     @Override
-    public void snap(float[] a, int off, int len, float grid) {
-        float inv = 1f / grid;
+    public void snap(float[] a, int off, int len, float scale, float grid) {
         for (int i = off, end = off + len; i < end; i++) {
-            a[i] = (float) Math.rint(a[i] * inv) * grid + 0f; // + 0f: a rounded-away negative becomes +0, as in the vector twin
+            a[i] = (float) Math.rint(a[i] * scale) * grid + 0f; // + 0f: a rounded-away negative becomes +0, as in the vector twin
+        }
+    }
+
+    @Override
+    public void addFixedPoint(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int len,
+                              int aMultiplier, int bMultiplier, int shift, float lo, float hi) {
+        int rounding = 1 << (shift - 1);
+        for (int i = 0; i < len; i++) {
+            int acc = (int) a[aOff + i] * aMultiplier + (int) b[bOff + i] * bMultiplier + rounding;
+            out[outOff + i] = Math.min(Math.max((float) (acc >> shift), lo), hi);
         }
     }
 }

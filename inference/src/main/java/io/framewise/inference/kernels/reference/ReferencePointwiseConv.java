@@ -15,8 +15,8 @@ public final class ReferencePointwiseConv implements PointwiseConv {
 
     @Override
     public void run(float[] in, int inOff, int pixels, int cin, float[] packed, float[] bias, int cout,
-                    float[] out, int outOff, float lo, float hi, float grid, int c0, int c1) {
-        float inv = grid > 0 ? 1f / grid : 0f;
+                    float[] out, int outOff, float lo, float hi, float scale, float grid, int c0, int c1) {
+        float inv = grid > 0 ? scale : 0f;
         for (int p = 0; p < pixels; p++) {
             int row = inOff + p * cin;
             for (int co = c0; co < c1; co++) {

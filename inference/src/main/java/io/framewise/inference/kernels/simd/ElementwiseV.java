@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandles;
 import io.framewise.inference.kernels.Elementwise;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -24,6 +25,7 @@ public final class ElementwiseV implements Elementwise {
 
     private static final VectorSpecies<Float> S = SpeciesSpecialization.bound(MethodHandles.lookup());
     private static final int VL = S.length();
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
 
     public ElementwiseV(VectorSpecies<Float> species) {
         SpeciesSpecialization.check(S, species, ElementwiseV.class);
@@ -130,36 +132,58 @@ public final class ElementwiseV implements Elementwise {
      * through Math.rint in the scalar loop.
      */
     @Override
-    public void snap(float[] a, int off, int len, float grid) {
-        float inv = 1f / grid;
-        FloatVector vi = FloatVector.broadcast(S, inv);
+    public void snap(float[] a, int off, int len, float scale, float grid) {
+        FloatVector vi = FloatVector.broadcast(S, scale);
         FloatVector vg = FloatVector.broadcast(S, grid);
         FloatVector magic = FloatVector.broadcast(S, Elementwise.SNAP_MAGIC);
         FloatVector limit = FloatVector.broadcast(S, Elementwise.SNAP_LIMIT);
         int i = 0;
-        for (int bound = S.loopBound(len); i < bound; i += VL) {
-            FloatVector x = FloatVector.fromArray(S, a, off + i).mul(vi);
-            if (x.abs().compare(VectorOperators.GE, limit).anyTrue()) {
-                for (int j = 0; j < VL; j++) {
-                    a[off + i + j] = (float) Math.rint(a[off + i + j] * inv) * grid + 0f;
+        int bound = S.loopBound(len);
+        if (len >= VL) {
+            // The tail as one vector overlapping the last full one, loaded before the loop rounds those:
+            // the rounding need not be idempotent (the integer domain's requantization is not), and the
+            // scalar loop below stays for tiny tensors only: a scalar tail first reached after C2 compiled
+            // this (the 1001 logits) deoptimized it.
+            FloatVector tail = FloatVector.fromArray(S, a, off + len - VL).mul(vi);
+            for (; i < bound; i += VL) {
+                FloatVector x = FloatVector.fromArray(S, a, off + i).mul(vi);
+                if (x.abs().compare(VectorOperators.GE, limit).anyTrue()) {
+                    for (int j = 0; j < VL; j++) {
+                        a[off + i + j] = (float) Math.rint(a[off + i + j] * scale) * grid + 0f;
+                    }
+                    continue;
                 }
-                continue;
-            }
-            x.add(magic).sub(magic).mul(vg).intoArray(a, off + i);
-        }
-        if (i < len && len >= VL) {
-            // The tail as one vector overlapping snapped values: snapping is idempotent (k·grid
-            // snaps to k·grid), and it keeps the scalar loop below for tiny tensors only: a scalar
-            // tail first reached after C2 compiled this (the 1001 logits) deoptimized it.
-            i = len - VL;
-            FloatVector x = FloatVector.fromArray(S, a, off + i).mul(vi);
-            if (!x.abs().compare(VectorOperators.GE, limit).anyTrue()) {
                 x.add(magic).sub(magic).mul(vg).intoArray(a, off + i);
+            }
+            if (i < len && !tail.abs().compare(VectorOperators.GE, limit).anyTrue()) {
+                tail.add(magic).sub(magic).mul(vg).intoArray(a, off + len - VL);
                 return;
             }
         }
         for (; i < len; i++) {
-            a[off + i] = (float) Math.rint(a[off + i] * inv) * grid + 0f;
+            a[off + i] = (float) Math.rint(a[off + i] * scale) * grid + 0f;
+        }
+    }
+
+    /** Hot spot: none (ten small tensors per DeepLab image); 32-bit lanes as XNNPACK's scalar kernel. */
+    @Override
+    public void addFixedPoint(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int len,
+                              int aMultiplier, int bMultiplier, int shift, float lo, float hi) {
+        IntVector am = IntVector.broadcast(IS, aMultiplier), bm = IntVector.broadcast(IS, bMultiplier);
+        IntVector rounding = IntVector.broadcast(IS, 1 << (shift - 1));
+        FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += VL) {
+            IntVector x = (IntVector) FloatVector.fromArray(S, a, aOff + i).convert(VectorOperators.F2I, 0);
+            IntVector y = (IntVector) FloatVector.fromArray(S, b, bOff + i).convert(VectorOperators.F2I, 0);
+            IntVector acc = x.mul(am).add(y.mul(bm)).add(rounding).lanewise(VectorOperators.ASHR, shift);
+            FloatVector v = (FloatVector) acc.convert(VectorOperators.I2F, 0);
+            v.blend(l, v.compare(LE, l)).blend(u, v.compare(GT, u)).intoArray(out, outOff + i);
+        }
+        int r = 1 << (shift - 1);
+        for (; i < len; i++) {
+            int acc = (int) a[aOff + i] * aMultiplier + (int) b[bOff + i] * bMultiplier + r;
+            out[outOff + i] = Math.min(Math.max((float) (acc >> shift), lo), hi);
         }
     }
 }

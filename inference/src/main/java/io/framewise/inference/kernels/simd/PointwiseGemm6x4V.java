@@ -87,7 +87,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
     /** Column ranges are whole panel groups of the 6×4 tile (the last one ends at Cout). */
     @Override
     public void run(float[] in, int inOff, int pixels, int cin, float[] packed, float[] bias, int cout,
-                    float[] out, int outOff, float lo, float hi, float grid, int col0, int col1) {
+                    float[] out, int outOff, float lo, float hi, float scale, float grid, int col0, int col1) {
         if (col0 < 0 || col1 > cout || col0 % (4 * VL) != 0 || (col1 != cout && col1 % (4 * VL) != 0)) {
             throw new IllegalArgumentException("columns [" + col0 + ", " + col1 + ") of " + cout
                     + ": bounds must be multiples of " + 4 * VL + " or Cout");
@@ -96,8 +96,8 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
             return;
         }
         if (cout < VL) {
-            // [1/grid, add, sub, grid]: with grid 0 the exact no-op x·1 + (-0) - (+0), then ·1
-            float inv = grid > 0 ? 1f / grid : 1f;
+            // [scale, add, sub, grid]: with grid 0 the exact no-op x·1 + (-0) - (+0), then ·1
+            float inv = grid > 0 ? scale : 1f;
             float add = grid > 0 ? Elementwise.SNAP_MAGIC : -0f;
             float sub = grid > 0 ? Elementwise.SNAP_MAGIC : 0f;
             float g = grid > 0 ? grid : 1f;
@@ -117,7 +117,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
                 int p0 = Math.max(0, Math.min(p, pixels - MR)); // the last tile overlaps its neighbour
                 tile6x4(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1, c2, c3,
                         cout, out, outOff + p0 * cout);
-                finish(out, outOff + p0 * cout, rows, cout, c0, c3 + VL, lo, hi, grid);
+                finish(out, outOff + p0 * cout, rows, cout, c0, c3 + VL, lo, hi, scale, grid);
             }
         }
         for (; j + NR <= panels; j += NR) {
@@ -126,7 +126,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
                 int p0 = Math.max(0, Math.min(p, pixels - MR));
                 tile6x2(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1,
                         cout, out, outOff + p0 * cout);
-                finish(out, outOff + p0 * cout, rows, cout, c0, c1 + VL, lo, hi, grid);
+                finish(out, outOff + p0 * cout, rows, cout, c0, c1 + VL, lo, hi, scale, grid);
             }
         }
         if (j < panels) {
@@ -135,7 +135,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
                 int p0 = Math.max(0, Math.min(p, pixels - MR));
                 tile6x1(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0,
                         cout, out, outOff + p0 * cout);
-                finish(out, outOff + p0 * cout, rows, cout, c0, c0 + VL, lo, hi, grid);
+                finish(out, outOff + p0 * cout, rows, cout, c0, c0 + VL, lo, hi, scale, grid);
             }
         }
     }
@@ -293,12 +293,13 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
      * The tiles' epilogue, on channels {@code [c0, c1)} of {@code rows} rows just stored (in L1): the
      * clamp to {@code [lo, hi]} and, with a grid, the rounding to it. It is not done on the accumulators
      * before their store because that made {@link #tile6x4}'s compile unit too large
-     * (docs/benchmarks.md, part 4). A tail panel shifted back over its neighbour is finished twice:
-     * clamp and rounding are idempotent.
+     * (docs/benchmarks.md, part 4). A tail panel shifted back over its neighbour recomputes the shared
+     * columns and stores them unrounded again, so each finish rounds values of its own tile once.
      */
-    private static void finish(float[] out, int o0, int rows, int cout, int c0, int c1, float lo, float hi, float grid) {
+    private static void finish(float[] out, int o0, int rows, int cout, int c0, int c1, float lo, float hi,
+                               float scale, float grid) {
         if (grid > 0) {
-            finishGrid(out, o0, rows, cout, c0, c1, lo, hi, 1f / grid, grid);
+            finishGrid(out, o0, rows, cout, c0, c1, lo, hi, scale, grid);
         } else {
             finishClamp(out, o0, rows, cout, c0, c1, lo, hi);
         }
@@ -334,7 +335,8 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
      * low mantissa bits, and on those floats (all positive, one binade for |x/grid| < 2^22, smaller or
      * larger binades beyond, negative bits below -1.5·2^23) the integer order of the bits is the order of
      * the values. So two integer {@code max}/{@code min} (one instruction each) against the bounds'
-     * own {@code t} clamp in the rounded domain, and {@code (t - 1.5·2^23)·grid} is the result. Because
+     * own {@code t} clamp in the rounded domain, and {@code (t - 1.5·2^23)·grid} is the result
+     * ({@code inv} is 1/grid, or the integer domain's requantization scale with grid 1). Because
      * {@code t(x)} is monotone, {@code clamp(t(x), t(lo), t(hi)) = t(clamp(x, lo, hi))}: bit for bit
      * what clamping first and then rounding gives ({@link Elementwise#snap}).
      */
@@ -348,13 +350,16 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
         int full = c0 + (c1 - c0) / VL * VL;
         for (int r = 0; r < rows; r++) {
             int o = o0 + r * cout;
+            // the shifted-back tail vector is read before the loop rounds the lanes it shares: the
+            // integer domain's rounding (scale ≠ 1/grid) must see every accumulator once
+            int at = full < c1 ? o + c1 - VL : o + c0;
+            FloatVector tail = FloatVector.fromArray(S, out, at);
             for (int c = c0; c < full; c += VL) {
                 IntVector t = FloatVector.fromArray(S, out, o + c).mul(vi).add(vm).reinterpretAsInts();
                 ((FloatVector) t.max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o + c);
             }
             if (full < c1) {
-                int at = o + c1 - VL;
-                IntVector t = FloatVector.fromArray(S, out, at).mul(vi).add(vm).reinterpretAsInts();
+                IntVector t = tail.mul(vi).add(vm).reinterpretAsInts();
                 ((FloatVector) t.max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, at);
             }
         }

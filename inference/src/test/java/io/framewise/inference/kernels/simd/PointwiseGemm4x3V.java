@@ -48,7 +48,7 @@ public final class PointwiseGemm4x3V implements PointwiseConv {
 
     @Override
     public void run(float[] in, int inOff, int pixels, int cin, float[] packed, float[] bias, int cout,
-                    float[] out, int outOff, float lo, float hi, float grid, int c0, int c1) {
+                    float[] out, int outOff, float lo, float hi, float scale, float grid, int c0, int c1) {
         if (grid != 0 || c0 != 0 || c1 != cout) {
             throw new UnsupportedOperationException(
                     "PointwiseGemm4x3V (a benchmark alternative) neither rounds to a grid nor runs column ranges");
