@@ -18,7 +18,19 @@ public sealed interface Layer {
                   int cin, int cout,
                   float[] weights, // [Cout][KH][KW][Cin]
                   float[] bias,    // [Cout]
-                  float lo, float hi) implements Layer {
+                  float lo, float hi, float requant) implements Layer {
+
+        /**
+         * A layer of the real domain ({@code requant} 0: the output is rounded to its tensor's grid). In
+         * the integer domain {@code requant} is XNNPACK's {@code input scale · weight scale / output scale}
+         * (float arithmetic, in that order), the output is {@code rint(acc · requant)}, and {@code lo}/
+         * {@code hi} bound the accumulator: the output bounds divided by {@code requant}.
+         */
+        public Conv2D(int input, int output, int kh, int kw, int stride, Padding padding, int cin, int cout,
+                      float[] weights, float[] bias, float lo, float hi) {
+            this(input, output, kh, kw, stride, padding, cin, cout, weights, bias, lo, hi, 0f);
+        }
+
         public String opName() { return "CONV_2D"; }
         public boolean isPointwise() { return kh == 1 && kw == 1 && stride == 1; }
     }
@@ -32,12 +44,18 @@ public sealed interface Layer {
                            int channels,
                            float[] weights, // [KH][KW][C]
                            float[] bias,    // [C]
-                           float lo, float hi, int dilation) implements Layer {
+                           float lo, float hi, int dilation, float requant) implements Layer {
 
         /** Undilated (every classifier's depthwise convolution). */
         public DepthwiseConv2D(int input, int output, int kh, int kw, int stride, Padding padding, int channels,
                                float[] weights, float[] bias, float lo, float hi) {
             this(input, output, kh, kw, stride, padding, channels, weights, bias, lo, hi, 1);
+        }
+
+        /** In the real domain; {@code requant} as for {@link Conv2D#requant}. */
+        public DepthwiseConv2D(int input, int output, int kh, int kw, int stride, Padding padding, int channels,
+                               float[] weights, float[] bias, float lo, float hi, int dilation) {
+            this(input, output, kh, kw, stride, padding, channels, weights, bias, lo, hi, dilation, 0f);
         }
 
         public String opName() { return "DEPTHWISE_CONV_2D"; }
@@ -48,8 +66,19 @@ public sealed interface Layer {
         public int effectiveKw() { return (kw - 1) * dilation + 1; }
     }
 
-    /** Elementwise add of two tensors of the same shape (the inverted residual's skip connection). */
-    record Add(int inputA, int inputB, int output, float lo, float hi) implements Layer {
+    /**
+     * Elementwise add of two tensors of the same shape (the inverted residual's skip connection). In the
+     * integer domain ({@code shift} > 0) XNNPACK's fixed point:
+     * {@code (a·aMultiplier + b·bMultiplier + 2^(shift-1)) >> shift}, then clamped to [lo, hi].
+     */
+    record Add(int inputA, int inputB, int output, float lo, float hi, int aMultiplier, int bMultiplier, int shift)
+            implements Layer {
+
+        /** In the real domain: {@code clamp(a + b)}, rounded to the output's grid. */
+        public Add(int inputA, int inputB, int output, float lo, float hi) {
+            this(inputA, inputB, output, lo, hi, 0, 0, 0);
+        }
+
         public String opName() { return "ADD"; }
     }
 
@@ -97,7 +126,17 @@ public sealed interface Layer {
      * is clamped to [lo, hi] and snapped to the output's grid, as TFLite requantizes every input whose
      * scale or zero point differs from the output's.
      */
-    record Concatenation(int[] inputs, int output, float lo, float hi, String fromOp) implements Layer {
+    record Concatenation(int[] inputs, int output, float lo, float hi, String fromOp, int multiplier) implements Layer {
+
+        /**
+         * In the real domain. In the integer domain ({@code multiplier} > 0, one input) a QUANTIZE is
+         * XNNPACK's requantization {@code (x·multiplier + 128) >> 8}; a concatenation there copies inputs
+         * that share the output's quantization (multiplier 0).
+         */
+        public Concatenation(int[] inputs, int output, float lo, float hi, String fromOp) {
+            this(inputs, output, lo, hi, fromOp, 0);
+        }
+
         public String opName() { return fromOp; }
     }
 

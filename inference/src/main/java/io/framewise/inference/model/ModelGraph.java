@@ -14,9 +14,21 @@ import java.util.List;
  * @param numClasses  size of the output vector; for a segmentation graph, the channels its ARG_MAX reduces
  * @param tensors     all activation tensors, indexed by id
  * @param layers      layers in execution order (TFLite's operator order)
+ * @param integerDomain values are integers, the quantized value minus the zero point, and every layer
+ *                    computes what XNNPACK's uint8 kernels compute, bit for bit: weights are {@code q - zp},
+ *                    biases the file's int32, a convolution's accumulator (exact in fp32 below 2^24) is
+ *                    rounded with {@code rint(acc · scale)} ({@link Layer.Conv2D#requant}), adds and
+ *                    requantizations use XNNPACK's fixed-point arithmetic. Segmentation graphs of uint8
+ *                    per-tensor models load this way (see {@code TfliteModelLoader}); otherwise values
+ *                    are real numbers and weights dequantized (false)
  */
 public record ModelGraph(String name, String sha256, InputSpec input, int inputTensor, int outputTensor,
-                         int numClasses, List<TensorInfo> tensors, List<Layer> layers) {
+                         int numClasses, List<TensorInfo> tensors, List<Layer> layers, boolean integerDomain) {
+
+    public ModelGraph(String name, String sha256, InputSpec input, int inputTensor, int outputTensor,
+                      int numClasses, List<TensorInfo> tensors, List<Layer> layers) {
+        this(name, sha256, input, inputTensor, outputTensor, numClasses, tensors, layers, false);
+    }
 
     public TensorInfo tensor(int id) {
         return tensors.get(id);

@@ -10,8 +10,10 @@ final class AddStep extends Step {
     private final int elements; // per image
     private final int channels;
     private final float lo, hi;
+    private final int aMultiplier, bMultiplier, shift; // the integer domain's fixed point; shift 0: a real add
 
-    AddStep(String name, Elementwise kernel, TensorSlot a, TensorSlot b, TensorSlot out, int elements, int channels, float lo, float hi) {
+    AddStep(String name, Elementwise kernel, TensorSlot a, TensorSlot b, TensorSlot out, int elements, int channels,
+            float lo, float hi, int aMultiplier, int bMultiplier, int shift) {
         super(name, Kind.ADD);
         this.kernel = kernel;
         this.a = a;
@@ -21,12 +23,24 @@ final class AddStep extends Step {
         this.channels = channels;
         this.lo = lo;
         this.hi = hi;
+        this.aMultiplier = aMultiplier;
+        this.bMultiplier = bMultiplier;
+        this.shift = shift;
+    }
+
+    private void add(Workspace ws, int from, int len) {
+        if (shift > 0) {
+            kernel.addFixedPoint(ws.slot(a.slot()), from, ws.slot(b.slot()), from, ws.slot(out.slot()), from, len,
+                    aMultiplier, bMultiplier, shift, lo, hi);
+        } else {
+            kernel.add(ws.slot(a.slot()), from, ws.slot(b.slot()), from, ws.slot(out.slot()), from, len, lo, hi);
+        }
     }
 
     @Override
     public void run(Workspace ws, int n) {
         // images are dense in their slots, so the whole batch is one add
-        kernel.add(ws.slot(a.slot()), 0, ws.slot(b.slot()), 0, ws.slot(out.slot()), 0, n * elements, lo, hi);
+        add(ws, 0, n * elements);
     }
 
     /**
@@ -45,7 +59,7 @@ final class AddStep extends Step {
         int from = share(pixels, part, parts, PointwiseStep.ROWS) * channels;
         int to = share(pixels, part + 1, parts, PointwiseStep.ROWS) * channels;
         if (to > from) {
-            kernel.add(ws.slot(a.slot()), from, ws.slot(b.slot()), from, ws.slot(out.slot()), from, to - from, lo, hi);
+            add(ws, from, to - from);
             snapRange(ws, from, to);
         }
     }

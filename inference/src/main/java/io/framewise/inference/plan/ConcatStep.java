@@ -1,5 +1,7 @@
 package io.framewise.inference.plan;
 
+import io.framewise.inference.kernels.Elementwise;
+
 /**
  * CONCATENATION along channels, or a one-input requantization (QUANTIZE between grids). Each input is
  * copied into its channel range clamped to the output's range; the planner then snaps the output to
@@ -8,14 +10,22 @@ package io.framewise.inference.plan;
  */
 final class ConcatStep extends Step {
 
+    private final Elementwise kernel;
+    private final int multiplier; // the integer domain's QUANTIZE: (x * multiplier + 128) >> 8; 0: a copy
     private final TensorSlot[] ins;
     private final int[] channels; // per input
     private final TensorSlot out;
     private final int pixels, cout;
     private final float lo, hi;
 
-    ConcatStep(String name, TensorSlot[] ins, int[] channels, TensorSlot out, int pixels, float lo, float hi) {
+    ConcatStep(String name, Elementwise kernel, TensorSlot[] ins, int[] channels, TensorSlot out, int pixels,
+               float lo, float hi, int multiplier) {
         super(name, Kind.SHAPE);
+        this.kernel = kernel;
+        this.multiplier = multiplier;
+        if (multiplier > 0 && ins.length != 1) {
+            throw new IllegalArgumentException(name + ": a requantization has one input, not " + ins.length);
+        }
         this.ins = ins.clone();
         this.channels = channels.clone();
         this.out = out;
@@ -59,6 +69,10 @@ final class ConcatStep extends Step {
             int c = channels[k];
             int s = ins[k].offset(i) + p0 * c;
             int d = out.offset(i) + p0 * cout + at;
+            if (multiplier > 0) { // one input: c == cout, the band is contiguous
+                kernel.addFixedPoint(src, s, src, s, dst, d, (p1 - p0) * c, multiplier, 0, 8, lo, hi);
+                break;
+            }
             for (int p = p0; p < p1; p++, s += c, d += cout) {
                 for (int ch = 0; ch < c; ch++) {
                     dst[d + ch] = Math.min(Math.max(src[s + ch], lo), hi);

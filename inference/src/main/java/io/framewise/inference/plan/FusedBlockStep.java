@@ -48,11 +48,13 @@ final class FusedBlockStep extends Step {
     private final long expandMacs, dwMacs, projectMacs; // per image, by phase
     private final float expandGrid, dwGrid, projectGrid, addGrid; // separate snapping passes; 0: none
     private final float expandKernelGrid, projectKernelGrid;      // rounded by the GEMM itself; 0: not
+    private final float expandScale, dwScale, projectScale;       // rint(x * scale) * grid (see Step#snapAfter)
+    private final int projectMultiplier, inputMultiplier, addShift; // the integer domain's residual; shift 0: real
 
     FusedBlockStep(String name, PointwiseConv pointwise, DepthwiseConv depthwise, DilatedDepthwiseConv dilated,
                    Elementwise elementwise, TensorSlot in, TensorSlot out, int h, int w,
                    Layer.Conv2D expandLayer, Layer.DepthwiseConv2D dw, Layer.Conv2D project, Layer.Add add,
-                   int oh, int ow, int tileRows, float[] grids) {
+                   int oh, int ow, int tileRows, float[] grids, float[] scales) {
         super(name, Step.Kind.FUSED_BLOCK);
         this.pointwise = pointwise;
         this.depthwise = depthwise;
@@ -94,8 +96,16 @@ final class FusedBlockStep extends Step {
         this.addHi = residual ? add.hi() : 0;
         // the GEMMs round to these grids on their tiles when that is exact (always, for a quantized
         // model's clamped ranges); otherwise a separate pass does
-        boolean expandInKernel = Elementwise.snapsInRange(expandLo, expandHi, grids[0]);
-        boolean projectInKernel = Elementwise.snapsInRange(projectLo, projectHi, grids[2]);
+        this.expandScale = scales[0];
+        this.dwScale = scales[1];
+        this.projectScale = scales[2];
+        boolean fixedPoint = residual && add.shift() > 0;
+        boolean projectFirst = residual && add.inputA() == project.output();
+        this.addShift = fixedPoint ? add.shift() : 0;
+        this.projectMultiplier = fixedPoint ? (projectFirst ? add.aMultiplier() : add.bMultiplier()) : 0;
+        this.inputMultiplier = fixedPoint ? (projectFirst ? add.bMultiplier() : add.aMultiplier()) : 0;
+        boolean expandInKernel = Elementwise.snapsInRange(expandLo, expandHi, scales[0], grids[0]);
+        boolean projectInKernel = Elementwise.snapsInRange(projectLo, projectHi, scales[2], grids[2]);
         this.expandKernelGrid = expandInKernel ? grids[0] : 0;
         this.expandGrid = expandInKernel ? 0 : grids[0];
         this.dwGrid = grids[1];
@@ -173,8 +183,9 @@ final class FusedBlockStep extends Step {
                 }
                 if (hi > from) {
                     pointwise.run(src, inOff + from * w * cin, (hi - from) * w, cin, expandPacked, expandBias,
-                            cexp, et, (from - row0) * rowFloats, expandLo, expandHi, expandKernelGrid);
-                    snap(et, (from - row0) * rowFloats, (hi - from) * rowFloats, expandGrid);
+                            cexp, et, (from - row0) * rowFloats, expandLo, expandHi, expandScale, expandKernelGrid,
+                            0, cexp);
+                    snap(et, (from - row0) * rowFloats, (hi - from) * rowFloats, expandScale, expandGrid);
                 }
                 prevRow0 = row0;
                 prevHi = hi;
@@ -199,16 +210,19 @@ final class FusedBlockStep extends Step {
                 depthwise.run(dwIn, dwInOff, dwRow0, h, w, cexp, kh, kw, stride, padTop, padLeft, dwPacked, dwBias,
                         dt, 0, oy0, oh, ow, oy0, oy1, dwLo, dwHi);
             }
-            snap(dt, 0, (oy1 - oy0) * ow * cexp, dwGrid);
+            snap(dt, 0, (oy1 - oy0) * ow * cexp, dwScale, dwGrid);
             long t2 = profile ? System.nanoTime() : 0;
             int pix = (oy1 - oy0) * ow;
             int o = outOff + oy0 * ow * cout;
             pointwise.run(dt, 0, pix, cexp, projectPacked, projectBias, cout, dst, o, projectLo, projectHi,
-                    projectKernelGrid);
-            snap(dst, o, pix * cout, projectGrid);
-            if (residual) {
+                    projectScale, projectKernelGrid, 0, cout);
+            snap(dst, o, pix * cout, projectScale, projectGrid);
+            if (residual && addShift > 0) {
+                elementwise.addFixedPoint(dst, o, src, inOff + oy0 * w * cin, dst, o, pix * cout, projectMultiplier,
+                        inputMultiplier, addShift, addLo, addHi);
+            } else if (residual) {
                 elementwise.add(dst, o, src, inOff + oy0 * w * cin, dst, o, pix * cout, addLo, addHi);
-                snap(dst, o, pix * cout, addGrid);
+                snap(dst, o, pix * cout, addGrid > 0 ? 1f / addGrid : 1f, addGrid);
             }
             if (profile) {
                 long t3 = System.nanoTime();
@@ -219,9 +233,9 @@ final class FusedBlockStep extends Step {
         }
     }
 
-    private void snap(float[] a, int off, int len, float grid) {
+    private void snap(float[] a, int off, int len, float scale, float grid) {
         if (grid > 0) {
-            elementwise.snap(a, off, len, grid);
+            elementwise.snap(a, off, len, scale, grid);
         }
     }
 

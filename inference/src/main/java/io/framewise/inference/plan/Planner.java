@@ -219,8 +219,9 @@ public final class Planner {
             if (scratch >= 0) {
                 slotBusy.set(scratch, false);
             }
-            if (opt.snapActivations() && !unit.fused() && !(s instanceof SoftmaxStep)) {
-                s.snapAfter(k.elementwise(), slot(o, slotOf), g.tensor(o).elements(), grid(o));
+            if (snaps() && !unit.fused() && !(s instanceof SoftmaxStep) && !yieldsIntegers(unit)) {
+                s.snapAfter(k.elementwise(), slot(o, slotOf), g.tensor(o).elements(), snapScale(unit.layers()[0], o),
+                        grid(o));
             }
             steps.add(s);
             if (!insideSplitFusion(u)) {
@@ -328,15 +329,17 @@ public final class Planner {
             TensorInfo ti = g.tensor(unit.inputs()[0]);
             TensorInfo to = g.tensor(dw.output());
             int tile = tileRows(dw, ti.width(), to.height(), to.width(), expand != null);
-            float[] grids = opt.snapActivations()
+            float[] grids = snaps()
                     ? new float[] {expand == null ? 0 : grid(expand.output()), grid(dw.output()), grid(project.output()),
                     add == null ? 0 : grid(add.output())}
                     : new float[4];
+            float[] scales = {expand == null ? 1 : snapScale(expand, expand.output()), snapScale(dw, dw.output()),
+                    snapScale(project, project.output())};
             return new FusedBlockStep(blockName(unit.block()) + (expand == null ? "dw+pw" : "expand+dw+project")
                     + (add != null ? "+add" : "") + " fused", k.pointwise(), depthwiseFor(dw), k.dilatedDepthwise3x3(),
                     k.elementwise(),
                     slot(unit.inputs()[0], slotOf), out, ti.height(), ti.width(), expand, dw, project, add,
-                    to.height(), to.width(), tile, grids);
+                    to.height(), to.width(), tile, grids, scales);
         }
         String name = (unit.block() >= 0 ? blockName(unit.block()) : "L" + index + " ") + first.opName();
         TensorInfo ti = g.tensor(unit.inputs()[0]);
@@ -365,7 +368,7 @@ public final class Planner {
         }
         if (first instanceof Layer.Add a) {
             return new AddStep(name, k.elementwise(), slot(a.inputA(), slotOf), slot(a.inputB(), slotOf), out,
-                    to.elements(), to.channels(), a.lo(), a.hi());
+                    to.elements(), to.channels(), a.lo(), a.hi(), a.aMultiplier(), a.bMultiplier(), a.shift());
         }
         if (first instanceof Layer.Mean m) {
             return PoolStep.global(name, k.elementwise(), in, out, ti.height(), ti.width(), ti.channels(), m.lo(), m.hi());
@@ -388,7 +391,7 @@ public final class Planner {
         }
         if (first instanceof Layer.ResizeBilinear r) {
             return new ResizeStep(name, k.resize(), in, out, ti.height(), ti.width(), ti.channels(), to.height(),
-                    to.width(), r.alignCorners(), r.halfPixelCenters());
+                    to.width(), r.alignCorners(), r.halfPixelCenters(), g.integerDomain());
         }
         if (first instanceof Layer.Concatenation c) {
             TensorSlot[] ins = new TensorSlot[c.inputs().length];
@@ -397,7 +400,8 @@ public final class Planner {
                 ins[j] = slot(c.inputs()[j], slotOf);
                 channels[j] = g.tensor(c.inputs()[j]).channels();
             }
-            return new ConcatStep(name, ins, channels, out, to.height() * to.width(), c.lo(), c.hi());
+            return new ConcatStep(name, k.elementwise(), ins, channels, out, to.height() * to.width(), c.lo(), c.hi(),
+                    c.multiplier());
         }
         if (first instanceof Layer.ArgMax) {
             return ClassMapStep.argMaxOnly(name, k.resize(), in, out, ti.height(), ti.width(), ti.channels());
@@ -458,6 +462,24 @@ public final class Planner {
 
     private float grid(int t) {
         return g.tensor(t).grid();
+    }
+
+    /** Whether outputs are rounded: as {@link PlanOptions#snapActivations} says, always in the integer domain. */
+    private boolean snaps() {
+        return opt.snapActivations() || g.integerDomain();
+    }
+
+    /** The rounding {@code rint(x * scale) * grid} into tensor {@code t} written by {@code l}: 1/grid, or a requantization. */
+    private float snapScale(Layer l, int t) {
+        float requant = l instanceof Layer.Conv2D c ? c.requant() : l instanceof Layer.DepthwiseConv2D d ? d.requant() : 0f;
+        return requant > 0 ? requant : grid(t) > 0 ? 1f / grid(t) : 1f;
+    }
+
+    /** Integer-domain adds, requantizations and resizes round to integers themselves: no pass after them. */
+    private boolean yieldsIntegers(Unit unit) {
+        Layer l = unit.layers()[0];
+        return g.integerDomain()
+                && (l instanceof Layer.Add || l instanceof Layer.Concatenation || l instanceof Layer.ResizeBilinear);
     }
 
     private int root(int t) {

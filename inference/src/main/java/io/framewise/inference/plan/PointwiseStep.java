@@ -20,7 +20,8 @@ final class PointwiseStep extends Step {
     private final float[] bias; // [Cout]
     private final float lo;
     private final float hi;
-    private float grid; // the output's quantization step when the kernel rounds to it, else 0
+    private float grid;  // the output's quantization step when the kernel rounds to it, else 0
+    private float scale; // the kernel's rounding rint(x * scale) * grid: 1/grid, or a requantization scale
 
     PointwiseStep(String name, Kind kind, PointwiseConv kernel, TensorSlot in, TensorSlot out,
                   int pixels, int cin, int cout, float[] weights, float[] bias, float lo, float hi) {
@@ -42,17 +43,19 @@ final class PointwiseStep extends Step {
 
     /** The kernel rounds to the grid on its tiles when that is exact; otherwise a separate pass does. */
     @Override
-    void snapAfter(Elementwise snapKernel, TensorSlot slot, int elements, float grid) {
-        if (Elementwise.snapsInRange(lo, hi, grid)) {
+    void snapAfter(Elementwise snapKernel, TensorSlot slot, int elements, float scale, float grid) {
+        if (Elementwise.snapsInRange(lo, hi, scale, grid)) {
             this.grid = grid;
+            this.scale = scale;
         } else {
-            super.snapAfter(snapKernel, slot, elements, grid);
+            super.snapAfter(snapKernel, slot, elements, scale, grid);
         }
     }
 
     @Override
     public void run(Workspace ws, int n) {
-        kernel.run(ws.slot(in.slot()), 0, n * pixels, cin, packed, bias, cout, ws.slot(out.slot()), 0, lo, hi, grid);
+        kernel.run(ws.slot(in.slot()), 0, n * pixels, cin, packed, bias, cout, ws.slot(out.slot()), 0, lo, hi, scale,
+                grid, 0, cout);
     }
 
     /**
@@ -74,10 +77,14 @@ final class PointwiseStep extends Step {
      * Not the 7×7 expansions and projections: a column split leaves each core half the channels of every
      * pixel, and the next layer, split on rows, read half its input from the other core (the projection
      * 960→320 ran 0.8× as fast as on rows, the depthwise after the expansion 0.6×). Not when the output
-     * is rounded by a separate pass, which splits on rows.
+     * is rounded by a separate pass, which splits on rows. Not in the integer domain when Cout leaves a
+     * tail panel: the last part's shifted-back panel rewrites its neighbour's columns, harmless when
+     * rounding is idempotent (a value already on the grid stays), not with a requantization scale.
      */
     private boolean byColumns(int n) {
-        return (long) n * pixels * 16 <= cout && cin >= 256 && cout >= 2 * kernel.columnStep() && !snapsSeparately();
+        boolean idempotent = grid == 0 || scale == 1f / grid || cout % kernel.columnStep() == 0;
+        return (long) n * pixels * 16 <= cout && cin >= 256 && cout >= 2 * kernel.columnStep() && !snapsSeparately()
+                && idempotent;
     }
 
     @Override
@@ -88,7 +95,7 @@ final class PointwiseStep extends Step {
             int c1 = share(cout, part + 1, parts, step);
             if (c1 > c0) {
                 kernel.run(ws.slot(in.slot()), 0, n * pixels, cin, packed, bias, cout, ws.slot(out.slot()), 0,
-                        lo, hi, grid, c0, c1);
+                        lo, hi, scale, grid, c0, c1);
             }
             return;
         }
@@ -96,7 +103,7 @@ final class PointwiseStep extends Step {
         int to = share(n * pixels, part + 1, parts, ROWS);
         if (to > from) {
             kernel.run(ws.slot(in.slot()), from * cin, to - from, cin, packed, bias, cout, ws.slot(out.slot()),
-                    from * cout, lo, hi, grid);
+                    from * cout, lo, hi, scale, grid, 0, cout);
             snapRange(ws, from * cout, to * cout);
         }
     }

@@ -9,9 +9,10 @@ final class ResizeStep extends Step {
     private final TensorSlot in, out;
     private final int h, w, c, oh, ow;
     private final boolean alignCorners, halfPixelCenters;
+    private final boolean halfUp; // the integer domain: round to integers half up, as XNNPACK's uint8 resize
 
     ResizeStep(String name, Resize kernel, TensorSlot in, TensorSlot out, int h, int w, int c, int oh, int ow,
-               boolean alignCorners, boolean halfPixelCenters) {
+               boolean alignCorners, boolean halfPixelCenters, boolean halfUp) {
         super(name, Kind.SHAPE);
         this.kernel = kernel;
         this.in = in;
@@ -23,6 +24,7 @@ final class ResizeStep extends Step {
         this.ow = ow;
         this.alignCorners = alignCorners;
         this.halfPixelCenters = halfPixelCenters;
+        this.halfUp = halfUp;
     }
 
     @Override
@@ -31,6 +33,12 @@ final class ResizeStep extends Step {
         float[] dst = ws.slot(out.slot());
         for (int i = 0; i < n; i++) {
             kernel.bilinear(src, in.offset(i), h, w, c, dst, out.offset(i), oh, ow, alignCorners, halfPixelCenters);
+            if (halfUp) {
+                // not a hot spot: DeepLab's own resizes here are a broadcast from 1×1 and 33 → 33, already integers
+                for (int j = out.offset(i), end = j + oh * ow * c; j < end; j++) {
+                    dst[j] = (float) Math.floor(dst[j] + 0.5f);
+                }
+            }
         }
     }
 

@@ -16,6 +16,7 @@ public abstract class Step {
     private final Kind kind;
     private TensorSlot snapSlot; // null: no snapping after this step
     private int snapElements;    // per image
+    private float snapScale; // rint(x * snapScale) * snapGrid: 1/grid, or the integer domain's requantization scale
     private float snapGrid;
     private Elementwise snapKernel;
 
@@ -32,12 +33,17 @@ public abstract class Step {
         return kind;
     }
 
-    /** Asks {@link #snapOutput} to round this step's output to {@code grid} (set once, by the planner). */
-    void snapAfter(Elementwise kernel, TensorSlot out, int elements, float grid) {
+    /**
+     * Asks {@link #snapOutput} to round this step's output with {@code rint(x * scale) * grid} (set once, by
+     * the planner): to the output's grid ({@code scale} = 1/grid), or in the integer domain to integers
+     * with a convolution's requantization scale (grid 1).
+     */
+    void snapAfter(Elementwise kernel, TensorSlot out, int elements, float scale, float grid) {
         if (grid > 0) {
             this.snapKernel = kernel;
             this.snapSlot = out;
             this.snapElements = elements;
+            this.snapScale = scale;
             this.snapGrid = grid;
         }
     }
@@ -45,7 +51,7 @@ public abstract class Step {
     /** Rounds the output of the last {@link #run} to its quantization grid, when the plan asks for it. */
     public void snapOutput(Workspace ws, int n) {
         if (snapSlot != null && !roundsInRun()) {
-            snapKernel.snap(ws.slot(snapSlot.slot()), 0, n * snapElements, snapGrid);
+            snapKernel.snap(ws.slot(snapSlot.slot()), 0, n * snapElements, snapScale, snapGrid);
         }
     }
 
@@ -134,7 +140,7 @@ public abstract class Step {
     /** Snaps elements {@code [from, to)} of the output slot (what {@link #snapOutput} does to all). */
     protected void snapRange(Workspace ws, int from, int to) {
         if (snapSlot != null && to > from) {
-            snapKernel.snap(ws.slot(snapSlot.slot()), from, to - from, snapGrid);
+            snapKernel.snap(ws.slot(snapSlot.slot()), from, to - from, snapScale, snapGrid);
         }
     }
 

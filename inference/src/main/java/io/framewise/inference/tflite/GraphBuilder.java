@@ -18,6 +18,16 @@ import java.util.List;
  */
 public final class GraphBuilder {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GraphBuilder.class);
+
+    /**
+     * {@code -Dframewise.integerSegmentation} (default true): segmentation graphs of uint8 per-tensor
+     * models load in the integer domain ({@link IntegerDomain}); false keeps them real-valued, as the
+     * classifiers are (their softmax and dequantized scores need real values).
+     */
+    static final boolean INTEGER_SEGMENTATION =
+            Boolean.parseBoolean(System.getProperty("framewise.integerSegmentation", "true"));
+
     /** Bound on the activation values one image needs in all (MobileNetV2 1.0/224 needs about 7M). */
     private static final long MAX_ACTIVATION_ELEMENTS = 1L << 28;
 
@@ -85,8 +95,18 @@ public final class GraphBuilder {
         Layer last = layers.get(layers.size() - 1);
         int classes = last instanceof Layer.ArgMax a && a.output() == outputId
                 ? tensors.get(a.input()).channels() : outInfo.channels();
-        return new ModelGraph(name, sha256, spec, inputId, outputId, classes,
+        ModelGraph real = new ModelGraph(name, sha256, spec, inputId, outputId, classes,
                 List.copyOf(tensors), List.copyOf(layers));
+        if (!real.isSegmentation() || !INTEGER_SEGMENTATION) {
+            return real;
+        }
+        IntegerDomain integer = new IntegerDomain(graph, data, this, graphId, tensors.size());
+        ModelGraph exact = integer.convert(real);
+        if (exact == null) {
+            LOG.info("{}: computed on real values, not XNNPACK's integers ({})", name, integer.reason());
+            return real;
+        }
+        return exact;
     }
 
     private int opCode(Operator op, int i) {
