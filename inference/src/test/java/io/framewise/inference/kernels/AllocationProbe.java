@@ -121,7 +121,7 @@ public final class AllocationProbe {
     /**
      * Runs {@link #main} in a fresh JVM for one species and asserts that every case reported 0 bytes.
      *
-     * @param args {@code stem <bits> <size:cout>...}, {@code pool <bits> <h:w:c>...} or
+     * @param args {@code stem <bits> <size:cout>...}, {@code pool <bits> <h:w:c>...}, {@code add <bits> <len>...} or
      *             {@code selected|4x3 <bits> <pixels:cin:cout>...}
      */
     static void assertForkedAllocatesNothing(String... args) throws IOException, InterruptedException {
@@ -155,6 +155,8 @@ public final class AllocationProbe {
             String[] f = args[i].split(":");
             long bytes = args[0].equals("stem")
                     ? stem(VectorKernels.create(s).conv(), Integer.parseInt(f[0]), Integer.parseInt(f[1]))
+                    : args[0].equals("add")
+                    ? fixedPointAdd(VectorKernels.create(s).elementwise(), Integer.parseInt(f[0]))
                     : args[0].equals("pool")
                     ? pool(VectorKernels.create(s).elementwise(), Integer.parseInt(f[0]), Integer.parseInt(f[1]),
                             Integer.parseInt(f[2]))
@@ -197,5 +199,17 @@ public final class AllocationProbe {
         long window = bytesPerCallAfterWarmUp(
                 () -> e.averagePool(in, 0, h, w, c, h, w, 1, 0, 0, out, 0, 1, 1, -1f, 1f), 30);
         return Math.max(global, window);
+    }
+
+    /** The integer domain's ADD on {@code len} integers (DeepLab's residuals: up to 129×129×24 per call). */
+    private static long fixedPointAdd(Elementwise e, int len) {
+        float[] a = KernelSet.padded(new float[len]);
+        float[] b = KernelSet.padded(new float[len]);
+        for (int i = 0; i < len; i++) {
+            a[i] = i % 255 - 127;
+            b[i] = i % 253 - 100;
+        }
+        float[] out = new float[len + KernelSet.ARRAY_PAD];
+        return bytesPerCallAfterWarmUp(() -> e.addFixedPoint(a, 0, b, 0, out, 0, len, 1093126, 1427419, 21, -128f, 127f));
     }
 }
