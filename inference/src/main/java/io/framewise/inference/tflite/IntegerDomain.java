@@ -28,8 +28,9 @@ import java.util.List;
  * dequantized products, which lands on the other side of a rounding boundary for a few values per
  * layer; through DeepLab's 70 layers those few became disagreement on up to 4 % of a class map (the
  * depth-multiplier-0.5 model on dog_segmentation.bmp: 96.1 % of pixels). Fed XNNPACK's own inputs,
- * these formulas reproduce every output value of every CONV_2D, DEPTHWISE_CONV_2D, ADD, QUANTIZE and
- * AVERAGE_POOL_2D of both DeepLab models (docs/inference.md).
+ * these formulas reproduce its outputs value for value (dm05's first 12 convolutions, every ADD,
+ * QUANTIZE and AVERAGE_POOL_2D), and the integer-domain network equals XNNPACK at each of dm05's 71
+ * layers and in the class maps of both models (docs/inference.md).
  *
  * <p>A graph outside that set (a float or per-channel tensor, FULLY_CONNECTED or SOFTMAX, inputs of a
  * concatenation on different grids, a scale ratio XNNPACK itself refuses, a bias of 2^24 or more) stays

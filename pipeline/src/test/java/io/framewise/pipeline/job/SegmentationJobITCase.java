@@ -135,8 +135,9 @@ class SegmentationJobITCase {
         }
         // Both record kinds are lossy re-encodes of the clips (JPEG; H.264 re-encoded because the clips'
         // keyframes do not fall on 2 s cuts), so a class near the 1 % line falls either side more often than
-        // on the original frames (measured 101 of 112 here; 109 of 112 on the original frames decoded by the
-        // same decoder, DecodedVideoSegmentationITCase).
+        // on the original frames (there, decoded by the same decoder, every class map is TFLite's bit for bit:
+        // DecodedVideoSegmentationITCase). Measured here: see the line printed below.
+        System.out.println(agreeing + " of " + frames + " lossy frames have TFLite's classes >= 1 %: " + differing);
         assertTrue(agreeing >= frames * 85 / 100, agreeing + " of " + frames + " frames have TFLite's classes >= 1 %: " + differing);
 
         List<String> personEpisodes = new ArrayList<>();
