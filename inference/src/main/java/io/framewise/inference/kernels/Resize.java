@@ -41,9 +41,9 @@ public interface Resize {
                         float[] out, int outOff, int oh, int ow, boolean alignCorners, boolean halfPixelCenters,
                         int oy0, int oy1, float[] rows);
 
-    /** Scratch {@link #bilinearArgMax} needs: two input rows resized in width (channel-major) and a row of maxima. */
+    /** Scratch {@link #bilinearArgMax} needs: two input rows resized in width (channel-major). */
     static int argMaxScratchFloats(int c, int ow) {
-        return 2 * c * ow + ow + KernelSet.ARRAY_PAD;
+        return 2 * c * ow + KernelSet.ARRAY_PAD;
     }
 
     /** ARG_MAX over channels: {@code in [pixels][C] -> out [pixels]} (index as float), first max on ties. */

@@ -24,7 +24,8 @@ final class ResizeStep extends Step {
         this.ow = ow;
         this.alignCorners = alignCorners;
         this.halfPixelCenters = halfPixelCenters;
-        this.halfUp = halfUp;
+        // a broadcast from 1×1 or a resize to the same size copies integers: nothing to round
+        this.halfUp = halfUp && !(h == 1 && w == 1) && !(h == oh && w == ow);
     }
 
     @Override
@@ -34,7 +35,7 @@ final class ResizeStep extends Step {
         for (int i = 0; i < n; i++) {
             kernel.bilinear(src, in.offset(i), h, w, c, dst, out.offset(i), oh, ow, alignCorners, halfPixelCenters);
             if (halfUp) {
-                // not a hot spot: DeepLab's own resizes here are a broadcast from 1×1 and 33 → 33, already integers
+                // not a hot spot: DeepLab's resizes here (from 1×1, and to the same size) skip it
                 for (int j = out.offset(i), end = j + oh * ow * c; j < end; j++) {
                     dst[j] = (float) Math.floor(dst[j] + 0.5f);
                 }
