@@ -7,8 +7,10 @@ import java.lang.invoke.MethodHandles;
 import java.util.Arrays;
 
 import io.framewise.inference.kernels.DilatedDepthwiseConv;
+import io.framewise.inference.kernels.Elementwise;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -32,6 +34,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
 
     private static final VectorSpecies<Float> S = SpeciesSpecialization.bound(MethodHandles.lookup());
     private static final int VL = S.length();
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     /** Read-only zeros standing in for taps outside the image; replaced (never written) when more are needed. */
     private static volatile float[] zeroRow = new float[0];
     /** Per-thread staging for tail vectors, {@code [4][VL]}. */
@@ -74,7 +77,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
     @Override
     public void run(float[] in, int inOff, int h, int w, int c, int kh, int kw, int stride, int dilation,
                     int padTop, int padLeft, float[] packed, float[] bias,
-                    float[] out, int outOff, int oh, int ow, float lo, float hi) {
+                    float[] out, int outOff, int oh, int ow, float lo, float hi, float scale, float grid) {
         if (kh != 3 || kw != 3 || (stride != 1 && stride != 2) || dilation < 1) {
             throw new IllegalArgumentException("3x3, stride 1/2, dilation >= 1 only; got " + kh + "x" + kw
                     + " stride " + stride + " dilation " + dilation);
@@ -112,7 +115,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
                 int lanes = Math.min(VL, c - ch);
                 for (int p = 0; p < Math.min(dilation, ow); p++) {
                     phase(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, stride, dilation, padLeft, p, ow,
-                            packed, cPad, bias, lo, hi, out, ob, tail);
+                            packed, cPad, bias, lo, hi, scale, grid, out, ob, tail);
                 }
             }
         }
@@ -121,7 +124,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
     /** The outputs ox = p, p + d, p + 2d, ... of one row and channel vector: strips where the window is inside. */
     private static void phase(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                               int w, int c, int ch, int lanes, int stride, int d, int padLeft, int p, int ow,
-                              float[] packed, int cPad, float[] bias, float lo, float hi,
+                              float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
                               float[] out, int ob, float[] tail) {
         int ox = p;
         while (ox < ow) {
@@ -132,15 +135,15 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
                 int base = ox * stride - padLeft;
                 if (stride == 1) {
                     stripS1(r0, o0 + base * c + ch, r1, o1 + base * c + ch, r2, o2 + base * c + ch, d * c,
-                            ch, lanes, packed, cPad, bias, lo, hi, out, ob + ox * c + ch, d * c, tail);
+                            ch, lanes, packed, cPad, bias, lo, hi, scale, grid, out, ob + ox * c + ch, d * c, tail);
                 } else {
                     stripS2(r0, o0 + base * c + ch, r1, o1 + base * c + ch, r2, o2 + base * c + ch, d * c,
-                            ch, lanes, packed, cPad, bias, lo, hi, out, ob + ox * c + ch, d * c, tail);
+                            ch, lanes, packed, cPad, bias, lo, hi, scale, grid, out, ob + ox * c + ch, d * c, tail);
                 }
                 ox += 4 * d;
             } else {
                 pixel(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, ox * stride - padLeft, d,
-                        packed, cPad, bias, lo, hi, out, ob + ox * c + ch, tail);
+                        packed, cPad, bias, lo, hi, scale, grid, out, ob + ox * c + ch, tail);
                 ox += d;
             }
         }
@@ -151,7 +154,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
      * i, i + dc, ..., i + 5·dc (dc = dilation · C), loaded once.
      */
     private static void stripS1(float[] r0, int i0, float[] r1, int i1, float[] r2, int i2, int dc,
-                                int ch, int lanes, float[] packed, int cPad, float[] bias, float lo, float hi,
+                                int ch, int lanes, float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
                                 float[] out, int o, int step, float[] tail) {
         FloatVector b = FloatVector.fromArray(S, bias, ch);
         FloatVector w0 = FloatVector.fromArray(S, packed, ch);
@@ -193,12 +196,24 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
         a1 = x3.fma(w2, x2.fma(w1, x1.fma(w0, a1)));
         a2 = x4.fma(w2, x3.fma(w1, x2.fma(w0, a2)));
         a3 = x5.fma(w2, x4.fma(w1, x3.fma(w0, a3)));
-        FloatVector l = FloatVector.broadcast(S, lo);
-        FloatVector u = FloatVector.broadcast(S, hi);
-        a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
-        a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
-        a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
-        a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
+        if (grid > 0) {
+            FloatVector vs = FloatVector.broadcast(S, scale);
+            FloatVector vm = FloatVector.broadcast(S, Elementwise.SNAP_MAGIC);
+            FloatVector vg = FloatVector.broadcast(S, grid);
+            IntVector tl = IntVector.broadcast(IS, Float.floatToRawIntBits(lo * scale + Elementwise.SNAP_MAGIC));
+            IntVector tu = IntVector.broadcast(IS, Float.floatToRawIntBits(hi * scale + Elementwise.SNAP_MAGIC));
+            a0 = ((FloatVector) a0.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
+            a1 = ((FloatVector) a1.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
+            a2 = ((FloatVector) a2.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
+            a3 = ((FloatVector) a3.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
+        } else {
+            FloatVector l = FloatVector.broadcast(S, lo);
+            FloatVector u = FloatVector.broadcast(S, hi);
+            a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+            a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+            a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+            a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
+        }
         if (lanes == VL) {
             a0.intoArray(out, o);
             a1.intoArray(out, o + step);
@@ -217,7 +232,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
 
     /** Like {@link #stripS1} at stride 2: output j reads columns 2j, 2j + 1, 2j + 2 (in units of dc), 9 loads per row. */
     private static void stripS2(float[] r0, int i0, float[] r1, int i1, float[] r2, int i2, int dc,
-                                int ch, int lanes, float[] packed, int cPad, float[] bias, float lo, float hi,
+                                int ch, int lanes, float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
                                 float[] out, int o, int step, float[] tail) {
         FloatVector b = FloatVector.fromArray(S, bias, ch);
         // rows unrolled: no vector is carried through a loop phi (JDK 17 boxes those)
@@ -269,12 +284,24 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
         a1 = x4.fma(w2, x3.fma(w1, x2.fma(w0, a1)));
         a2 = x6.fma(w2, x5.fma(w1, x4.fma(w0, a2)));
         a3 = x8.fma(w2, x7.fma(w1, x6.fma(w0, a3)));
-        FloatVector l = FloatVector.broadcast(S, lo);
-        FloatVector u = FloatVector.broadcast(S, hi);
-        a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
-        a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
-        a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
-        a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
+        if (grid > 0) {
+            FloatVector vs = FloatVector.broadcast(S, scale);
+            FloatVector vm = FloatVector.broadcast(S, Elementwise.SNAP_MAGIC);
+            FloatVector vg = FloatVector.broadcast(S, grid);
+            IntVector tl = IntVector.broadcast(IS, Float.floatToRawIntBits(lo * scale + Elementwise.SNAP_MAGIC));
+            IntVector tu = IntVector.broadcast(IS, Float.floatToRawIntBits(hi * scale + Elementwise.SNAP_MAGIC));
+            a0 = ((FloatVector) a0.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
+            a1 = ((FloatVector) a1.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
+            a2 = ((FloatVector) a2.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
+            a3 = ((FloatVector) a3.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
+        } else {
+            FloatVector l = FloatVector.broadcast(S, lo);
+            FloatVector u = FloatVector.broadcast(S, hi);
+            a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+            a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+            a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+            a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
+        }
         if (lanes == VL) {
             a0.intoArray(out, o);
             a1.intoArray(out, o + step);
@@ -294,7 +321,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
     /** One output at a frame edge: taps outside the image (column ix + kx·d, or a row marked -1) read zeros. */
     private static void pixel(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                               int w, int c, int ch, int lanes, int ix, int d,
-                              float[] packed, int cPad, float[] bias, float lo, float hi,
+                              float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
                               float[] out, int o, float[] tail) {
         boolean k0 = ix >= 0 && ix < w;
         boolean k1 = ix + d >= 0 && ix + d < w;
@@ -315,7 +342,14 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
         a = FloatVector.fromArray(S, y2 && k0 ? r2 : zero, y2 && k0 ? o2 + c0 : ch).fma(FloatVector.fromArray(S, packed, 6 * cPad + ch), a);
         a = FloatVector.fromArray(S, y2 && k1 ? r2 : zero, y2 && k1 ? o2 + c1 : ch).fma(FloatVector.fromArray(S, packed, 7 * cPad + ch), a);
         a = FloatVector.fromArray(S, y2 && k2 ? r2 : zero, y2 && k2 ? o2 + c2 : ch).fma(FloatVector.fromArray(S, packed, 8 * cPad + ch), a);
-        a = a.max(FloatVector.broadcast(S, lo)).min(FloatVector.broadcast(S, hi));
+        if (grid > 0) {
+            float magic = Elementwise.SNAP_MAGIC;
+            IntVector t = a.mul(scale).add(magic).reinterpretAsInts();
+            a = ((FloatVector) t.max(Float.floatToRawIntBits(lo * scale + magic))
+                    .min(Float.floatToRawIntBits(hi * scale + magic)).reinterpretAsFloats()).sub(magic).mul(grid);
+        } else {
+            a = a.max(FloatVector.broadcast(S, lo)).min(FloatVector.broadcast(S, hi));
+        }
         if (lanes == VL) {
             a.intoArray(out, o);
         } else {
