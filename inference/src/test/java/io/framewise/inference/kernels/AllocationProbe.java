@@ -121,7 +121,8 @@ public final class AllocationProbe {
     /**
      * Runs {@link #main} in a fresh JVM for one species and asserts that every case reported 0 bytes.
      *
-     * @param args {@code stem <bits> <size:cout>...}, {@code pool <bits> <h:w:c>...}, {@code add <bits> <len>...} or
+     * @param args {@code stem <bits> <size:cout>...}, {@code pool <bits> <h:w:c>...}, {@code add <bits> <len>...},
+     *             {@code dilated <bits> <h:w:c:dilation>...} or
      *             {@code selected|4x3 <bits> <pixels:cin:cout>...}
      */
     static void assertForkedAllocatesNothing(String... args) throws IOException, InterruptedException {
@@ -157,6 +158,9 @@ public final class AllocationProbe {
                     ? stem(VectorKernels.create(s).conv(), Integer.parseInt(f[0]), Integer.parseInt(f[1]))
                     : args[0].equals("add")
                     ? fixedPointAdd(VectorKernels.create(s).elementwise(), Integer.parseInt(f[0]))
+                    : args[0].equals("dilated")
+                    ? dilated(VectorKernels.create(s).dilatedDepthwise3x3(), Integer.parseInt(f[0]), Integer.parseInt(f[1]),
+                            Integer.parseInt(f[2]), Integer.parseInt(f[3]))
                     : args[0].equals("pool")
                     ? pool(VectorKernels.create(s).elementwise(), Integer.parseInt(f[0]), Integer.parseInt(f[1]),
                             Integer.parseInt(f[2]))
@@ -177,6 +181,26 @@ public final class AllocationProbe {
         float[] out = new float[oh * oh * cout + KernelSet.ARRAY_PAD];
         return bytesPerCallAfterWarmUp(
                 () -> conv.run(in, 0, size, size, cin, 3, 3, 2, pad, pad, packed, bias, cout, out, 0, oh, oh, 0f, 6f));
+    }
+
+    /**
+     * Atrous depthwise 3×3, SAME, strides 1 and 2, with both epilogues (the clamp alone, and the rounding
+     * to a uint8 grid) in one warmed call: its interior strips keep taps in registers across the calls
+     * of the edge strips.
+     */
+    private static long dilated(DilatedDepthwiseConv dw, int h, int w, int c, int d) {
+        float[] in = KernelSet.padded(random(h, h * w * c));
+        float[] packed = dw.pack(random(c, 9 * c), 3, 3, c);
+        float[] bias = KernelSet.padded(random(c + 1, c));
+        int ek = 2 * d + 1;
+        int oh2 = Padding.SAME.outputSize(h, ek, 2), ow2 = Padding.SAME.outputSize(w, ek, 2);
+        float[] out = new float[h * w * c + KernelSet.ARRAY_PAD];
+        return bytesPerCallAfterWarmUp(() -> {
+            dw.run(in, 0, h, w, c, 3, 3, 1, d, d, d, packed, bias, out, 0, h, w, 0f, 6f);
+            dw.run(in, 0, h, w, c, 3, 3, 1, d, d, d, packed, bias, out, 0, h, w, 0f, 6f, 255f / 6f, 6f / 255f);
+            dw.run(in, 0, h, w, c, 3, 3, 2, d, Padding.SAME.padBefore(h, ek, 2), Padding.SAME.padBefore(w, ek, 2),
+                    packed, bias, out, 0, oh2, ow2, 0f, 6f, 255f / 6f, 6f / 255f);
+        });
     }
 
     private static long pointwise(PointwiseConv conv, int pixels, int cin, int cout) {

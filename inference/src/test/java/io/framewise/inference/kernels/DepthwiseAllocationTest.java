@@ -3,10 +3,14 @@ package io.framewise.inference.kernels;
 import static io.framewise.inference.kernels.KernelAssertions.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.framewise.inference.kernels.select.KernelSelection;
+import io.framewise.inference.kernels.simd.VectorKernels;
 import io.framewise.inference.model.Padding;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * After warm-up, one call of a vector depthwise kernel allocates nothing on the calling thread when
@@ -47,6 +51,18 @@ class DepthwiseAllocationTest {
     void genericAllocatesNothingPerCall() {
         assertNoAllocation(KernelSelection.get().depthwiseGeneric(), 3);
         assertNoAllocation(KernelSelection.get().depthwiseGeneric(), 5);
+    }
+
+    /**
+     * The atrous kernel from a cold JVM per species (see {@link AllocationProbe}): DeepLab's dilated maps, a
+     * channel tail, and a map narrow enough that every strip is an edge strip.
+     */
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {512, 256, 128})
+    void dilatedAllocatesNothingOnceWarm(int bits) throws Exception {
+        assumeTrue(bits <= VectorKernels.preferredBits(), "no " + bits + "-bit vectors on this CPU");
+        AllocationProbe.assertForkedAllocatesNothing("dilated", Integer.toString(bits), "33:33:960:2", "65:65:192:1",
+                "17:13:33:4", "9:9:17:2");
     }
 
     /** Checks every shape and names all offenders at once, so one run shows the whole picture. */
