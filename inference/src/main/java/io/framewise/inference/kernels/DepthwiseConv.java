@@ -8,12 +8,6 @@ package io.framewise.inference.kernels;
  * {@code inOff + (iy - inRow0) * w * c}. Rows outside [0, h) and columns outside [0, w) are padding
  * (real zero); rows inside [0, h) but outside the window must not be read (callers guarantee the
  * window covers every row the requested output rows need).
- *
- * <p>The output may be rounded to its quantization grid by the kernel, while it is in registers, with
- * {@link Elementwise#snap(float[], int, int, float, float)}'s {@code rint(x * scale) * grid}: bit for bit
- * what clamping, storing and a separate snap pass give. Callers pass a grid only when
- * {@link Elementwise#snapsInRange(float, float, float, float)} holds for {@code [lo, hi]}; with
- * {@code grid == 0} nothing is rounded.
  */
 public interface DepthwiseConv {
 
@@ -28,23 +22,9 @@ public interface DepthwiseConv {
      * @param out    {@code [OH][OW][C]} at {@code outOff}; only rows [oy0, oy1) are written, at
      *               {@code outOff + (oy - outRow0) * ow * c}
      */
-    default void run(float[] in, int inOff, int inRow0, int h, int w, int c,
-                     int kh, int kw, int stride, int padTop, int padLeft,
-                     float[] packed, float[] bias,
-                     float[] out, int outOff, int outRow0, int oh, int ow, int oy0, int oy1,
-                     float lo, float hi) {
-        run(in, inOff, inRow0, h, w, c, kh, kw, stride, padTop, padLeft, packed, bias,
-                out, outOff, outRow0, oh, ow, oy0, oy1, lo, hi, 1f, 0f);
-    }
-
-    /**
-     * As above, each output rounded with {@code rint(clamp(x, lo, hi) * scale) * grid} (a zero result is
-     * +0) when {@code grid > 0}: {@code scale} is 1/grid, or the integer domain's requantization scale
-     * with grid 1. Every output element is rounded exactly once (that rounding is not idempotent).
-     */
     void run(float[] in, int inOff, int inRow0, int h, int w, int c,
              int kh, int kw, int stride, int padTop, int padLeft,
              float[] packed, float[] bias,
              float[] out, int outOff, int outRow0, int oh, int ow, int oy0, int oy1,
-             float lo, float hi, float scale, float grid);
+             float lo, float hi);
 }

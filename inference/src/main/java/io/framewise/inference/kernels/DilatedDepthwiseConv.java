@@ -15,18 +15,7 @@ public interface DilatedDepthwiseConv {
      * @param in  {@code [H][W][C]} at {@code inOff}
      * @param out {@code [OH][OW][C]} at {@code outOff}, clamped to [lo, hi]
      */
-    default void run(float[] in, int inOff, int h, int w, int c, int kh, int kw, int stride, int dilation,
-                     int padTop, int padLeft, float[] packed, float[] bias,
-                     float[] out, int outOff, int oh, int ow, float lo, float hi) {
-        run(in, inOff, h, w, c, kh, kw, stride, dilation, padTop, padLeft, packed, bias,
-                out, outOff, oh, ow, lo, hi, 1f, 0f);
-    }
-
-    /**
-     * As above, each output rounded in the kernel with {@code rint(clamp(x, lo, hi) * scale) * grid} when
-     * {@code grid > 0}, exactly once per element (see {@link DepthwiseConv}'s class comment).
-     */
     void run(float[] in, int inOff, int h, int w, int c, int kh, int kw, int stride, int dilation,
              int padTop, int padLeft, float[] packed, float[] bias,
-             float[] out, int outOff, int oh, int ow, float lo, float hi, float scale, float grid);
+             float[] out, int outOff, int oh, int ow, float lo, float hi);
 }

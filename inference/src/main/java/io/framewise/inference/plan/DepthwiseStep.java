@@ -55,12 +55,9 @@ final class DepthwiseStep extends Step {
 
     @Override
     protected void runBand(Workspace ws, Workspace own, int i, int oy0, int oy1) {
-        float grid = storeGrid(lo, hi); // rounded in the kernel's store when exact, else by a pass over the band
         kernel.run(ws.slot(in.slot()), in.offset(i), 0, h, w, c, kh, kw, stride, padTop, padLeft, packed, bias,
-                ws.slot(out.slot()), out.offset(i), 0, oh, ow, oy0, oy1, lo, hi, storeScale(), grid);
-        if (grid == 0) {
-            snapRange(ws, out.offset(i) + oy0 * ow * c, out.offset(i) + oy1 * ow * c);
-        }
+                ws.slot(out.slot()), out.offset(i), 0, oh, ow, oy0, oy1, lo, hi);
+        snapRange(ws, out.offset(i) + oy0 * ow * c, out.offset(i) + oy1 * ow * c);
     }
 
     @Override

@@ -68,13 +68,10 @@ final class DilatedDepthwiseStep extends Step {
         int first = oy0 * stride - padTop; // input row of the band's first output row, kernel row 0
         int skip = Math.max(0, first);
         int bandPadTop = skip - first;
-        float grid = storeGrid(lo, hi); // rounded in the kernel's store when exact, else by a pass over the band
         kernel.run(ws.slot(in.slot()), in.offset(i) + skip * w * c, h - skip, w, c, kh, kw, stride, dilation,
                 bandPadTop, padLeft, packed, bias, ws.slot(out.slot()), out.offset(i) + oy0 * ow * c, oy1 - oy0, ow,
-                lo, hi, storeScale(), grid);
-        if (grid == 0) {
-            snapRange(ws, out.offset(i) + oy0 * ow * c, out.offset(i) + oy1 * ow * c);
-        }
+                lo, hi);
+        snapRange(ws, out.offset(i) + oy0 * ow * c, out.offset(i) + oy1 * ow * c);
     }
 
     @Override

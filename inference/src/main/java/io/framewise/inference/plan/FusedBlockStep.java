@@ -47,7 +47,7 @@ final class FusedBlockStep extends Step {
     private final long macs;
     private final long expandMacs, dwMacs, projectMacs; // per image, by phase
     private final float expandGrid, dwGrid, projectGrid, addGrid; // separate snapping passes; 0: none
-    private final float expandKernelGrid, dwKernelGrid, projectKernelGrid; // rounded by the kernel itself; 0: not
+    private final float expandKernelGrid, projectKernelGrid;      // rounded by the GEMM itself; 0: not
     private final float expandScale, dwScale, projectScale;       // rint(x * scale) * grid (see Step#snapAfter)
     private final int projectMultiplier, inputMultiplier, addShift; // the integer domain's residual; shift 0: real
 
@@ -105,12 +105,10 @@ final class FusedBlockStep extends Step {
         this.projectMultiplier = fixedPoint ? (projectFirst ? add.aMultiplier() : add.bMultiplier()) : 0;
         this.inputMultiplier = fixedPoint ? (projectFirst ? add.bMultiplier() : add.aMultiplier()) : 0;
         boolean expandInKernel = Elementwise.snapsInRange(expandLo, expandHi, scales[0], grids[0]);
-        boolean dwInKernel = Elementwise.snapsInRange(dwLo, dwHi, scales[1], grids[1]);
         boolean projectInKernel = Elementwise.snapsInRange(projectLo, projectHi, scales[2], grids[2]);
         this.expandKernelGrid = expandInKernel ? grids[0] : 0;
         this.expandGrid = expandInKernel ? 0 : grids[0];
-        this.dwKernelGrid = dwInKernel ? grids[1] : 0;
-        this.dwGrid = dwInKernel ? 0 : grids[1];
+        this.dwGrid = grids[1];
         this.projectKernelGrid = projectInKernel ? grids[2] : 0;
         this.projectGrid = projectInKernel ? 0 : grids[2];
         this.addGrid = grids[3];
@@ -207,11 +205,10 @@ final class FusedBlockStep extends Step {
                 int skip = Math.max(0, first);
                 int last = Math.min(h, (oy1 - 1) * stride - padTop + ekh);
                 dilated.run(dwIn, dwInOff + (skip - dwRow0) * rowFloats, last - skip, w, cexp, kh, kw, stride,
-                        dilation, skip - first, padLeft, dwPacked, dwBias, dt, 0, oy1 - oy0, ow, dwLo, dwHi,
-                        dwScale, dwKernelGrid);
+                        dilation, skip - first, padLeft, dwPacked, dwBias, dt, 0, oy1 - oy0, ow, dwLo, dwHi);
             } else {
                 depthwise.run(dwIn, dwInOff, dwRow0, h, w, cexp, kh, kw, stride, padTop, padLeft, dwPacked, dwBias,
-                        dt, 0, oy0, oh, ow, oy0, oy1, dwLo, dwHi, dwScale, dwKernelGrid);
+                        dt, 0, oy0, oh, ow, oy0, oy1, dwLo, dwHi);
             }
             snap(dt, 0, (oy1 - oy0) * ow * cexp, dwScale, dwGrid);
             long t2 = profile ? System.nanoTime() : 0;

@@ -137,21 +137,6 @@ public abstract class Step {
         return (int) ((long) total * part / parts) / align * align;
     }
 
-    /**
-     * The grid a kernel rounds this step's output to in its own store, for an output clamped to
-     * {@code [lo, hi]} (with {@link #storeScale}); 0 when there is no rounding or the store cannot do it
-     * exactly ({@link Elementwise#snapsInRange(float, float, float, float)}), and then
-     * {@link #snapRange} does.
-     */
-    protected final float storeGrid(float lo, float hi) {
-        return snapSlot != null && Elementwise.snapsInRange(lo, hi, snapScale, snapGrid) ? snapGrid : 0f;
-    }
-
-    /** The scale that goes with {@link #storeGrid}. */
-    protected final float storeScale() {
-        return snapSlot != null ? snapScale : 1f;
-    }
-
     /** Snaps elements {@code [from, to)} of the output slot (what {@link #snapOutput} does to all). */
     protected void snapRange(Workspace ws, int from, int to) {
         if (snapSlot != null && to > from) {

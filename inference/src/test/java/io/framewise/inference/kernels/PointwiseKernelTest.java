@@ -104,7 +104,7 @@ class PointwiseKernelTest {
     /**
      * The integer domain: integer inputs and weights (exact fp32 sums), rounding with a requantization
      * scale that is not 1/grid, so not idempotent. Output tiles overlap (the shifted-back Cout tail panel,
-     * the last 6-row tile, also across a finish boundary), and every element must still be rounded exactly once: equal to the exact
+     * the last 6-row tile), and every element must still be rounded exactly once: equal to the exact
      * {@code rint(clamp(acc) * scale)} computed in longs, and to the reference's.
      */
     @ParameterizedTest(name = "{0} bits")
@@ -113,8 +113,8 @@ class PointwiseKernelTest {
         PointwiseConv v = PointwiseGemm6x4V.of(species(bits));
         ReferencePointwiseConv ref = new ReferencePointwiseConv();
         float scale = 0.0123f;
-        // 53 and 97 pixels: the last 6-row tile is shifted back over a row an earlier finish (every 48
-        // rows) already rounded; 16 and 144 output channels take the 6x1 tile
+        // 53 and 97 pixels: the last 6-row tile is shifted back over a row the tile before it rounded;
+        // 16 and 144 output channels take the 6x1 tile
         for (int[] shape : new int[][]{{1, 17, 5}, {7, 33, 80}, {13, 12, 72}, {50, 96, 24}, {8, 320, 1001}, {9, 8, 48},
             {53, 24, 16}, {97, 16, 96}, {100, 33, 144}}) {
             int pixels = shape[0], cin = shape[1], cout = shape[2];

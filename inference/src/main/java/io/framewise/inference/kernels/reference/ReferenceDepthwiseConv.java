@@ -18,7 +18,7 @@ public final class ReferenceDepthwiseConv implements DepthwiseConv {
                     int kh, int kw, int stride, int padTop, int padLeft,
                     float[] packed, float[] bias,
                     float[] out, int outOff, int outRow0, int oh, int ow, int oy0, int oy1,
-                    float lo, float hi, float scale, float grid) {
+                    float lo, float hi) {
         for (int oy = oy0; oy < oy1; oy++) {
             for (int ox = 0; ox < ow; ox++) {
                 int o = outOff + ((oy - outRow0) * ow + ox) * c;
@@ -38,8 +38,7 @@ public final class ReferenceDepthwiseConv implements DepthwiseConv {
                             acc = Math.fma(x, packed[(ky * kw + kx) * c + ch], acc);
                         }
                     }
-                    float v = Math.min(Math.max(acc, lo), hi);
-                    out[o + ch] = grid > 0 ? (float) Math.rint(v * scale) * grid + 0f : v;
+                    out[o + ch] = Math.min(Math.max(acc, lo), hi);
                 }
             }
         }

@@ -16,7 +16,7 @@ public final class ReferenceDilatedDepthwiseConv implements DilatedDepthwiseConv
     @Override
     public void run(float[] in, int inOff, int h, int w, int c, int kh, int kw, int stride, int dilation,
                     int padTop, int padLeft, float[] packed, float[] bias,
-                    float[] out, int outOff, int oh, int ow, float lo, float hi, float scale, float grid) {
+                    float[] out, int outOff, int oh, int ow, float lo, float hi) {
         for (int oy = 0; oy < oh; oy++) {
             for (int ox = 0; ox < ow; ox++) {
                 int o = outOff + (oy * ow + ox) * c;
@@ -35,8 +35,7 @@ public final class ReferenceDilatedDepthwiseConv implements DilatedDepthwiseConv
                             acc = Math.fma(in[inOff + (iy * w + ix) * c + ch], packed[(ky * kw + kx) * c + ch], acc);
                         }
                     }
-                    float v = Math.min(Math.max(acc, lo), hi);
-                    out[o + ch] = grid > 0 ? (float) Math.rint(v * scale) * grid + 0f : v;
+                    out[o + ch] = Math.min(Math.max(acc, lo), hi);
                 }
             }
         }

@@ -7,10 +7,8 @@ import java.lang.invoke.MethodHandles;
 import java.util.Arrays;
 
 import io.framewise.inference.kernels.DilatedDepthwiseConv;
-import io.framewise.inference.kernels.Elementwise;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -40,7 +38,6 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
 
     private static final VectorSpecies<Float> S = SpeciesSpecialization.bound(MethodHandles.lookup());
     private static final int VL = S.length();
-    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     /** Read-only zeros standing in for taps outside the image; replaced (never written) when more are needed. */
     private static volatile float[] zeroRow = new float[0];
     private static final int BLOCK_BYTES = 256 * 1024;
@@ -84,7 +81,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
     @Override
     public void run(float[] in, int inOff, int h, int w, int c, int kh, int kw, int stride, int dilation,
                     int padTop, int padLeft, float[] packed, float[] bias,
-                    float[] out, int outOff, int oh, int ow, float lo, float hi, float scale, float grid) {
+                    float[] out, int outOff, int oh, int ow, float lo, float hi) {
         if (kh != 3 || kw != 3 || (stride != 1 && stride != 2) || dilation < 1) {
             throw new IllegalArgumentException("3x3, stride 1/2, dilation >= 1 only; got " + kh + "x" + kw
                     + " stride " + stride + " dilation " + dilation);
@@ -131,7 +128,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
                     int ob = outOff + oy * ow * c;
                     for (int p = 0; p < Math.min(dilation, ow); p++) {
                         phase(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, stride, dilation, padLeft, p, ow,
-                                packed, cPad, bias, lo, hi, scale, grid, out, ob, tail);
+                                packed, cPad, bias, lo, hi, out, ob, tail);
                     }
                 }
             }
@@ -141,19 +138,19 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
     /** The outputs ox = p, p + d, p + 2d, ... of one row and channel vector; a phase of fewer than 4 pixel by pixel. */
     private static void phase(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                               int w, int c, int ch, int lanes, int stride, int d, int padLeft, int p, int ow,
-                              float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
+                              float[] packed, int cPad, float[] bias, float lo, float hi,
                               float[] out, int ob, float[] tail) {
         if ((ow - 1 - p) / d + 1 < 4) {
             for (int ox = p; ox < ow; ox += d) {
                 pixel(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, ox * stride - padLeft, d,
-                        packed, cPad, bias, lo, hi, scale, grid, out, ob + ox * c + ch, tail);
+                        packed, cPad, bias, lo, hi, out, ob + ox * c + ch, tail);
             }
         } else if (stride == 1) {
-            phaseS1(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, d, padLeft, p, ow, packed, cPad, bias, lo, hi, scale,
-                    grid, out, ob, tail);
+            phaseS1(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, d, padLeft, p, ow, packed, cPad, bias, lo, hi,
+                    out, ob, tail);
         } else {
-            phaseS2(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, d, padLeft, p, ow, packed, cPad, bias, lo, hi, scale,
-                    grid, out, ob, tail);
+            phaseS2(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, d, padLeft, p, ow, packed, cPad, bias, lo, hi,
+                    out, ob, tail);
         }
     }
 
@@ -166,7 +163,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
      */
     private static void phaseS1(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                                 int w, int c, int ch, int lanes, int d, int padLeft, int p, int ow,
-                                float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
+                                float[] packed, int cPad, float[] bias, float lo, float hi,
                                 float[] out, int ob, float[] tail) {
         int lastStart = p + ((ow - 1 - p) / d - 3) * d;
         boolean rowsInside = o0 >= 0 && o1 >= 0 && o2 >= 0;
@@ -183,18 +180,13 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
         FloatVector w22 = FloatVector.fromArray(S, packed, 8 * cPad + ch);
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
-        FloatVector vs = FloatVector.broadcast(S, scale);
-        FloatVector vm = FloatVector.broadcast(S, Elementwise.SNAP_MAGIC);
-        FloatVector vg = FloatVector.broadcast(S, grid);
-        IntVector tl = IntVector.broadcast(IS, Float.floatToRawIntBits(lo * scale + Elementwise.SNAP_MAGIC));
-        IntVector tu = IntVector.broadcast(IS, Float.floatToRawIntBits(hi * scale + Elementwise.SNAP_MAGIC));
         for (int ox = p; ox < ow; ) {
             int start = Math.min(ox, lastStart);
             int base = start - padLeft;
             int o = ob + start * c + ch;
             ox = start + 4 * d;
             if (!rowsInside || base < 0 || base + 5 * d >= w) {
-                edgeS1(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, base, d, packed, cPad, bias, lo, hi, scale, grid,
+                edgeS1(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, base, d, packed, cPad, bias, lo, hi,
                         out, o, tail);
                 continue;
             }
@@ -229,17 +221,10 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
             a1 = x3.fma(w22, x2.fma(w21, x1.fma(w20, a1)));
             a2 = x4.fma(w22, x3.fma(w21, x2.fma(w20, a2)));
             a3 = x5.fma(w22, x4.fma(w21, x3.fma(w20, a3)));
-            if (grid > 0) {
-                a0 = ((FloatVector) a0.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-                a1 = ((FloatVector) a1.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-                a2 = ((FloatVector) a2.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-                a3 = ((FloatVector) a3.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            } else {
-                a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
-                a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
-                a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
-                a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
-            }
+            a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+            a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+            a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+            a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
             if (lanes == VL) {
                 a0.intoArray(out, o);
                 a1.intoArray(out, o + dc);
@@ -266,7 +251,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
      */
     private static void phaseS2(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                                 int w, int c, int ch, int lanes, int d, int padLeft, int p, int ow,
-                                float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
+                                float[] packed, int cPad, float[] bias, float lo, float hi,
                                 float[] out, int ob, float[] tail) {
         int lastStart = p + ((ow - 1 - p) / d - 3) * d;
         boolean rowsInside = o0 >= 0 && o1 >= 0 && o2 >= 0;
@@ -283,18 +268,13 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
         FloatVector w22 = FloatVector.fromArray(S, packed, 8 * cPad + ch);
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
-        FloatVector vs = FloatVector.broadcast(S, scale);
-        FloatVector vm = FloatVector.broadcast(S, Elementwise.SNAP_MAGIC);
-        FloatVector vg = FloatVector.broadcast(S, grid);
-        IntVector tl = IntVector.broadcast(IS, Float.floatToRawIntBits(lo * scale + Elementwise.SNAP_MAGIC));
-        IntVector tu = IntVector.broadcast(IS, Float.floatToRawIntBits(hi * scale + Elementwise.SNAP_MAGIC));
         for (int ox = p; ox < ow; ) {
             int start = Math.min(ox, lastStart);
             int base = start * 2 - padLeft;
             int o = ob + start * c + ch;
             ox = start + 4 * d;
             if (!rowsInside || base < 0 || base + 8 * d >= w) {
-                edgeS2(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, base, d, packed, cPad, bias, lo, hi, scale, grid,
+                edgeS2(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, base, d, packed, cPad, bias, lo, hi,
                         out, o, tail);
                 continue;
             }
@@ -338,17 +318,10 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
             a1 = x4.fma(w22, x3.fma(w21, x2.fma(w20, a1)));
             a2 = x6.fma(w22, x5.fma(w21, x4.fma(w20, a2)));
             a3 = x8.fma(w22, x7.fma(w21, x6.fma(w20, a3)));
-            if (grid > 0) {
-                a0 = ((FloatVector) a0.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-                a1 = ((FloatVector) a1.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-                a2 = ((FloatVector) a2.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-                a3 = ((FloatVector) a3.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            } else {
-                a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
-                a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
-                a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
-                a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
-            }
+            a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+            a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+            a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+            a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
             if (lanes == VL) {
                 a0.intoArray(out, o);
                 a1.intoArray(out, o + dc);
@@ -373,7 +346,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
      */
     private static void edgeS1(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                                int w, int c, int ch, int lanes, int base, int d,
-                               float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
+                               float[] packed, int cPad, float[] bias, float lo, float hi,
                                float[] out, int o, float[] tail) {
         int dc = d * c;
         boolean k0 = base + 0 * d >= 0 && base + 0 * d < w;
@@ -430,24 +403,12 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
         a3 = x05.fma(w02, x04.fma(w01, x03.fma(w00, a3)));
         a3 = x15.fma(w12, x14.fma(w11, x13.fma(w10, a3)));
         a3 = x25.fma(w22, x24.fma(w21, x23.fma(w20, a3)));
-        if (grid > 0) {
-            FloatVector vs = FloatVector.broadcast(S, scale);
-            FloatVector vm = FloatVector.broadcast(S, Elementwise.SNAP_MAGIC);
-            FloatVector vg = FloatVector.broadcast(S, grid);
-            IntVector tl = IntVector.broadcast(IS, Float.floatToRawIntBits(lo * scale + Elementwise.SNAP_MAGIC));
-            IntVector tu = IntVector.broadcast(IS, Float.floatToRawIntBits(hi * scale + Elementwise.SNAP_MAGIC));
-            a0 = ((FloatVector) a0.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            a1 = ((FloatVector) a1.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            a2 = ((FloatVector) a2.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            a3 = ((FloatVector) a3.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-        } else {
-            FloatVector l = FloatVector.broadcast(S, lo);
-            FloatVector u = FloatVector.broadcast(S, hi);
-            a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
-            a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
-            a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
-            a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
-        }
+        FloatVector l = FloatVector.broadcast(S, lo);
+        FloatVector u = FloatVector.broadcast(S, hi);
+        a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+        a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+        a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+        a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
         if (lanes == VL) {
             a0.intoArray(out, o);
             a1.intoArray(out, o + dc);
@@ -471,7 +432,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
      */
     private static void edgeS2(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                                int w, int c, int ch, int lanes, int base, int d,
-                               float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
+                               float[] packed, int cPad, float[] bias, float lo, float hi,
                                float[] out, int o, float[] tail) {
         int dc = d * c;
         boolean k0 = base + 0 * d >= 0 && base + 0 * d < w;
@@ -540,24 +501,12 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
         a3 = x08.fma(w02, x07.fma(w01, x06.fma(w00, a3)));
         a3 = x18.fma(w12, x17.fma(w11, x16.fma(w10, a3)));
         a3 = x28.fma(w22, x27.fma(w21, x26.fma(w20, a3)));
-        if (grid > 0) {
-            FloatVector vs = FloatVector.broadcast(S, scale);
-            FloatVector vm = FloatVector.broadcast(S, Elementwise.SNAP_MAGIC);
-            FloatVector vg = FloatVector.broadcast(S, grid);
-            IntVector tl = IntVector.broadcast(IS, Float.floatToRawIntBits(lo * scale + Elementwise.SNAP_MAGIC));
-            IntVector tu = IntVector.broadcast(IS, Float.floatToRawIntBits(hi * scale + Elementwise.SNAP_MAGIC));
-            a0 = ((FloatVector) a0.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            a1 = ((FloatVector) a1.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            a2 = ((FloatVector) a2.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            a3 = ((FloatVector) a3.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-        } else {
-            FloatVector l = FloatVector.broadcast(S, lo);
-            FloatVector u = FloatVector.broadcast(S, hi);
-            a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
-            a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
-            a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
-            a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
-        }
+        FloatVector l = FloatVector.broadcast(S, lo);
+        FloatVector u = FloatVector.broadcast(S, hi);
+        a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+        a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+        a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+        a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
         if (lanes == VL) {
             a0.intoArray(out, o);
             a1.intoArray(out, o + dc);
@@ -577,7 +526,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
     /** One output at a frame edge: taps outside the image (column ix + kx·d, or a row marked -1) read zeros. */
     private static void pixel(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                               int w, int c, int ch, int lanes, int ix, int d,
-                              float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
+                              float[] packed, int cPad, float[] bias, float lo, float hi,
                               float[] out, int o, float[] tail) {
         boolean k0 = ix >= 0 && ix < w;
         boolean k1 = ix + d >= 0 && ix + d < w;
@@ -598,14 +547,7 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
         a = FloatVector.fromArray(S, y2 && k0 ? r2 : zero, y2 && k0 ? o2 + c0 : ch).fma(FloatVector.fromArray(S, packed, 6 * cPad + ch), a);
         a = FloatVector.fromArray(S, y2 && k1 ? r2 : zero, y2 && k1 ? o2 + c1 : ch).fma(FloatVector.fromArray(S, packed, 7 * cPad + ch), a);
         a = FloatVector.fromArray(S, y2 && k2 ? r2 : zero, y2 && k2 ? o2 + c2 : ch).fma(FloatVector.fromArray(S, packed, 8 * cPad + ch), a);
-        if (grid > 0) {
-            float magic = Elementwise.SNAP_MAGIC;
-            IntVector t = a.mul(scale).add(magic).reinterpretAsInts();
-            a = ((FloatVector) t.max(Float.floatToRawIntBits(lo * scale + magic))
-                    .min(Float.floatToRawIntBits(hi * scale + magic)).reinterpretAsFloats()).sub(magic).mul(grid);
-        } else {
-            a = a.max(FloatVector.broadcast(S, lo)).min(FloatVector.broadcast(S, hi));
-        }
+        a = a.max(FloatVector.broadcast(S, lo)).min(FloatVector.broadcast(S, hi));
         if (lanes == VL) {
             a.intoArray(out, o);
         } else {

@@ -7,10 +7,8 @@ import java.lang.invoke.MethodHandles;
 import java.util.Arrays;
 
 import io.framewise.inference.kernels.DepthwiseConv;
-import io.framewise.inference.kernels.Elementwise;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -50,7 +48,6 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
 
     private static final VectorSpecies<Float> S = SpeciesSpecialization.bound(MethodHandles.lookup());
     private static final int VL = S.length();
-    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     private static final int BLOCK_BYTES = 256 * 1024;
     /** Read-only zeros standing in for padding rows and columns; replaced (never written) when a wider row is needed. */
     private static volatile float[] zeroRow = new float[0];
@@ -100,7 +97,7 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
                     int kh, int kw, int stride, int padTop, int padLeft,
                     float[] packed, float[] bias,
                     float[] out, int outOff, int outRow0, int oh, int ow, int oy0, int oy1,
-                    float lo, float hi, float scale, float grid) {
+                    float lo, float hi) {
         requireShape(kh, kw, stride);
         if (oy1 <= oy0 || ow <= 0 || c <= 0) {
             return;
@@ -141,14 +138,14 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
                     if (ow < 4) {
                         for (int ox = 0; ox < ow; ox++) {
                             pixel(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, ox * stride - padLeft,
-                                    packed, cPad, bias, lo, hi, scale, grid, out, ob + ox * c, tail);
+                                    packed, cPad, bias, lo, hi, out, ob + ox * c, tail);
                         }
                     } else if (stride == 1) {
                         rowS1(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, padLeft, ow, oxLo, oxHi,
-                                packed, cPad, bias, lo, hi, scale, grid, out, ob, tail);
+                                packed, cPad, bias, lo, hi, out, ob, tail);
                     } else {
                         rowS2(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, padLeft, ow, oxLo, oxHi,
-                                packed, cPad, bias, lo, hi, scale, grid, out, ob, tail);
+                                packed, cPad, bias, lo, hi, out, ob, tail);
                     }
                 }
             }
@@ -161,7 +158,7 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
      */
     private static void rowS1(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                               int w, int c, int ch, int lanes, int padLeft, int ow, int oxLo, int oxHi,
-                              float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
+                              float[] packed, int cPad, float[] bias, float lo, float hi,
                               float[] out, int ob, float[] tail) {
         FloatVector b = FloatVector.fromArray(S, bias, ch);
         FloatVector w00 = FloatVector.fromArray(S, packed, ch);
@@ -175,15 +172,10 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
         FloatVector w22 = FloatVector.fromArray(S, packed, 8 * cPad + ch);
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
-        FloatVector vs = FloatVector.broadcast(S, scale);
-        FloatVector vm = FloatVector.broadcast(S, Elementwise.SNAP_MAGIC);
-        FloatVector vg = FloatVector.broadcast(S, grid);
-        IntVector tl = IntVector.broadcast(IS, Float.floatToRawIntBits(lo * scale + Elementwise.SNAP_MAGIC));
-        IntVector tu = IntVector.broadcast(IS, Float.floatToRawIntBits(hi * scale + Elementwise.SNAP_MAGIC));
         int ox = 0;
         for (; ox < oxLo; ox += 4) {
             int x = Math.min(ox, ow - 4);
-            edgeS1(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, x - padLeft, packed, cPad, bias, lo, hi, scale, grid,
+            edgeS1(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, x - padLeft, packed, cPad, bias, lo, hi,
                     out, ob + x * c, tail);
         }
         int ix = (ox - padLeft) * c;
@@ -217,20 +209,13 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
             x4 = FloatVector.fromArray(S, r2, i2 + 4 * c);
             x5 = FloatVector.fromArray(S, r2, i2 + 5 * c);
             a0 = x2.fma(w22, x1.fma(w21, x0.fma(w20, a0)));
+            a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
             a1 = x3.fma(w22, x2.fma(w21, x1.fma(w20, a1)));
+            a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
             a2 = x4.fma(w22, x3.fma(w21, x2.fma(w20, a2)));
+            a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
             a3 = x5.fma(w22, x4.fma(w21, x3.fma(w20, a3)));
-            if (grid > 0) {
-                a0 = ((FloatVector) a0.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-                a1 = ((FloatVector) a1.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-                a2 = ((FloatVector) a2.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-                a3 = ((FloatVector) a3.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            } else {
-                a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
-                a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
-                a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
-                a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
-            }
+            a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
             int o = ob + ox * c;
             if (lanes == VL) {
                 a0.intoArray(out, o);
@@ -254,7 +239,7 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
         // identically, pixels the loop above already wrote).
         if (ox < ow) {
             int x = ow - 4;
-            edgeS1(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, x - padLeft, packed, cPad, bias, lo, hi, scale, grid,
+            edgeS1(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, x - padLeft, packed, cPad, bias, lo, hi,
                     out, ob + x * c, tail);
         }
     }
@@ -262,7 +247,7 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
     /** As {@link #rowS1}, stride 2. */
     private static void rowS2(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                               int w, int c, int ch, int lanes, int padLeft, int ow, int oxLo, int oxHi,
-                              float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
+                              float[] packed, int cPad, float[] bias, float lo, float hi,
                               float[] out, int ob, float[] tail) {
         FloatVector b = FloatVector.fromArray(S, bias, ch);
         FloatVector w00 = FloatVector.fromArray(S, packed, ch);
@@ -276,15 +261,10 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
         FloatVector w22 = FloatVector.fromArray(S, packed, 8 * cPad + ch);
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
-        FloatVector vs = FloatVector.broadcast(S, scale);
-        FloatVector vm = FloatVector.broadcast(S, Elementwise.SNAP_MAGIC);
-        FloatVector vg = FloatVector.broadcast(S, grid);
-        IntVector tl = IntVector.broadcast(IS, Float.floatToRawIntBits(lo * scale + Elementwise.SNAP_MAGIC));
-        IntVector tu = IntVector.broadcast(IS, Float.floatToRawIntBits(hi * scale + Elementwise.SNAP_MAGIC));
         int ox = 0;
         for (; ox < oxLo; ox += 4) {
             int x = Math.min(ox, ow - 4);
-            edgeS2(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, 2 * x - padLeft, packed, cPad, bias, lo, hi, scale, grid,
+            edgeS2(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, 2 * x - padLeft, packed, cPad, bias, lo, hi,
                     out, ob + x * c, tail);
         }
         int ix = (2 * ox - padLeft) * c;
@@ -321,26 +301,19 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
             x1 = FloatVector.fromArray(S, r2, i2 + c);
             x2 = FloatVector.fromArray(S, r2, i2 + 2 * c);
             a0 = x2.fma(w22, x1.fma(w21, x0.fma(w20, a0)));
+            a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
             x0 = FloatVector.fromArray(S, r2, i2 + 3 * c);
             x1 = FloatVector.fromArray(S, r2, i2 + 4 * c);
             a1 = x1.fma(w22, x0.fma(w21, x2.fma(w20, a1)));
+            a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
             x0 = FloatVector.fromArray(S, r2, i2 + 5 * c);
             x2 = FloatVector.fromArray(S, r2, i2 + 6 * c);
             a2 = x2.fma(w22, x0.fma(w21, x1.fma(w20, a2)));
+            a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
             x0 = FloatVector.fromArray(S, r2, i2 + 7 * c);
             x1 = FloatVector.fromArray(S, r2, i2 + 8 * c);
             a3 = x1.fma(w22, x0.fma(w21, x2.fma(w20, a3)));
-            if (grid > 0) {
-                a0 = ((FloatVector) a0.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-                a1 = ((FloatVector) a1.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-                a2 = ((FloatVector) a2.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-                a3 = ((FloatVector) a3.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            } else {
-                a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
-                a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
-                a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
-                a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
-            }
+            a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
             int o = ob + ox * c;
             if (lanes == VL) {
                 a0.intoArray(out, o);
@@ -364,7 +337,7 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
         // identically, pixels the loop above already wrote).
         if (ox < ow) {
             int x = ow - 4;
-            edgeS2(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, 2 * x - padLeft, packed, cPad, bias, lo, hi, scale, grid,
+            edgeS2(r0, o0, r1, o1, r2, o2, zero, w, c, ch, lanes, 2 * x - padLeft, packed, cPad, bias, lo, hi,
                     out, ob + x * c, tail);
         }
     }
@@ -376,7 +349,7 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
      */
     private static void edgeS1(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                                int w, int c, int ch, int lanes, int col,
-                               float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
+                               float[] packed, int cPad, float[] bias, float lo, float hi,
                                float[] out, int o, float[] tail) {
         FloatVector b = FloatVector.fromArray(S, bias, ch);
         FloatVector w00 = FloatVector.fromArray(S, packed, ch);
@@ -431,22 +404,10 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
         a3 = x25.fma(w22, x24.fma(w21, x23.fma(w20, a3)));
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
-        FloatVector vs = FloatVector.broadcast(S, scale);
-        FloatVector vm = FloatVector.broadcast(S, Elementwise.SNAP_MAGIC);
-        FloatVector vg = FloatVector.broadcast(S, grid);
-        IntVector tl = IntVector.broadcast(IS, Float.floatToRawIntBits(lo * scale + Elementwise.SNAP_MAGIC));
-        IntVector tu = IntVector.broadcast(IS, Float.floatToRawIntBits(hi * scale + Elementwise.SNAP_MAGIC));
-        if (grid > 0) {
-            a0 = ((FloatVector) a0.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            a1 = ((FloatVector) a1.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            a2 = ((FloatVector) a2.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            a3 = ((FloatVector) a3.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-        } else {
-            a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
-            a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
-            a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
-            a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
-        }
+        a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+        a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+        a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+        a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
         if (lanes == VL) {
             a0.intoArray(out, o);
             a1.intoArray(out, o + c);
@@ -473,7 +434,7 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
      */
     private static void edgeS2(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                                int w, int c, int ch, int lanes, int col,
-                               float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
+                               float[] packed, int cPad, float[] bias, float lo, float hi,
                                float[] out, int o, float[] tail) {
         FloatVector b = FloatVector.fromArray(S, bias, ch);
         FloatVector w00 = FloatVector.fromArray(S, packed, ch);
@@ -540,22 +501,10 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
         a3 = x28.fma(w22, x27.fma(w21, x26.fma(w20, a3)));
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
-        FloatVector vs = FloatVector.broadcast(S, scale);
-        FloatVector vm = FloatVector.broadcast(S, Elementwise.SNAP_MAGIC);
-        FloatVector vg = FloatVector.broadcast(S, grid);
-        IntVector tl = IntVector.broadcast(IS, Float.floatToRawIntBits(lo * scale + Elementwise.SNAP_MAGIC));
-        IntVector tu = IntVector.broadcast(IS, Float.floatToRawIntBits(hi * scale + Elementwise.SNAP_MAGIC));
-        if (grid > 0) {
-            a0 = ((FloatVector) a0.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            a1 = ((FloatVector) a1.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            a2 = ((FloatVector) a2.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-            a3 = ((FloatVector) a3.mul(vs).add(vm).reinterpretAsInts().max(tl).min(tu).reinterpretAsFloats()).sub(vm).mul(vg);
-        } else {
-            a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
-            a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
-            a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
-            a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
-        }
+        a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+        a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+        a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+        a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
         if (lanes == VL) {
             a0.intoArray(out, o);
             a1.intoArray(out, o + c);
@@ -581,7 +530,7 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
      */
     private static void pixel(float[] r0, int o0, float[] r1, int o1, float[] r2, int o2, float[] zero,
                               int w, int c, int ch, int lanes, int ix,
-                              float[] packed, int cPad, float[] bias, float lo, float hi, float scale, float grid,
+                              float[] packed, int cPad, float[] bias, float lo, float hi,
                               float[] out, int o, float[] tail) {
         boolean k0 = ix >= 0 && ix < w;
         boolean k1 = ix + 1 >= 0 && ix + 1 < w;
@@ -597,14 +546,7 @@ public final class DwConv3x3RowTiled implements DepthwiseConv {
         a = FloatVector.fromArray(S, k0 ? r2 : zero, k0 ? o2 + c0 : ch).fma(FloatVector.fromArray(S, packed, 6 * cPad + ch), a);
         a = FloatVector.fromArray(S, k1 ? r2 : zero, k1 ? o2 + c1 : ch).fma(FloatVector.fromArray(S, packed, 7 * cPad + ch), a);
         a = FloatVector.fromArray(S, k2 ? r2 : zero, k2 ? o2 + c2 : ch).fma(FloatVector.fromArray(S, packed, 8 * cPad + ch), a);
-        if (grid > 0) {
-            float magic = Elementwise.SNAP_MAGIC;
-            IntVector t = a.mul(scale).add(magic).reinterpretAsInts();
-            a = ((FloatVector) t.max(Float.floatToRawIntBits(lo * scale + magic))
-                    .min(Float.floatToRawIntBits(hi * scale + magic)).reinterpretAsFloats()).sub(magic).mul(grid);
-        } else {
-            a = a.max(FloatVector.broadcast(S, lo)).min(FloatVector.broadcast(S, hi));
-        }
+        a = a.max(FloatVector.broadcast(S, lo)).min(FloatVector.broadcast(S, hi));
         if (lanes == VL) {
             a.intoArray(out, o);
         } else {

@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.util.Arrays;
 
 import io.framewise.inference.kernels.DepthwiseConv;
-import io.framewise.inference.kernels.Elementwise;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -50,7 +49,7 @@ public final class DwConvPixelV implements DepthwiseConv {
                     int kh, int kw, int stride, int padTop, int padLeft,
                     float[] packed, float[] bias,
                     float[] out, int outOff, int outRow0, int oh, int ow, int oy0, int oy1,
-                    float lo, float hi, float scale, float grid) {
+                    float lo, float hi) {
         if (oy1 <= oy0 || ow <= 0 || c <= 0) {
             return;
         }
@@ -98,16 +97,6 @@ public final class DwConvPixelV implements DepthwiseConv {
                 // lo/hi are broadcast here rather than held across the pixel loops: held, C2 kept a
                 // heap copy of them (160 B per call).
                 int ch = 0;
-                if (grid > 0) {
-                    // the clamp before the rounding: rounding an unclamped value could leave the quantized range
-                    float magic = Elementwise.SNAP_MAGIC;
-                    for (ch = 0; ch < c; ch += VL) {
-                        FloatVector.fromArray(S, acc, ch).max(lo).min(hi).mul(scale).add(magic).sub(magic).mul(grid)
-                                .intoArray(acc, ch);
-                    }
-                    System.arraycopy(acc, 0, out, o, c);
-                    continue;
-                }
                 for (; ch + VL <= c; ch += VL) {
                     FloatVector.fromArray(S, acc, ch).max(lo).min(hi).intoArray(out, o + ch);
                 }

@@ -31,7 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
  * stay in L1 while every 6-row input tile streams past.
  *
  * <p>The tiles store their raw accumulators; {@link #finish} then clamps and, when asked, rounds to
- * the output's quantization grid (see {@link PointwiseConv}) every {@link #FINISH_ROWS} rows, while they are in L1. Done on the
+ * the output's quantization grid (see {@link PointwiseConv}) while the tile is in L1. Done on the
  * accumulators, that epilogue made the 6×4 tile's compile unit pass C2's {@code NodeCountInliningCutoff},
  * and C2 then boxed the stored vectors (17.6 MB per image). With a grid the clamp is done on the
  * rounded values' bits ({@link #finishGrid}); without one it is a compare and a blend per bound.
@@ -54,14 +54,6 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     private static final int MR = 6;
     private static final int NR = 2;
-    /**
-     * Pixel rows (a multiple of MR) whose tiles are stored before one {@link #finish} call clamps and rounds
-     * them (18 KB at 96 output channels: still in L1). A finish per 6-row tile paid its call and loop set-up
-     * for as little as 6 vectors: standalone, integer-domain rounding on, 32→16 ran at 63-70 GFLOP/s with
-     * it and 71-75 with 48 rows, 16→96 86-90 and 90-96; DeepLab b1t1 0.96 / 0.98 against 1.02 / 0.99
-     * (session 15, docs/benchmarks.md).
-     */
-    private static final int FINISH_ROWS = 8 * MR;
     /** Lane indices 0..VL-1, compared against the Cout to form the blend mask of {@link #tileNarrow}. */
     private static final float[] IOTA = iota(VL);
 
@@ -121,38 +113,29 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
         for (; j + 4 <= panels; j += 4) {
             int c0 = PanelPacking.panelStart(j, cout, VL), c1 = PanelPacking.panelStart(j + 1, cout, VL);
             int c2 = PanelPacking.panelStart(j + 2, cout, VL), c3 = PanelPacking.panelStart(j + 3, cout, VL);
-            for (int p = 0; p < pixels; ) {
-                int first = Math.max(0, Math.min(p, pixels - MR)), end = Math.min(pixels, p + FINISH_ROWS);
-                for (; p < end; p += MR) {
-                    int p0 = Math.max(0, Math.min(p, pixels - MR)); // the last tile overlaps its neighbour
-                    tile6x4(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1, c2, c3,
-                            cout, out, outOff + p0 * cout);
-                }
-                finish(out, outOff + first * cout, end - first, cout, c0, c3 + VL, lo, hi, scale, grid);
+            for (int p = 0; p < pixels; p += MR) {
+                int p0 = Math.max(0, Math.min(p, pixels - MR)); // the last tile overlaps its neighbour
+                tile6x4(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1, c2, c3,
+                        cout, out, outOff + p0 * cout);
+                finish(out, outOff + p0 * cout, rows, cout, c0, c3 + VL, lo, hi, scale, grid);
             }
         }
         for (; j + NR <= panels; j += NR) {
             int c0 = PanelPacking.panelStart(j, cout, VL), c1 = PanelPacking.panelStart(j + 1, cout, VL);
-            for (int p = 0; p < pixels; ) {
-                int first = Math.max(0, Math.min(p, pixels - MR)), end = Math.min(pixels, p + FINISH_ROWS);
-                for (; p < end; p += MR) {
-                    int p0 = Math.max(0, Math.min(p, pixels - MR));
-                    tile6x2(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1,
-                            cout, out, outOff + p0 * cout);
-                }
-                finish(out, outOff + first * cout, end - first, cout, c0, c1 + VL, lo, hi, scale, grid);
+            for (int p = 0; p < pixels; p += MR) {
+                int p0 = Math.max(0, Math.min(p, pixels - MR));
+                tile6x2(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1,
+                        cout, out, outOff + p0 * cout);
+                finish(out, outOff + p0 * cout, rows, cout, c0, c1 + VL, lo, hi, scale, grid);
             }
         }
         if (j < panels) {
             int c0 = PanelPacking.panelStart(j, cout, VL);
-            for (int p = 0; p < pixels; ) {
-                int first = Math.max(0, Math.min(p, pixels - MR)), end = Math.min(pixels, p + FINISH_ROWS);
-                for (; p < end; p += MR) {
-                    int p0 = Math.max(0, Math.min(p, pixels - MR));
-                    tile6x1(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0,
-                            cout, out, outOff + p0 * cout);
-                }
-                finish(out, outOff + first * cout, end - first, cout, c0, c0 + VL, lo, hi, scale, grid);
+            for (int p = 0; p < pixels; p += MR) {
+                int p0 = Math.max(0, Math.min(p, pixels - MR));
+                tile6x1(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0,
+                        cout, out, outOff + p0 * cout);
+                finish(out, outOff + p0 * cout, rows, cout, c0, c0 + VL, lo, hi, scale, grid);
             }
         }
     }
@@ -311,9 +294,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
      * clamp to {@code [lo, hi]} and, with a grid, the rounding to it. It is not done on the accumulators
      * before their store because that made {@link #tile6x4}'s compile unit too large
      * (docs/benchmarks.md, part 4). A tail panel shifted back over its neighbour recomputes the shared
-     * columns and stores them unrounded again, so each finish rounds values of its own tiles once; so
-     * does the last pixel tile shifted back over rows an earlier finish rounded (the range of the finish
-     * that follows it starts at that tile's first row).
+     * columns and stores them unrounded again, so each finish rounds values of its own tile once.
      */
     private static void finish(float[] out, int o0, int rows, int cout, int c0, int c1, float lo, float hi,
                                float scale, float grid) {
