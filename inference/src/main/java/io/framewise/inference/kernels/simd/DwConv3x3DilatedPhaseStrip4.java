@@ -29,10 +29,11 @@ import jdk.incubator.vector.VectorSpecies;
  * read a shared all-zero vector for outside taps. Until session 15 every strip was a call (C2 does not
  * inline a 1.3 KB method, so the taps were reloaded per 4 outputs) and edge outputs went pixel by
  * pixel: on DeepLab's 33×33×960 map at dilation 2 that ran at 12-14 GFLOP/s, now 20-21, against
- * 35-37 for the undilated row-tiled kernel on the same map (standalone, docs/benchmarks.md). Only a
- * phase of fewer than 4 outputs still goes through {@link #pixel}. Every output runs the same FMA
- * chain in the same order as the reference twin (bias, then ky-major, kx-minor). Channel tail, packed weights and the JDK 17 rules (no vector
- * crosses a call, no masked stores) as in {@link DwConv3x3RowTiled}.
+ * 35-37 for the undilated row-tiled kernel on the same map (standalone, measured with a rounding
+ * epilogue in the strips that was later taken out; docs/benchmarks.md). Only a phase of fewer than 4
+ * outputs still goes through {@link #pixel}. Every output runs the same FMA chain in the same order as
+ * the reference twin (bias, then ky-major, kx-minor). Channel tail, packed weights and the JDK 17 rules
+ * (no vector crosses a call, no masked stores) as in {@link DwConv3x3RowTiled}.
  */
 public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
 
@@ -104,10 +105,9 @@ public final class DwConv3x3DilatedPhaseStrip4 implements DilatedDepthwiseConv {
         float[] tail = tailScratch();
         int rowLen = w * c;
         // Cache blocking as in DwConv3x3RowTiled: a block of output rows whose input rows fit in a quarter
-        // of L2, walked channel vector by channel vector, so the 2d + 1 input rows of one vector (10 KB
-        // at 33 × 960, d = 2) stay in L1 from one output row to the next. Row by row over all channels
-        // first, every load came from L2 or L3: 14 against 36 GFLOP/s of the row-tiled kernel on the same
-        // 33×33×960 map (standalone, session 15).
+        // of L2, walked channel vector by channel vector, so the 2d + 1 input rows of one vector stay in
+        // L1 from one output row to the next. DeepLab's 33×33×960 rows (127 KB) make one-row blocks; the
+        // standalone figures did not separate this from noise on the shapes measured (docs/benchmarks.md).
         int span = (2 * dilation + stride) / stride; // output rows whose windows one input row spans, roughly
         int block = (int) Math.max(1, BLOCK_BYTES / Math.max(1L, (long) rowLen * Float.BYTES) / stride - span);
         for (int yb = 0; yb < oh; yb += block) {
