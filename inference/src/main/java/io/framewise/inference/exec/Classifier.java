@@ -107,6 +107,11 @@ public final class Classifier implements AutoCloseable {
         return Workspace.sum(workspaces, Workspace::nanosByKind);
     }
 
+    /** Nanoseconds per plan step and kind summed over all workspaces (see {@link Workspace#nanosByStepKind}). */
+    public long[] nanosByStepKind() {
+        return Workspace.sum(workspaces, Workspace::nanosByStepKind);
+    }
+
     /** Nanoseconds per plan step summed over all workspaces. */
     public long[] nanosByStep() {
         return Workspace.sum(workspaces, Workspace::nanosByStep);

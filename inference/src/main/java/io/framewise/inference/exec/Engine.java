@@ -38,6 +38,7 @@ public final class Engine {
         }
         for (int i = from; i < to; i++) {
             Step s = steps.get(i);
+            ws.enterStep(i);
             long b0 = AllocationCounter.currentThread();
             long t0 = System.nanoTime();
             run(s, ws, n, split);
@@ -48,6 +49,7 @@ public final class Engine {
                 ws.addTime(s.kind(), dt);
             }
         }
+        ws.enterStep(-1);
     }
 
     private static void run(Step s, Workspace ws, int n, IntraOp split) {

@@ -102,6 +102,11 @@ public final class Segmenter implements AutoCloseable {
         return Workspace.sum(workspaces, Workspace::nanosByKind);
     }
 
+    /** Nanoseconds per plan step and kind summed over all workspaces (see {@link Workspace#nanosByStepKind}). */
+    public long[] nanosByStepKind() {
+        return Workspace.sum(workspaces, Workspace::nanosByStepKind);
+    }
+
     /** Nanoseconds and heap bytes (0 when warmed up) per plan step, summed over all workspaces. */
     public long[] nanosByStep() {
         return Workspace.sum(workspaces, Workspace::nanosByStep);

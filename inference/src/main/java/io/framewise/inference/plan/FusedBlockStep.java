@@ -226,7 +226,9 @@ final class FusedBlockStep extends Step {
             }
             if (profile) {
                 long t3 = System.nanoTime();
-                ws.addTime(Kind.EXPAND, t1 - t0);
+                if (expand) {
+                    ws.addTime(Kind.EXPAND, t1 - t0);
+                }
                 ws.addTime(Kind.DEPTHWISE, t2 - t1);
                 ws.addTime(Kind.PROJECT, t3 - t2);
             }

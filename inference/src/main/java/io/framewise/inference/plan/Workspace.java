@@ -18,6 +18,8 @@ public final class Workspace {
     private final long[] nanosByKind = new long[Step.Kind.values().length];
     private final long[] nanosByStep;
     private final long[] bytesByStep; // heap bytes this thread allocated inside each step (profiling only)
+    private final long[] nanosByStepKind; // [steps][Kind]: a fused block's phases apart, for the per-block table
+    private int step = -1;               // the step being timed, or -1
 
     public Workspace(Plan plan, int capacity) {
         if (capacity < 1) {
@@ -37,7 +39,10 @@ public final class Workspace {
         int maxSteps = Math.max(plan.steps().size(), plan.splitSteps().size());
         this.nanosByStep = new long[maxSteps];
         this.bytesByStep = new long[maxSteps];
+        this.nanosByStepKind = new long[maxSteps * KINDS];
     }
+
+    private static final int KINDS = Step.Kind.values().length;
 
     public float[] slot(int s) {
         return slots[s];
@@ -78,6 +83,14 @@ public final class Workspace {
 
     public void addTime(Step.Kind kind, long nanos) {
         nanosByKind[kind.ordinal()] += nanos;
+        if (step >= 0) {
+            nanosByStepKind[step * KINDS + kind.ordinal()] += nanos;
+        }
+    }
+
+    /** The step that {@link #addTime} charges from now on as well as the kind (-1: the kind alone). */
+    public void enterStep(int step) {
+        this.step = step;
     }
 
     public void addStepTime(int step, long nanos) {
@@ -99,6 +112,14 @@ public final class Workspace {
     /** Nanoseconds spent per step kind since the last reset (fused blocks split into their phases). */
     public long[] nanosByKind() {
         return nanosByKind.clone();
+    }
+
+    /**
+     * Nanoseconds per plan step and kind since the last reset, {@code [step * Kind count + kind]}: a fused
+     * block's expand, depthwise and project phases apart, any other step under its own kind.
+     */
+    public long[] nanosByStepKind() {
+        return nanosByStepKind.clone();
     }
 
     /** Nanoseconds spent per plan step since the last reset. */
@@ -130,5 +151,6 @@ public final class Workspace {
         java.util.Arrays.fill(nanosByKind, 0);
         java.util.Arrays.fill(nanosByStep, 0);
         java.util.Arrays.fill(bytesByStep, 0);
+        java.util.Arrays.fill(nanosByStepKind, 0);
     }
 }

@@ -178,6 +178,55 @@ class ClassifierTest {
         }
     }
 
+    /**
+     * The bench's per-block table splits a fused block's time into its phases: charged to the step that
+     * ran them and to the kind alike, so per step the kinds add up to the kind totals, and each fused
+     * block of MobileNetV2 (all of them expand) has time in all three phases.
+     */
+    @Test
+    void profilingChargesEachPhaseToItsStepAndKind() {
+        CompiledModel m = compile(PlanOptions.Fusion.ALWAYS);
+        try (Classifier c = new Classifier(m, ClassifierOptions.defaults().withMaxBatch(2).withThreads(1))) {
+            c.classify(photos, 2);
+            c.setProfiling(true);
+            c.classify(photos, 2);
+            long[] byKind = c.nanosByKind();
+            long[] byStepKind = c.nanosByStepKind();
+            long[] byStep = c.nanosByStep();
+            int kinds = Step.Kind.values().length;
+            List<Step> steps = m.plan().steps();
+            for (int k = 0; k < kinds; k++) {
+                long sum = 0;
+                for (int i = 0; i < steps.size(); i++) {
+                    sum += byStepKind[i * kinds + k];
+                }
+                assertEquals(byKind[k], sum, "kind " + Step.Kind.values()[k] + " summed over steps");
+            }
+            int fused = 0;
+            for (int i = 0; i < steps.size(); i++) {
+                long phases = 0;
+                for (int k = 0; k < kinds; k++) {
+                    phases += byStepKind[i * kinds + k];
+                }
+                assertTrue(phases <= byStep[i], steps.get(i).name() + ": phases " + phases + " ns within the step's "
+                        + byStep[i]);
+                if (steps.get(i).kind() == Step.Kind.FUSED_BLOCK) {
+                    boolean expands = steps.get(i).name().contains("expand");
+                    fused += expands ? 1 : 0;
+                    for (Step.Kind k : new Step.Kind[] {Step.Kind.EXPAND, Step.Kind.DEPTHWISE, Step.Kind.PROJECT}) {
+                        long t = byStepKind[i * kinds + k.ordinal()];
+                        assertTrue(k == Step.Kind.EXPAND && !expands ? t == 0 : t > 0,
+                                steps.get(i).name() + ": " + k + " time " + t);
+                    }
+                } else {
+                    assertEquals(byStep[i], byStepKind[i * kinds + steps.get(i).kind().ordinal()],
+                            steps.get(i).name() + ": an unfused step's time is under its own kind");
+                }
+            }
+            assertEquals(16, fused, "MobileNetV2's expanding blocks, all fused");
+        }
+    }
+
     static void assertDeepEquals(float[][] expected, float[][] actual, String what) {
         for (int i = 0; i < expected.length; i++) {
             assertArrayEquals(expected[i], actual[i], what + ": image " + i);

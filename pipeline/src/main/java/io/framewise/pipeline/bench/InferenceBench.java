@@ -66,7 +66,8 @@ public final class InferenceBench {
 
     /** The model's task, Classifier or Segmenter: one batch, step timings, close. */
     private record Runner(IntConsumer batch, Consumer<Boolean> profiling, Supplier<long[]> nanosByKind,
-                          Supplier<long[]> nanosByStep, Supplier<long[]> bytesByStep, AutoCloseable engine)
+                          Supplier<long[]> nanosByStep, Supplier<long[]> nanosByStepKind, Supplier<long[]> bytesByStep,
+                          AutoCloseable engine)
             implements AutoCloseable {
         void run(int n) {
             batch.accept(n);
@@ -90,7 +91,8 @@ public final class InferenceBench {
         ClassifierOptions options = ClassifierOptions.defaults().withMaxBatch(batch).withThreads(threads);
         if (!model.graph().isSegmentation()) {
             Classifier c = new Classifier(model, options);
-            return new Runner(n -> c.classify(images, n), c::setProfiling, c::nanosByKind, c::nanosByStep, c::bytesByStep, c);
+            return new Runner(n -> c.classify(images, n), c::setProfiling, c::nanosByKind, c::nanosByStep, c::nanosByStepKind,
+                    c::bytesByStep, c);
         }
         Segmenter s = new Segmenter(model, options);
         int bytes = model.imageBytes();
@@ -98,7 +100,8 @@ public final class InferenceBench {
         for (int i = 0; i < batch; i++) {
             each[i] = Arrays.copyOfRange(images, i * bytes, (i + 1) * bytes);
         }
-        return new Runner(n -> s.segment(each, n), s::setProfiling, s::nanosByKind, s::nanosByStep, s::bytesByStep, s);
+        return new Runner(n -> s.segment(each, n), s::setProfiling, s::nanosByKind, s::nanosByStep, s::nanosByStepKind,
+                s::bytesByStep, s);
     }
 
     /**
@@ -205,31 +208,63 @@ public final class InferenceBench {
         }
     }
 
-    /** Time and heap allocation of one block per image (allocation is 0 unless C2 boxed a kernel's vectors). */
-    public record BlockFigures(double ms, double bytes, long macs) {
+    /** The phases of a block the per-block table splits its time into. */
+    public static final List<Step.Kind> PHASES = List.of(Step.Kind.EXPAND, Step.Kind.DEPTHWISE, Step.Kind.PROJECT);
+
+    /**
+     * Time and heap allocation of one block per image (allocation is 0 unless C2 boxed a kernel's
+     * vectors), and its time and multiply-adds by {@link #PHASES} (a residual add counts under project).
+     */
+    public record BlockFigures(double ms, double bytes, long macs, double[] phaseMs, long[] phaseMacs) {
         public double gflops() {
             return 2.0 * macs / (ms * 1e6);
         }
+
+        /** GFLOP/s of phase {@code p} of {@link #PHASES}; NaN when the block has no such phase. */
+        public double phaseGflops(int p) {
+            return phaseMacs[p] > 0 && phaseMs[p] > 0 ? 2.0 * phaseMacs[p] / (phaseMs[p] * 1e6) : Double.NaN;
+        }
+
+        BlockFigures plus(BlockFigures o) {
+            double[] pm = phaseMs.clone();
+            long[] pc = phaseMacs.clone();
+            for (int p = 0; p < pm.length; p++) {
+                pm[p] += o.phaseMs[p];
+                pc[p] += o.phaseMacs[p];
+            }
+            return new BlockFigures(ms + o.ms, bytes + o.bytes, macs + o.macs, pm, pc);
+        }
     }
 
-    /** Per recognised block (steps named "B<n> ..."), ms and bytes per image; 1 thread. */
+    /** Per recognised block (steps named "B<n> ..."), ms and bytes per image, whole and by phase; 1 thread. */
     public Map<String, BlockFigures> blockTimes(int batch, double seconds) {
         try (Runner c = runner(batch, 1)) {
             runFramewise(c, batch, Math.min(1.0, seconds / 2));
             c.setProfiling(true);
             long[] r = runFramewise(c, batch, seconds);
             long[] bySteps = c.nanosByStep().get();
+            long[] byStepKind = c.nanosByStepKind().get();
             long[] bytesBySteps = c.bytesByStep().get();
+            int kinds = Step.Kind.values().length;
             List<Step> steps = model.plan().steps();
             Map<String, BlockFigures> figures = new LinkedHashMap<>();
             for (int i = 0; i < steps.size(); i++) {
-                String name = steps.get(i).name();
+                Step st = steps.get(i);
+                String name = st.name();
                 if (name.startsWith("B")) {
                     String block = name.substring(0, name.indexOf(' '));
+                    double[] phaseMs = new double[PHASES.size()];
+                    long[] phaseMacs = new long[PHASES.size()];
+                    for (int p = 0; p < PHASES.size(); p++) {
+                        Step.Kind k = PHASES.get(p);
+                        phaseMs[p] = byStepKind[i * kinds + k.ordinal()] / 1e6 / r[0];
+                        phaseMacs[p] = st.macsPerImage(k);
+                    }
+                    // an unfused residual add is its own step: its time goes with the projection it follows
+                    phaseMs[2] += byStepKind[i * kinds + Step.Kind.ADD.ordinal()] / 1e6 / r[0];
                     BlockFigures f = new BlockFigures(bySteps[i] / 1e6 / r[0], bytesBySteps[i] / (double) r[0],
-                            steps.get(i).macsPerImage());
-                    figures.merge(block, f, (a, b) -> new BlockFigures(a.ms() + b.ms(), a.bytes() + b.bytes(),
-                            a.macs() + b.macs()));
+                            st.macsPerImage(), phaseMs, phaseMacs);
+                    figures.merge(block, f, BlockFigures::plus);
                 }
             }
             return figures;

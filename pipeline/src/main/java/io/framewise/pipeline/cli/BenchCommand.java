@@ -122,11 +122,12 @@ final class BenchCommand implements Callable<Integer> {
                             2 * v.macs() / 1e6, v.gflops(), 100 * v.gflops() / pk) : ""));
             Map<String, InferenceBench.BlockFigures> perBlock = bench.blockTimes(profileBatch, seconds);
             System.out.printf("time and heap allocation per image by block (batch %d, 1 thread, profiling on; f = fused;"
-                    + " any KB here is a kernel C2 compiled with boxed vectors):%n", profileBatch);
-            perBlock.forEach((blk, v) -> System.out.printf("  %-5s %7.3f ms  %5.1f%%  %6.1f GFLOP/s %4.0f%%  %8.1f KB%s%n",
+                    + " any KB here is a kernel C2 compiled with boxed vectors), then by phase: ms, GFLOP/s, %%peak"
+                    + " (the residual add under project):%n", profileBatch);
+            perBlock.forEach((blk, v) -> System.out.printf("  %-5s %7.3f ms  %5.1f%%  %6.1f GFLOP/s %4.0f%%  %8.1f KB%s |%s%n",
                     blk, v.ms(), 100 * v.ms() / total, v.gflops(), 100 * v.gflops() / pk, v.bytes() / 1024,
                     m.plan().steps().stream().anyMatch(st -> st.name().startsWith(blk + " ")
-                            && st.kind() == Step.Kind.FUSED_BLOCK) ? "  f" : ""));
+                            && st.kind() == Step.Kind.FUSED_BLOCK) ? "  f" : "   ", phases(v, pk)));
         }
         if (blocks) {
             PlanOptions base = PlanOptions.fromSystemProperties();
@@ -194,5 +195,22 @@ final class BenchCommand implements Callable<Integer> {
             ModelTasks.readInto(files.get(i % files.size()), m.input(), null, out, i * m.imageBytes());
         }
         return out;
+    }
+
+    /** A block's phases for the per-block table: {@code expand 0.412 ms 61.0 27% | dw ... | project ...}. */
+    private static String phases(InferenceBench.BlockFigures v, double peak) {
+        String[] names = {"expand", "dw", "project"};
+        StringBuilder b = new StringBuilder();
+        for (int p = 0; p < InferenceBench.PHASES.size(); p++) {
+            if (v.phaseMacs()[p] == 0) {
+                continue;
+            }
+            double g = v.phaseGflops(p);
+            b.append(String.format(" %s %.3f ms %5.1f %3.0f%% ", names[p], v.phaseMs()[p], g, 100 * g / peak));
+            if (p < InferenceBench.PHASES.size() - 1) {
+                b.append('|');
+            }
+        }
+        return b.toString();
     }
 }
