@@ -138,10 +138,11 @@ public final class Classifier implements AutoCloseable {
             // image by image through the large early layers, then the batched tail (Plan#batchFrom)
             int end = plan.steps().size();
             for (int i = from; i < to; i++) {
-                mapImage(i, in, 0, null);
+                mapImage(i, in, plan.input().offset(0), null);
                 Engine.forward(plan, ws, 1, 0, tail);
                 if (tail == end) {
-                    results[i].fill(ws.slot(plan.output().slot()), 0, model.numClasses(), model.labels());
+                    results[i].fill(ws.slot(plan.output().slot()), plan.output().offset(0), model.numClasses(),
+                            model.labels());
                 } else {
                     ws.stage(plan, i - from);
                 }

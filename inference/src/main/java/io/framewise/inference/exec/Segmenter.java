@@ -148,7 +148,7 @@ public final class Segmenter implements AutoCloseable {
         if (split == null && to - from > 1 && plan.batchFrom() == plan.steps().size()) {
             // image by image: a 513×513 image's tensors already overflow L2 (Plan#batchFrom)
             for (int i = from; i < to; i++) {
-                model.inputMap().map(part.images[i], 0, in, 0, bytes);
+                model.inputMap().map(part.images[i], 0, in, plan.input().offset(0), bytes);
                 Engine.forward(plan, ws, 1, 0, plan.steps().size());
                 takeMap(ws, plan, 0, i);
             }
@@ -156,7 +156,7 @@ public final class Segmenter implements AutoCloseable {
         }
         for (int i = from; i < to; i++) {
             if (split != null && to - from == 1) { // the stem's bands, each on the core that owns it
-                split.mapInput(model.inputMap(), part.images[i], 0, in, 0, bytes, model.graph().input().height());
+                split.mapInput(model.inputMap(), part.images[i], 0, in, plan.input().offset(0), bytes, model.graph().input().height());
             } else {
                 model.inputMap().map(part.images[i], 0, in, plan.input().offset(i - from), bytes);
             }

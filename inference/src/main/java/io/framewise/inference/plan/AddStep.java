@@ -28,12 +28,14 @@ final class AddStep extends Step {
         this.shift = shift;
     }
 
+    /** Elements {@code [from, from + len)} of the batch, counted from each slot's first image. */
     private void add(Workspace ws, int from, int len) {
+        int ao = a.offset(0) + from, bo = b.offset(0) + from, oo = out.offset(0) + from;
         if (shift > 0) {
-            kernel.addFixedPoint(ws.slot(a.slot()), from, ws.slot(b.slot()), from, ws.slot(out.slot()), from, len,
+            kernel.addFixedPoint(ws.slot(a.slot()), ao, ws.slot(b.slot()), bo, ws.slot(out.slot()), oo, len,
                     aMultiplier, bMultiplier, shift, lo, hi);
         } else {
-            kernel.add(ws.slot(a.slot()), from, ws.slot(b.slot()), from, ws.slot(out.slot()), from, len, lo, hi);
+            kernel.add(ws.slot(a.slot()), ao, ws.slot(b.slot()), bo, ws.slot(out.slot()), oo, len, lo, hi);
         }
     }
 
@@ -60,7 +62,7 @@ final class AddStep extends Step {
         int to = share(pixels, part + 1, parts, PointwiseStep.ROWS) * channels;
         if (to > from) {
             add(ws, from, to - from);
-            snapRange(ws, from, to);
+            snapRange(ws, out.offset(0) + from, out.offset(0) + to);
         }
     }
 

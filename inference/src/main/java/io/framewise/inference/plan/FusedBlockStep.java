@@ -157,8 +157,9 @@ final class FusedBlockStep extends Step {
     private void rows(Workspace ws, Workspace own, int i, int r0, int r1, boolean profile) {
         float[] src = ws.slot(in.slot());
         float[] dst = ws.slot(out.slot());
-        float[] et = own.expandTile(); // [rows][W][Cexp], row iy at (iy - row0) * rowFloats
-        float[] dt = own.dwTile();     // [tileRows][OW][Cexp]
+        float[] et = own.expandTile(); // [rows][W][Cexp] from B, row iy at B + (iy - row0) * rowFloats
+        float[] dt = own.dwTile();     // [tileRows][OW][Cexp] from B
+        final int B = AlignedFloats.BASE; // both tiles start on a cache line
         int rowFloats = w * cexp;
         int inOff = in.offset(i);
         int outOff = out.offset(i);
@@ -177,20 +178,20 @@ final class FusedBlockStep extends Step {
                 int from = lo;
                 if (prevHi > lo) {
                     // hot spot avoided: the kh - stride overlap rows move, they are not recomputed
-                    System.arraycopy(et, (lo - prevRow0) * rowFloats, et, (lo - row0) * rowFloats,
+                    System.arraycopy(et, B + (lo - prevRow0) * rowFloats, et, B + (lo - row0) * rowFloats,
                             (prevHi - lo) * rowFloats);
                     from = prevHi;
                 }
                 if (hi > from) {
                     pointwise.run(src, inOff + from * w * cin, (hi - from) * w, cin, expandPacked, expandBias,
-                            cexp, et, (from - row0) * rowFloats, expandLo, expandHi, expandScale, expandKernelGrid,
+                            cexp, et, B + (from - row0) * rowFloats, expandLo, expandHi, expandScale, expandKernelGrid,
                             0, cexp);
-                    snap(et, (from - row0) * rowFloats, (hi - from) * rowFloats, expandScale, expandGrid);
+                    snap(et, B + (from - row0) * rowFloats, (hi - from) * rowFloats, expandScale, expandGrid);
                 }
                 prevRow0 = row0;
                 prevHi = hi;
                 dwIn = et;
-                dwInOff = 0;
+                dwInOff = B;
                 dwRow0 = row0;
             } else {
                 dwIn = src;
@@ -205,16 +206,16 @@ final class FusedBlockStep extends Step {
                 int skip = Math.max(0, first);
                 int last = Math.min(h, (oy1 - 1) * stride - padTop + ekh);
                 dilated.run(dwIn, dwInOff + (skip - dwRow0) * rowFloats, last - skip, w, cexp, kh, kw, stride,
-                        dilation, skip - first, padLeft, dwPacked, dwBias, dt, 0, oy1 - oy0, ow, dwLo, dwHi);
+                        dilation, skip - first, padLeft, dwPacked, dwBias, dt, B, oy1 - oy0, ow, dwLo, dwHi);
             } else {
                 depthwise.run(dwIn, dwInOff, dwRow0, h, w, cexp, kh, kw, stride, padTop, padLeft, dwPacked, dwBias,
-                        dt, 0, oy0, oh, ow, oy0, oy1, dwLo, dwHi);
+                        dt, B, oy0, oh, ow, oy0, oy1, dwLo, dwHi);
             }
-            snap(dt, 0, (oy1 - oy0) * ow * cexp, dwScale, dwGrid);
+            snap(dt, B, (oy1 - oy0) * ow * cexp, dwScale, dwGrid);
             long t2 = profile ? System.nanoTime() : 0;
             int pix = (oy1 - oy0) * ow;
             int o = outOff + oy0 * ow * cout;
-            pointwise.run(dt, 0, pix, cexp, projectPacked, projectBias, cout, dst, o, projectLo, projectHi,
+            pointwise.run(dt, B, pix, cexp, projectPacked, projectBias, cout, dst, o, projectLo, projectHi,
                     projectScale, projectKernelGrid, 0, cout);
             snap(dst, o, pix * cout, projectScale, projectGrid);
             if (residual && addShift > 0) {

@@ -54,7 +54,7 @@ final class PointwiseStep extends Step {
 
     @Override
     public void run(Workspace ws, int n) {
-        kernel.run(ws.slot(in.slot()), 0, n * pixels, cin, packed, bias, cout, ws.slot(out.slot()), 0, lo, hi, scale,
+        kernel.run(ws.slot(in.slot()), in.offset(0), n * pixels, cin, packed, bias, cout, ws.slot(out.slot()), out.offset(0), lo, hi, scale,
                 grid, 0, cout);
     }
 
@@ -94,7 +94,8 @@ final class PointwiseStep extends Step {
             int c0 = share(cout, part, parts, step);
             int c1 = share(cout, part + 1, parts, step);
             if (c1 > c0) {
-                kernel.run(ws.slot(in.slot()), 0, n * pixels, cin, packed, bias, cout, ws.slot(out.slot()), 0,
+                kernel.run(ws.slot(in.slot()), in.offset(0), n * pixels, cin, packed, bias, cout, ws.slot(out.slot()),
+                        out.offset(0),
                         lo, hi, scale, grid, c0, c1);
             }
             return;
@@ -102,9 +103,9 @@ final class PointwiseStep extends Step {
         int from = share(n * pixels, part, parts, ROWS);
         int to = share(n * pixels, part + 1, parts, ROWS);
         if (to > from) {
-            kernel.run(ws.slot(in.slot()), from * cin, to - from, cin, packed, bias, cout, ws.slot(out.slot()),
-                    from * cout, lo, hi, scale, grid, 0, cout);
-            snapRange(ws, from * cout, to * cout);
+            kernel.run(ws.slot(in.slot()), in.offset(0) + from * cin, to - from, cin, packed, bias, cout,
+                    ws.slot(out.slot()), out.offset(0) + from * cout, lo, hi, scale, grid, 0, cout);
+            snapRange(ws, out.offset(0) + from * cout, out.offset(0) + to * cout);
         }
     }
 

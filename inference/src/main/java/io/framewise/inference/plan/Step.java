@@ -51,7 +51,7 @@ public abstract class Step {
     /** Rounds the output of the last {@link #run} to its quantization grid, when the plan asks for it. */
     public void snapOutput(Workspace ws, int n) {
         if (snapSlot != null && !roundsInRun()) {
-            snapKernel.snap(ws.slot(snapSlot.slot()), 0, n * snapElements, snapScale, snapGrid);
+            snapKernel.snap(ws.slot(snapSlot.slot()), snapSlot.offset(0), n * snapElements, snapScale, snapGrid);
         }
     }
 

@@ -29,12 +29,14 @@ public final class Workspace {
         int[] sizes = plan.slotFloats();
         this.slots = new float[sizes.length][];
         for (int s = 0; s < sizes.length; s++) {
-            slots[s] = new float[Math.addExact(Math.multiplyExact(sizes[s], capacity), KernelSet.ARRAY_PAD)];
+            slots[s] = AlignedFloats.allocate(Math.addExact(Math.multiplyExact(sizes[s], capacity),
+                    AlignedFloats.BASE + KernelSet.ARRAY_PAD));
         }
         this.staging = plan.batchFrom() < plan.steps().size()
-                ? new float[Math.multiplyExact(plan.batchInput().imageStride(), capacity)] : new float[0];
-        this.expandTile = new float[plan.expandTile() + KernelSet.ARRAY_PAD];
-        this.dwTile = new float[plan.dwTile() + KernelSet.ARRAY_PAD];
+                ? new float[AlignedFloats.BASE + Math.multiplyExact(plan.batchInput().imageStride(), capacity)]
+                : new float[0];
+        this.expandTile = AlignedFloats.allocate(AlignedFloats.BASE + plan.expandTile() + KernelSet.ARRAY_PAD);
+        this.dwTile = AlignedFloats.allocate(AlignedFloats.BASE + plan.dwTile() + KernelSet.ARRAY_PAD);
         // indexed by position in whichever list ran (steps or splitSteps)
         int maxSteps = Math.max(plan.steps().size(), plan.splitSteps().size());
         this.nanosByStep = new long[maxSteps];
@@ -51,13 +53,13 @@ public final class Workspace {
     /** Keeps image {@code i}'s input of the batched tail ({@link Plan#batchFrom}), computed at image 0. */
     public void stage(Plan plan, int i) {
         TensorSlot t = plan.batchInput();
-        System.arraycopy(slots[t.slot()], 0, staging, t.offset(i), t.imageStride());
+        System.arraycopy(slots[t.slot()], t.offset(0), staging, t.offset(i), t.imageStride());
     }
 
     /** Puts the first {@code n} staged images back at their places, for the batched tail. */
     public void unstage(Plan plan, int n) {
         TensorSlot t = plan.batchInput();
-        System.arraycopy(staging, 0, slots[t.slot()], 0, t.offset(n));
+        System.arraycopy(staging, t.offset(0), slots[t.slot()], t.offset(0), n * t.imageStride());
     }
 
     public float[] expandTile() {
