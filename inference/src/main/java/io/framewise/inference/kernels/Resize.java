@@ -24,7 +24,7 @@ public interface Resize {
      * interpolated score is first rounded to its grid as TFLite's uint8 resize does (round half up in
      * q), so the comparison sees TFLite's values and its ties. Ties go to the lowest class index.
      *
-     * @param rows scratch of at least {@link #argMaxScratchFloats(int, int)} floats
+     * @param rows scratch of at least {@link #argMaxScratchFloats(int, int, int)} floats
      */
     default void bilinearArgMax(float[] in, int inOff, int h, int w, int c, float grid, int zeroPoint,
                                 float[] out, int outOff, int oh, int ow, boolean alignCorners, boolean halfPixelCenters,
@@ -41,9 +41,13 @@ public interface Resize {
                         float[] out, int outOff, int oh, int ow, boolean alignCorners, boolean halfPixelCenters,
                         int oy0, int oy1, float[] rows);
 
-    /** Scratch {@link #bilinearArgMax} needs: two input rows resized in width (channel-major). */
-    static int argMaxScratchFloats(int c, int ow) {
-        return 2 * c * ow + KernelSet.ARRAY_PAD;
+    /**
+     * Scratch {@link #bilinearArgMax} needs: two input rows resized in width (channel-major), one input
+     * row channel-major ({@code c·w}) and the width plan ({@code 3·ow}: first and second source column
+     * and weight per output column).
+     */
+    static int argMaxScratchFloats(int c, int w, int ow) {
+        return 2 * c * ow + c * w + 3 * ow + KernelSet.ARRAY_PAD;
     }
 
     /** ARG_MAX over channels: {@code in [pixels][C] -> out [pixels]} (index as float), first max on ties. */

@@ -415,7 +415,8 @@ public final class Planner {
 
     private int resizeArgMaxScratch(Unit unit) {
         int[] map = g.tensor(unit.output()).shape(); // [H][W]: a class map has no channel axis
-        return Resize.argMaxScratchFloats(g.tensor(unit.inputs()[0]).channels(), map[1]);
+        TensorInfo in = g.tensor(unit.inputs()[0]);
+        return Resize.argMaxScratchFloats(in.channels(), in.width(), map[1]);
     }
 
     private Step classMap(Unit unit, int[] slotOf, int scratch) {

@@ -64,6 +64,8 @@ class SegmentationKernelTest {
         Resize r = new ReferenceResize();
         int[][] shapes = {{1, 1, 1, 33, 33}, {1, 1, 256, 33, 33}, {33, 33, 21, 33, 33}, {4, 5, 17, 9, 13},
             {3, 1, 33, 7, 1}, {6, 6, 16, 3, 2}};
+        // zero point 36: every score is >= 0 in q units (the keyed argmax); -3: some are not (the masked one)
+        for (int zeroPoint : new int[] {36, -3})
         for (int[] s : shapes) {
             for (int mode = 0; mode < 3; mode++) {
                 boolean align = mode == 1;
@@ -74,7 +76,7 @@ class SegmentationKernelTest {
                 r.bilinear(in, 0, s[0], s[1], s[2], expected, 0, s[3], s[4], align, half);
                 v.bilinear(KernelSet.padded(in), 0, s[0], s[1], s[2], actual, 0, s[3], s[4], align, half);
                 assertClose(expected, java.util.Arrays.copyOf(actual, expected.length),
-                        bits + " bits " + java.util.Arrays.toString(s) + " mode " + mode);
+                        bits + " bits " + java.util.Arrays.toString(s) + " mode " + mode + " zero point " + zeroPoint);
             }
         }
     }
@@ -100,6 +102,8 @@ class SegmentationKernelTest {
         Resize r = new ReferenceResize();
         int[][] shapes = {{33, 33, 21, 513, 513}, {5, 4, 3, 17, 33}, {1, 1, 21, 20, 20}, {4, 4, 1, 16, 16}};
         float grid = 0.20149837f;
+        // zero point 36: every score is >= 0 in q units (the keyed argmax); -3: some are not (the masked one)
+        for (int zeroPoint : new int[] {36, -3})
         for (int[] s : shapes) {
             for (int mode = 0; mode < 3; mode++) {
                 float[] in = random(s[2] * 3L + s[0], s[0] * s[1] * s[2]);
@@ -108,12 +112,12 @@ class SegmentationKernelTest {
                 }
                 float[] expected = new float[s[3] * s[4]];
                 float[] actual = new float[s[3] * s[4] + KernelSet.ARRAY_PAD];
-                float[] rows = new float[Resize.argMaxScratchFloats(s[2], s[4])];
-                r.bilinearArgMax(in, 0, s[0], s[1], s[2], grid, 36, expected, 0, s[3], s[4], mode == 1, mode == 2, rows);
-                v.bilinearArgMax(KernelSet.padded(in), 0, s[0], s[1], s[2], grid, 36, actual, 0, s[3], s[4],
+                float[] rows = new float[Resize.argMaxScratchFloats(s[2], s[1], s[4])];
+                r.bilinearArgMax(in, 0, s[0], s[1], s[2], grid, zeroPoint, expected, 0, s[3], s[4], mode == 1, mode == 2, rows);
+                v.bilinearArgMax(KernelSet.padded(in), 0, s[0], s[1], s[2], grid, zeroPoint, actual, 0, s[3], s[4],
                         mode == 1, mode == 2, rows);
                 assertArrayEquals(expected, java.util.Arrays.copyOf(actual, expected.length),
-                        bits + " bits " + java.util.Arrays.toString(s) + " mode " + mode);
+                        bits + " bits " + java.util.Arrays.toString(s) + " mode " + mode + " zero point " + zeroPoint);
             }
         }
     }
@@ -129,7 +133,7 @@ class SegmentationKernelTest {
         float[] tied = {0.5f, 0.5f, 0.25f};
         float[] map = new float[20 * 20 + KernelSet.ARRAY_PAD];
         ResizeRowPlanarV.of(KernelAssertions.species(512)).bilinearArgMax(KernelSet.padded(tied), 0, 1, 1, 3, 0.25f, 0,
-                map, 0, 20, 20, true, false, new float[Resize.argMaxScratchFloats(3, 20)]);
+                map, 0, 20, 20, true, false, new float[Resize.argMaxScratchFloats(3, 1, 20)]);
         for (int p = 0; p < 400; p++) {
             assertEquals(0f, map[p]);
         }

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import io.framewise.inference.kernels.Resize;
 import io.framewise.inference.kernels.reference.ReferenceResize;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -32,7 +33,13 @@ public final class ResizeRowPlanarV implements Resize {
     private static final VectorSpecies<Float> S = SpeciesSpecialization.bound(MethodHandles.lookup());
     private static final int VL = S.length();
     /** Adding and subtracting 2^23 rounds a float in [0, 2^23) to an integer (round half to even). */
-    private static final float MAGIC = 8388608f;
+    /**
+     * 1.5·2^23: {@code (x + MAGIC) - MAGIC} is x rounded to an integer (ties to even) for |x| < 2^22, of
+     * either sign (2^23 alone rounded negative x to halves); its bits plus a small integer n are the
+     * float MAGIC + n.
+     */
+    private static final float MAGIC = 12582912f;
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     private static final ReferenceResize SCALAR = new ReferenceResize();
     private static final ThreadLocal<float[]> TAIL = new ThreadLocal<>();
 
@@ -94,18 +101,29 @@ public final class ResizeRowPlanarV implements Resize {
         float sy = Resize.scale(h, oh, alignCorners);
         float sx = Resize.scale(w, ow, alignCorners);
         int plane = c * ow;
+        // the keyed step's truncation is floor() only for scores >= -0.5: uint8 tensors always are
+        boolean keyed = grid > 0 && c <= MAX_KEYED_CLASSES && minScore(in, inOff, h * w * c, grid, zeroPoint) >= 0;
+        int src = 2 * plane;  // rows[src ..]: a source row, [C][W]
+        int plan = src + c * w; // rows[plan ..]: the width plan, [3][OW]
+        widthPlan(w, ow, sx, halfPixelCenters, rows, plan);
         int held0 = -1;       // source row held at rows[0 .. plane)
         int held1 = -1;       // source row held at rows[plane .. 2 plane)
-        for (int y = oy0; y < oy1; y++) {
+        for (int y = oy0, yEnd; y < oy1; y = yEnd) {
             float fy = Resize.sourceCoordinate(y, sy, halfPixelCenters);
             int y0 = Math.max((int) Math.floor(fy), 0);
             int y1 = Math.min((int) Math.ceil(fy), h - 1);
-            float wy = fy - y0;
+            // the run of output rows between the same two source rows (~16 at 33 -> 513)
+            for (yEnd = y + 1; yEnd < oy1; yEnd++) {
+                float f = Resize.sourceCoordinate(yEnd, sy, halfPixelCenters);
+                if (Math.max((int) Math.floor(f), 0) != y0 || Math.min((int) Math.ceil(f), h - 1) != y1) {
+                    break;
+                }
+            }
             // keep whichever held row is still needed; resize the missing ones in width
             int top = held0 == y0 ? 0 : held1 == y0 ? plane : -1;
             if (top < 0) {
                 top = held0 == y1 ? plane : 0; // never evict the row the bottom still needs
-                widthRow(in, inOff, w, c, y0, sx, halfPixelCenters, grid, zeroPoint, rows, top, ow);
+                widthRow(in, inOff, w, c, y0, grid, zeroPoint, rows, top, ow, src, plan);
                 if (top == 0) {
                     held0 = y0;
                 } else {
@@ -115,18 +133,28 @@ public final class ResizeRowPlanarV implements Resize {
             int bottom = held0 == y1 ? 0 : held1 == y1 ? plane : -1;
             if (bottom < 0) {
                 bottom = top == 0 ? plane : 0;
-                widthRow(in, inOff, w, c, y1, sx, halfPixelCenters, grid, zeroPoint, rows, bottom, ow);
+                widthRow(in, inOff, w, c, y1, grid, zeroPoint, rows, bottom, ow, src, plan);
                 if (bottom == 0) {
                     held0 = y1;
                 } else {
                     held1 = y1;
                 }
             }
-            int o = outOff + y * ow;
             boolean round = grid > 0;
+            // column vector outer, rows of the run inner: the vector's 2·C source values (2.7 KB for 21
+            // classes) are read from L2 once per run and from L1 by the other rows; row by row instead,
+            // the 86 KB of the two resized rows streamed from L2 for every output row (1.5 ms a frame)
             for (int x = 0; x < ow; x += VL) {
                 int at = Math.min(x, ow - VL); // the last vector overlaps: it recomputes the same classes
-                pixelStep(rows, top + at, bottom + at, ow, c, wy, round, out, o + at);
+                for (int yy = y; yy < yEnd; yy++) {
+                    float wy = Resize.sourceCoordinate(yy, sy, halfPixelCenters) - y0;
+                    int o = outOff + yy * ow + at;
+                    if (keyed) {
+                        pixelStepKeyed(rows, top + at, bottom + at, ow, c, wy, out, o);
+                    } else {
+                        pixelStep(rows, top + at, bottom + at, ow, c, wy, round, out, o);
+                    }
+                }
             }
         }
     }
@@ -146,7 +174,7 @@ public final class ResizeRowPlanarV implements Resize {
             FloatVector top = FloatVector.fromArray(S, rows, t + ch * ow);
             FloatVector v = FloatVector.fromArray(S, rows, b + ch * ow).sub(top).fma(w, top);
             if (round) {
-                // floor(v + 0.5) for v >= 0 (q values lie in [0, 255]): round to nearest, then step down where that went up
+                // floor(v + 0.5): round to nearest, then step down where that went up
                 FloatVector half = v.add(0.5f);
                 FloatVector r = half.add(MAGIC).sub(MAGIC);
                 v = r.sub(1f, r.compare(VectorOperators.GT, half));
@@ -158,26 +186,88 @@ public final class ResizeRowPlanarV implements Resize {
         index.intoArray(out, o);
     }
 
-    /** Source row {@code sy} resized in width into {@code rows[at ..]} as {@code [C][OW]}; in q units when quantized. */
-    private static void widthRow(float[] in, int inOff, int w, int c, int sy, float sx, boolean halfPixelCenters,
-                                 float grid, int zeroPoint, float[] rows, int at, int ow) {
-        int row = inOff + sy * w * c;
-        float inv = grid > 0 ? 1f / grid : 0f;
+    /** The smallest score of the input in q units ({@code rint(x / grid) + zeroPoint}), as {@link #widthRow} makes them. */
+    private static float minScore(float[] in, int inOff, int n, float grid, int zeroPoint) {
+        float inv = 1f / grid;
+        float min = Float.POSITIVE_INFINITY;
+        for (int i = inOff; i < inOff + n; i++) {
+            min = Math.min(min, (float) Math.rint(in[i] * inv) + zeroPoint);
+        }
+        return min;
+    }
+
+    /** Classes a key of {@link #pixelStepKeyed} can carry: 8 bits of score and the class below them. */
+    private static final int MAX_KEYED_CLASSES = 1 << 20;
+
+    /**
+     * {@link #pixelStep} for quantized scores, without masks: each class's rounded score {@code q} (an
+     * integer in [0, 255]) and its index make one integer key {@code q << bits | (2^bits - 1 - class)},
+     * so the running maximum is one integer {@code max} and equal scores keep the lowest class, as
+     * TFLite's ARG_MAX does. The rounding {@code floor(v + 0.5)} is a truncating conversion of
+     * {@code v + 0.5 >= 0}: the same value as pixelStep's. With compares and blends (three of each per
+     * class) the fused 513×513 resize-argmax took 2.3 ms of a DeepLab frame, with keys 1.5 ms (1.4 ms
+     * with the rows of a run grouped, see bilinearArgMax; a driver on 33×33×21, docs/benchmarks.md
+     * session 17). Keys built with a float-to-int conversion ran 10× slower (not intrinsified on 17).
+     */
+    private static void pixelStepKeyed(float[] rows, int t, int b, int ow, int c, float wy, float[] out, int o) {
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, c - 1));
+        int low = (1 << bits) - 1;
+        FloatVector w = FloatVector.broadcast(S, wy);
+        IntVector best = IntVector.broadcast(IS, Integer.MIN_VALUE);
+        for (int ch = 0; ch < c; ch++) {
+            FloatVector top = FloatVector.fromArray(S, rows, t + ch * ow);
+            FloatVector v = FloatVector.fromArray(S, rows, b + ch * ow).sub(top).fma(w, top);
+            // floor(v + 0.5) for v >= 0, as pixelStep rounds; an integer in [0, 255] as a float has its
+            // low 15 mantissa bits clear, and non-negative floats order as their bits do
+            FloatVector half = v.add(0.5f);
+            FloatVector r = half.add(MAGIC).sub(MAGIC);
+            r = r.sub(1f, r.compare(VectorOperators.GT, half));
+            best = best.max(r.reinterpretAsInts().or(low - ch));
+        }
+        // the class as a float: MAGIC + class from the bits, less MAGIC
+        IntVector index = IntVector.broadcast(IS, Float.floatToRawIntBits(MAGIC) + low).sub(best.and(low));
+        ((FloatVector) index.reinterpretAsFloats()).sub(MAGIC).intoArray(out, o);
+    }
+
+    /**
+     * The width plan of {@link #widthRow} into {@code rows[plan ..]}: per output column its first and
+     * second source column (as floats, exact) and its weight, computed once per call instead of once per
+     * column and class.
+     */
+    private static void widthPlan(int w, int ow, float sx, boolean halfPixelCenters, float[] rows, int plan) {
         for (int x = 0; x < ow; x++) {
             float fx = Resize.sourceCoordinate(x, sx, halfPixelCenters);
             int x0 = Math.max((int) Math.floor(fx), 0);
-            int x1 = Math.min((int) Math.ceil(fx), w - 1);
-            float wx = fx - x0;
-            int p0 = row + x0 * c;
-            int p1 = row + x1 * c;
+            rows[plan + x] = x0;
+            rows[plan + ow + x] = Math.min((int) Math.ceil(fx), w - 1);
+            rows[plan + 2 * ow + x] = fx - x0;
+        }
+    }
+
+    /**
+     * Source row {@code sy} resized in width into {@code rows[at ..]} as {@code [C][OW]}; in q units when
+     * quantized. The row is first turned channel-major (and into q units) at {@code rows[src ..]}, once
+     * per source value instead of at each of its ~16 uses (33 → 513), and the resized row is then
+     * written class by class, sequentially. Same values: each output is {@code fma(wx, b - a, a)} of the
+     * same quantized {@code a} and {@code b}.
+     */
+    private static void widthRow(float[] in, int inOff, int w, int c, int sy, float grid, int zeroPoint,
+                                 float[] rows, int at, int ow, int src, int plan) {
+        int row = inOff + sy * w * c;
+        float inv = grid > 0 ? 1f / grid : 0f;
+        for (int x = 0; x < w; x++) {
             for (int ch = 0; ch < c; ch++) {
-                float a = in[p0 + ch];
-                float b = in[p1 + ch];
-                if (grid > 0) {
-                    a = (float) Math.rint(a * inv) + zeroPoint;
-                    b = (float) Math.rint(b * inv) + zeroPoint;
-                }
-                rows[at + ch * ow + x] = Math.fma(wx, b - a, a);
+                float a = in[row + x * c + ch];
+                rows[src + ch * w + x] = grid > 0 ? (float) Math.rint(a * inv) + zeroPoint : a;
+            }
+        }
+        for (int ch = 0; ch < c; ch++) {
+            int s = src + ch * w;
+            int d = at + ch * ow;
+            for (int x = 0; x < ow; x++) {
+                float a = rows[s + (int) rows[plan + x]];
+                float b = rows[s + (int) rows[plan + ow + x]];
+                rows[d + x] = Math.fma(rows[plan + 2 * ow + x], b - a, a);
             }
         }
     }
