@@ -22,10 +22,47 @@ final class PointwiseStep extends Step {
     private final float hi;
     private float grid;  // the output's quantization step when the kernel rounds to it, else 0
     private float scale; // the kernel's rounding rint(x * scale) * grid: 1/grid, or a requantization scale
+    private final BroadcastInput broadcast; // null unless a pixel-constant first input was folded into the bias
+
+    /**
+     * A concatenation's first input that is the same at every pixel (DeepLab's image pooling, resized from
+     * 1×1), folded into a per-image bias: {@code bias'[o] = bias[o] + Σ_c weights[o][c] · v[c]} where v
+     * is pixel 0 of {@code slot} clamped to [lo, hi] and rounded as the concatenation rounds its output
+     * ({@code rint(v · scale) · grid}; grid 0: not rounded). The GEMM then reads only the other input.
+     */
+    record BroadcastInput(TensorSlot slot, int channels, float[] weights, float lo, float hi, float scale, float grid) {
+    }
+
+    /** Per-thread per-image bias of a folded step, {@code [Cout]} padded. */
+    private static final ThreadLocal<float[]> IMAGE_BIAS = new ThreadLocal<>();
 
     PointwiseStep(String name, Kind kind, PointwiseConv kernel, TensorSlot in, TensorSlot out,
                   int pixels, int cin, int cout, float[] weights, float[] bias, float lo, float hi) {
+        this(name, kind, kernel, in, out, pixels, cin, cout, weights, bias, lo, hi, null);
+    }
+
+    /**
+     * With a folded pixel-constant input: {@code weights} are {@code [Cout][broadcast.channels + cin]}, the
+     * broadcast input's channels first (the concatenation's order).
+     */
+    PointwiseStep(String name, Kind kind, PointwiseConv kernel, TensorSlot in, TensorSlot out,
+                  int pixels, int cin, int cout, float[] weights, float[] bias, float lo, float hi,
+                  BroadcastInput broadcast) {
         super(name, kind);
+        if (broadcast != null) {
+            int cb = broadcast.channels();
+            int k = cb + cin;
+            float[] own = new float[cout * cin];
+            float[] folded = new float[cout * cb];
+            for (int o = 0; o < cout; o++) {
+                System.arraycopy(weights, o * k, folded, o * cb, cb);
+                System.arraycopy(weights, o * k + cb, own, o * cin, cin);
+            }
+            weights = own;
+            broadcast = new BroadcastInput(broadcast.slot(), cb, folded, broadcast.lo(), broadcast.hi(),
+                    broadcast.scale(), broadcast.grid());
+        }
+        this.broadcast = broadcast;
         this.kernel = kernel;
         this.in = in;
         this.out = out;
@@ -54,6 +91,13 @@ final class PointwiseStep extends Step {
 
     @Override
     public void run(Workspace ws, int n) {
+        if (broadcast != null) {
+            for (int i = 0; i < n; i++) {
+                kernel.run(ws.slot(in.slot()), in.offset(i), pixels, cin, packed, imageBias(ws, i), cout,
+                        ws.slot(out.slot()), out.offset(i), lo, hi, scale, grid, 0, cout);
+            }
+            return;
+        }
         kernel.run(ws.slot(in.slot()), in.offset(0), n * pixels, cin, packed, bias, cout, ws.slot(out.slot()), out.offset(0), lo, hi, scale,
                 grid, 0, cout);
     }
@@ -83,12 +127,22 @@ final class PointwiseStep extends Step {
      */
     private boolean byColumns(int n) {
         boolean idempotent = grid == 0 || scale == 1f / grid || cout % kernel.columnStep() == 0;
-        return (long) n * pixels * 16 <= cout && cin >= 256 && cout >= 2 * kernel.columnStep() && !snapsSeparately()
+        return broadcast == null && (long) n * pixels * 16 <= cout && cin >= 256 && cout >= 2 * kernel.columnStep() && !snapsSeparately()
                 && idempotent;
     }
 
     @Override
     public void runPart(Workspace ws, Workspace own, int n, int part, int parts) {
+        if (broadcast != null) { // each part folds the bias itself: 256×256 MACs against its share of 33×33×256×256
+            int from = share(pixels, part, parts, ROWS);
+            int to = share(pixels, part + 1, parts, ROWS);
+            for (int i = 0; i < n && to > from; i++) {
+                kernel.run(ws.slot(in.slot()), in.offset(i) + from * cin, to - from, cin, packed, imageBias(ws, i), cout,
+                        ws.slot(out.slot()), out.offset(i) + from * cout, lo, hi, scale, grid, 0, cout);
+                snapRange(ws, out.offset(i) + from * cout, out.offset(i) + to * cout);
+            }
+            return;
+        }
         if (byColumns(n)) {
             int step = kernel.columnStep();
             int c0 = share(cout, part, parts, step);
@@ -109,11 +163,39 @@ final class PointwiseStep extends Step {
         }
     }
 
+    /**
+     * The bias with image i's broadcast input folded in, in this thread's buffer (allocated on its first
+     * call). Each input value is clamped and rounded exactly as the concatenation would store it.
+     */
+    private float[] imageBias(Workspace ws, int i) {
+        float[] b = IMAGE_BIAS.get();
+        if (b == null || b.length < bias.length) {
+            b = new float[bias.length];
+            IMAGE_BIAS.set(b);
+        }
+        float[] src = ws.slot(broadcast.slot().slot());
+        int at = broadcast.slot().offset(i); // pixel 0: every pixel holds the same values
+        int cb = broadcast.channels();
+        float[] w = broadcast.weights();
+        for (int o = 0; o < cout; o++) {
+            float acc = bias[o];
+            for (int c = 0; c < cb; c++) {
+                float v = Math.min(Math.max(src[at + c], broadcast.lo()), broadcast.hi());
+                if (broadcast.grid() > 0) {
+                    v = (float) Math.rint(v * broadcast.scale()) * broadcast.grid() + 0f;
+                }
+                acc = Math.fma(w[o * cb + c], v, acc);
+            }
+            b[o] = acc;
+        }
+        return b;
+    }
+
     /** Row granularity of a part: the GEMM's 6-row tiles. */
     static final int ROWS = 6;
 
     @Override
     public long macsPerImage() {
-        return (long) pixels * cin * cout;
+        return (long) pixels * cin * cout + (broadcast != null ? (long) broadcast.channels() * cout : 0);
     }
 }
