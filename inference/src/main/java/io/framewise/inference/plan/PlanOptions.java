@@ -16,9 +16,12 @@ import java.util.Locale;
  * @param snapActivations round every activation of a quantized model to its quantization grid, as the
  *                       model defines them (closer to TFLite on low-margin images, a few % slower);
  *                       off: activations keep full fp32 precision, only the final logits are snapped
+ * @param foldImagePooling fold a concatenation's pixel-constant input (DeepLab's image pooling, resized
+ *                       from 1×1) into the next 1×1 conv's per-image bias instead of copying it to every
+ *                       pixel ({@link PointwiseStep.BroadcastInput}); off only to compare the two
  */
 public record PlanOptions(Fusion fusion, long fuseAboveBytes, long fuseSplitAboveBytes, long tileBytes,
-                          boolean snapActivations) {
+                          boolean snapActivations, boolean foldImagePooling) {
 
     public enum Fusion { AUTO, ALWAYS, NEVER }
 
@@ -31,10 +34,10 @@ public record PlanOptions(Fusion fusion, long fuseAboveBytes, long fuseSplitAbov
      * (184 KiB) 1.12-1.29×: split, blocks fuse above 256 KiB.
      */
     public static PlanOptions defaults() {
-        return new PlanOptions(Fusion.AUTO, 1L << 20, 256L << 10, 256L << 10, true);
+        return new PlanOptions(Fusion.AUTO, 1L << 20, 256L << 10, 256L << 10, true, true);
     }
 
-    /** Defaults, overridden by {@code -Dframewise.fusion=auto|always|never}, {@code -Dframewise.fusion.tileBytes=N}, {@code -Dframewise.fusion.aboveBytes=N}, {@code -Dframewise.fusion.splitAboveBytes=N}, {@code -Dframewise.snapActivations=true|false}. */
+    /** Defaults, overridden by {@code -Dframewise.fusion=auto|always|never}, {@code -Dframewise.fusion.tileBytes=N}, {@code -Dframewise.fusion.aboveBytes=N}, {@code -Dframewise.fusion.splitAboveBytes=N}, {@code -Dframewise.snapActivations=true|false}, {@code -Dframewise.foldImagePooling=true|false}. */
     public static PlanOptions fromSystemProperties() {
         PlanOptions d = defaults();
         String f = System.getProperty("framewise.fusion");
@@ -53,10 +56,18 @@ public record PlanOptions(Fusion fusion, long fuseAboveBytes, long fuseSplitAbov
         if (!snap.equals("true") && !snap.equals("false")) {
             throw new IllegalArgumentException("framewise.snapActivations must be true or false, got '" + snap + "'");
         }
-        return new PlanOptions(fusion, above, splitAbove, tile, Boolean.parseBoolean(snap));
+        String fold = System.getProperty("framewise.foldImagePooling", Boolean.toString(d.foldImagePooling()));
+        if (!fold.equals("true") && !fold.equals("false")) {
+            throw new IllegalArgumentException("framewise.foldImagePooling must be true or false, got '" + fold + "'");
+        }
+        return new PlanOptions(fusion, above, splitAbove, tile, Boolean.parseBoolean(snap), Boolean.parseBoolean(fold));
     }
 
     public PlanOptions withFusion(Fusion f) {
-        return new PlanOptions(f, fuseAboveBytes, fuseSplitAboveBytes, tileBytes, snapActivations);
+        return new PlanOptions(f, fuseAboveBytes, fuseSplitAboveBytes, tileBytes, snapActivations, foldImagePooling);
+    }
+
+    public PlanOptions withFoldImagePooling(boolean fold) {
+        return new PlanOptions(fusion, fuseAboveBytes, fuseSplitAboveBytes, tileBytes, snapActivations, fold);
     }
 }

@@ -40,6 +40,8 @@ public final class Planner {
     }
 
     private final List<SplitFusion> splitFusions = new ArrayList<>();
+    /** Tensors of a folded broadcast chain read only by the fold: their steps compute pixel 0 alone. */
+    private final java.util.Set<Integer> onePixel = new java.util.HashSet<>();
 
     private Planner(ModelGraph g, KernelSet k, PlanOptions opt) {
         this.g = g;
@@ -157,8 +159,8 @@ public final class Planner {
      * other input unchanged (a conv output on the same grid, within the same clamp) and in the real domain.
      */
     private int tryBroadcastConcat(List<Layer> ls, int i) {
-        if (!(ls.get(i) instanceof Layer.Concatenation c) || c.inputs().length != 2 || c.multiplier() != 0
-                || i + 1 >= ls.size()) {
+        if (!opt.foldImagePooling() || !(ls.get(i) instanceof Layer.Concatenation c) || c.inputs().length != 2
+                || c.multiplier() != 0 || i + 1 >= ls.size()) {
             return 0;
         }
         if (!(ls.get(i + 1) instanceof Layer.Conv2D conv) || !conv.isPointwise() || conv.input() != c.output()
@@ -176,6 +178,15 @@ public final class Planner {
         }
         if (!unchanged) {
             return 0;
+        }
+        // the chain feeding the fold runs on pixel 0 only where nothing else reads it
+        for (int t = c.inputs()[0]; consumers[t] == 1; ) {
+            onePixel.add(t);
+            Layer p = producer(t);
+            if (!(p instanceof Layer.Concatenation q)) {
+                break;
+            }
+            t = q.inputs()[0];
         }
         // the conv first: it is what the unit computes and rounds (snapScale, yieldsIntegers look at layers[0])
         units.add(new Unit(new Layer[] {conv, c}, new int[] {x, c.inputs()[0]}, conv.output(), false, -1));
@@ -278,8 +289,8 @@ public final class Planner {
                 slotBusy.set(scratch, false);
             }
             if (snaps() && !unit.fused() && !(s instanceof SoftmaxStep) && !yieldsIntegers(unit)) {
-                s.snapAfter(k.elementwise(), slot(o, slotOf), g.tensor(o).elements(), snapScale(unit.layers()[0], o),
-                        grid(o));
+                int elements = onePixel.contains(o) ? g.tensor(o).channels() : g.tensor(o).elements();
+                s.snapAfter(k.elementwise(), slot(o, slotOf), elements, snapScale(unit.layers()[0], o), grid(o));
             }
             steps.add(s);
             if (!insideSplitFusion(u)) {
@@ -458,9 +469,11 @@ public final class Planner {
             return new PadStep(name, in, out, ti.height(), ti.width(), ti.channels(), p.top(), p.left(),
                     to.height(), to.width());
         }
+        boolean one = onePixel.contains(root(unit.output())); // read only at pixel 0 (tryBroadcastConcat)
         if (first instanceof Layer.ResizeBilinear r) {
-            return new ResizeStep(name, k.resize(), in, out, ti.height(), ti.width(), ti.channels(), to.height(),
-                    to.width(), r.alignCorners(), r.halfPixelCenters(), g.integerDomain());
+            return new ResizeStep(name + (one ? " (pixel 0)" : ""), k.resize(), in, out, ti.height(), ti.width(),
+                    ti.channels(), one ? 1 : to.height(), one ? 1 : to.width(), r.alignCorners(), r.halfPixelCenters(),
+                    g.integerDomain());
         }
         if (first instanceof Layer.Concatenation c) {
             TensorSlot[] ins = new TensorSlot[c.inputs().length];
@@ -469,7 +482,8 @@ public final class Planner {
                 ins[j] = slot(c.inputs()[j], slotOf);
                 channels[j] = g.tensor(c.inputs()[j]).channels();
             }
-            return new ConcatStep(name, k.elementwise(), ins, channels, out, to.height() * to.width(), c.lo(), c.hi(),
+            return new ConcatStep(name + (one ? " (pixel 0)" : ""), k.elementwise(), ins, channels, out,
+                    one ? 1 : to.height() * to.width(), c.lo(), c.hi(),
                     c.multiplier());
         }
         if (first instanceof Layer.ArgMax) {

@@ -72,6 +72,38 @@ class SegmenterIntraOpTest {
         }
     }
 
+    /**
+     * The image-pooling branch folded into the 512→256 conv's per-image bias (the default) gives the
+     * class maps of the plan that broadcasts it to 33×33 and concatenates; batch 1 and 2, on one thread
+     * and split over two (each part folds its own bias).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"deeplabv3_mnv2_pascal_quant.tflite", "deeplabv3_mnv2_dm05_pascal_quant.tflite"})
+    void imagePoolingFoldedIntoTheBiasGivesTheConcatenatedMap(String name) throws Exception {
+        var graph = TfliteModelLoader.load(SharedData.model(name));
+        CompiledModel plain = CompiledModel.compile(graph, Integer::toString, KernelSelection.get(),
+                PlanOptions.defaults().withFoldImagePooling(false));
+        CompiledModel folded = CompiledModel.compile(graph, Integer::toString, KernelSelection.get(),
+                PlanOptions.defaults());
+        assertTrue(folded.plan().steps().stream().anyMatch(s -> s.name().endsWith("(image pooling in the bias)")),
+                "the default plan folds the image pooling");
+        assertTrue(folded.plan().steps().stream().filter(s -> s.name().endsWith("(pixel 0)")).count() == 2,
+                "the resize from 1x1 and the requantization after it compute pixel 0 only");
+        assertTrue(plain.plan().steps().stream().anyMatch(s -> s.name().endsWith("CONCATENATION")),
+                "without the fold the plan concatenates");
+        byte[][] images = {
+            SegmentationAgreementITCase.modelInput(SharedData.images().resolve("grace_hopper.bmp"), plain),
+            SegmentationAgreementITCase.modelInput(SharedData.images().resolve("segmentation/dog_segmentation.bmp"), plain)
+        };
+        byte[][] expected = maps(plain, images, 1);
+        for (int threads = 1; threads <= 2; threads++) {
+            byte[][] got = maps(folded, images, threads);
+            for (int i = 0; i < got.length; i++) {
+                assertArrayEquals(expected[i], got[i], name + ", " + threads + " threads, map " + i);
+            }
+        }
+    }
+
     /** Image 0 alone, then both as a batch of 2: below 3 threads, so split per layer. */
     private static byte[][] maps(CompiledModel m, byte[][] images, int threads) {
         try (Segmenter s = new Segmenter(m, ClassifierOptions.defaults().withMaxBatch(2).withThreads(threads))) {
