@@ -156,7 +156,7 @@ public final class Planner {
      * image-pooling branch), read only by a 1×1 conv: the pair becomes one unit, the conv with that
      * input folded into a per-image bias ({@link PointwiseStep.BroadcastInput}). Saves the 33×33×512
      * copy and half the conv's MACs (71 M of DeepLab's 2.74 G). Only when the concatenation leaves the
-     * other input unchanged (a conv output on the same grid, within the same clamp) and in the real domain.
+     * other input unchanged: a conv output within its clamp (and, in the real domain, on its grid).
      */
     private int tryBroadcastConcat(List<Layer> ls, int i) {
         if (!opt.foldImagePooling() || !(ls.get(i) instanceof Layer.Concatenation c) || c.inputs().length != 2

@@ -165,26 +165,28 @@ final class PointwiseStep extends Step {
 
     /**
      * The bias with image i's broadcast input folded in, in this thread's buffer (allocated on its first
-     * call). Each input value is clamped and rounded exactly as the concatenation would store it.
+     * call): {@code [Cout padded]} bias, then the input's {@code [channels]} values, each clamped and
+     * rounded once, exactly as the concatenation would store it.
      */
     private float[] imageBias(Workspace ws, int i) {
+        int cb = broadcast.channels();
         float[] b = IMAGE_BIAS.get();
-        if (b == null || b.length < bias.length) {
-            b = new float[bias.length];
+        if (b == null || b.length < bias.length + cb) {
+            b = new float[bias.length + cb];
             IMAGE_BIAS.set(b);
         }
         float[] src = ws.slot(broadcast.slot().slot());
         int at = broadcast.slot().offset(i); // pixel 0: every pixel holds the same values
-        int cb = broadcast.channels();
+        int vs = bias.length;
+        for (int c = 0; c < cb; c++) {
+            float v = Math.min(Math.max(src[at + c], broadcast.lo()), broadcast.hi());
+            b[vs + c] = broadcast.grid() > 0 ? (float) Math.rint(v * broadcast.scale()) * broadcast.grid() + 0f : v;
+        }
         float[] w = broadcast.weights();
         for (int o = 0; o < cout; o++) {
             float acc = bias[o];
             for (int c = 0; c < cb; c++) {
-                float v = Math.min(Math.max(src[at + c], broadcast.lo()), broadcast.hi());
-                if (broadcast.grid() > 0) {
-                    v = (float) Math.rint(v * broadcast.scale()) * broadcast.grid() + 0f;
-                }
-                acc = Math.fma(w[o * cb + c], v, acc);
+                acc = Math.fma(w[o * cb + c], b[vs + c], acc);
             }
             b[o] = acc;
         }
