@@ -9,10 +9,13 @@ package io.framewise.inference.kernels;
  * @param depthwise3x3 depthwise kernel used for 3×3 filters (other sizes use {@code depthwiseGeneric})
  * @param dilatedDepthwise3x3 atrous 3×3 depthwise (DeepLab)
  * @param resize       bilinear resize, ARG_MAX and the two fused (segmentation heads)
+ * @param paddedDepthwise3x3 3×3 depthwise on an input that carries its zero padding (the expansions
+ *                     write it so; see {@link PaddedDepthwiseConv})
  */
 public record KernelSet(String name, Conv2d conv, PointwiseConv pointwise, DepthwiseConv depthwise3x3,
                         DepthwiseConv depthwiseGeneric, Elementwise elementwise,
-                        DilatedDepthwiseConv dilatedDepthwise3x3, Resize resize) {
+                        DilatedDepthwiseConv dilatedDepthwise3x3, Resize resize,
+                        PaddedDepthwiseConv paddedDepthwise3x3) {
 
     /**
      * Floats of slack the planner leaves after the last element of every array it hands to kernels

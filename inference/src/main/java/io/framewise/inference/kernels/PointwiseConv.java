@@ -54,6 +54,28 @@ public interface PointwiseConv {
              float[] packed, float[] bias, int cout,
              float[] out, int outOff, float lo, float hi, float scale, float grid, int c0, int c1);
 
+    /**
+     * As {@link #run(float[], int, int, int, float[], float[], int, float[], int, float, float, float, float, int, int)}
+     * on all columns, for pixels {@code [p0, p0 + pixels)} of a tensor whose rows and images are padded:
+     * input pixel {@code p0 + j} is dense at {@code inOff + j * cin}, output pixel p lands at
+     * {@code outOff + (p / imagePixels) * imagePitch + (p % imagePixels / rowPixels) * rowPitch + (p % rowPixels) * cout}.
+     * Used to write a depthwise convolution's input with its zero padding around it
+     * ({@link PaddedDepthwiseConv}); the padding itself is not written. This default runs row segment by
+     * row segment; a kernel with a pixel tile overrides it so tiles straddle rows.
+     */
+    default void runRows(float[] in, int inOff, int p0, int pixels, int cin, float[] packed, float[] bias, int cout,
+                         float[] out, int outOff, int rowPixels, int rowPitch, int imagePixels, int imagePitch,
+                         float lo, float hi, float scale, float grid) {
+        for (int j = 0; j < pixels; ) {
+            int p = p0 + j;
+            int x = p % rowPixels;
+            int n = Math.min(pixels - j, rowPixels - x);
+            int at = outOff + p / imagePixels * imagePitch + p % imagePixels / rowPixels * rowPitch + x * cout;
+            run(in, inOff + j * cin, n, cin, packed, bias, cout, out, at, lo, hi, scale, grid, 0, cout);
+            j += n;
+        }
+    }
+
     /** The granularity of a column range (the kernel's widest tile of output channels). */
     default int columnStep() {
         return 1;

@@ -4,7 +4,10 @@ import io.framewise.inference.kernels.DepthwiseConv;
 import io.framewise.inference.kernels.DilatedDepthwiseConv;
 import io.framewise.inference.kernels.Elementwise;
 import io.framewise.inference.kernels.KernelSet;
+import io.framewise.inference.kernels.PaddedDepthwiseConv;
 import io.framewise.inference.kernels.PointwiseConv;
+
+import java.util.Arrays;
 import io.framewise.inference.model.Layer;
 
 /**
@@ -19,12 +22,20 @@ import io.framewise.inference.model.Layer;
  * recomputed. The arithmetic per output element is exactly the unfused path's, so both paths agree
  * bit for bit (tested). An atrous depthwise layer (DeepLab, dilation 2) runs its dilated kernel on the
  * tile's rows as a smaller image; its window spans {@code (kh - 1) · dilation + 1} rows.
+ *
+ * <p>With a {@link PaddedDepthwiseConv} (3×3, the block has an expansion), the expanded tile carries the
+ * depthwise padding in memory: its rows are {@code pad} zero columns wider on each side and rows above
+ * or below the image are zero rows, so the depthwise kernel has no border code (1.4-2.4× as fast on
+ * these shapes, docs/benchmarks.md, session 19). The expansion's GEMM writes the interior
+ * ({@link PointwiseConv#runRows}); this step zeroes the padding of its tile, which other blocks share.
  */
 final class FusedBlockStep extends Step {
 
     private final PointwiseConv pointwise;
     private final DepthwiseConv depthwise;
     private final DilatedDepthwiseConv dilated; // null unless the depthwise layer is atrous (DeepLab)
+    private final PaddedDepthwiseConv padded;   // null: the depthwise kernels pad implicitly
+    private final int pad;                      // zero columns each side of a padded tile row
     private final int dilation;
     private final int ekh;                      // rows of the depthwise window: (kh - 1) * dilation + 1
     private final Elementwise elementwise;
@@ -52,15 +63,17 @@ final class FusedBlockStep extends Step {
     private final int projectMultiplier, inputMultiplier, addShift; // the integer domain's residual; shift 0: real
 
     FusedBlockStep(String name, PointwiseConv pointwise, DepthwiseConv depthwise, DilatedDepthwiseConv dilated,
-                   Elementwise elementwise, TensorSlot in, TensorSlot out, int h, int w,
+                   PaddedDepthwiseConv padded, Elementwise elementwise, TensorSlot in, TensorSlot out, int h, int w,
                    Layer.Conv2D expandLayer, Layer.DepthwiseConv2D dw, Layer.Conv2D project, Layer.Add add,
                    int oh, int ow, int tileRows, float[] grids, float[] scales) {
         super(name, Step.Kind.FUSED_BLOCK);
         this.pointwise = pointwise;
         this.depthwise = depthwise;
         this.dilation = dw.dilation();
-        this.dilated = dilation > 1 ? dilated : null;
         this.ekh = dw.effectiveKh();
+        this.pad = expandLayer != null && padded != null ? paddedBy(dw, h, w, oh, ow, padded) : -1;
+        this.padded = pad >= 0 ? padded : null;
+        this.dilated = dilation > 1 && this.padded == null ? dilated : null;
         this.elementwise = elementwise;
         this.in = in;
         this.out = out;
@@ -82,7 +95,8 @@ final class FusedBlockStep extends Step {
         this.expandBias = expand ? KernelSet.padded(expandLayer.bias()) : null;
         this.expandLo = expand ? expandLayer.lo() : 0;
         this.expandHi = expand ? expandLayer.hi() : 0;
-        this.dwPacked = this.dilated != null ? this.dilated.pack(dw.weights(), kh, kw, cexp)
+        this.dwPacked = this.padded != null ? this.padded.pack(dw.weights(), cexp)
+                : this.dilated != null ? this.dilated.pack(dw.weights(), kh, kw, cexp)
                 : depthwise.pack(dw.weights(), kh, kw, cexp);
         this.dwBias = KernelSet.padded(dw.bias());
         this.dwLo = dw.lo();
@@ -118,13 +132,29 @@ final class FusedBlockStep extends Step {
         this.macs = expandMacs + dwMacs + projectMacs;
     }
 
+    /**
+     * The zero columns (and rows) a padded input needs around an image for this 3×3 depthwise layer, or
+     * -1 when {@code kernel} does not take its stride and dilation or its padding reaches further.
+     */
+    static int paddedBy(Layer.DepthwiseConv2D dw, int h, int w, int oh, int ow, PaddedDepthwiseConv kernel) {
+        if (dw.kh() != 3 || dw.kw() != 3 || !kernel.supports(dw.stride(), dw.dilation())) {
+            return -1;
+        }
+        int p = dw.dilation();
+        int top = dw.padding().padBefore(h, dw.effectiveKh(), dw.stride());
+        int left = dw.padding().padBefore(w, dw.effectiveKw(), dw.stride());
+        int bottom = (oh - 1) * dw.stride() - top + dw.effectiveKh() - h;
+        int right = (ow - 1) * dw.stride() - left + dw.effectiveKw() - w;
+        return top <= p && left <= p && bottom <= p && right <= p ? p : -1;
+    }
+
     /** Floats of the expanded-row tile buffer this step needs. */
     static int expandTileFloats(int tileRows, int stride, int kh, int w, int cexp) {
         return ((tileRows - 1) * stride + kh) * w * cexp;
     }
 
     int expandTileFloats() {
-        return expand ? expandTileFloats(tileRows, stride, ekh, w, cexp) : 0;
+        return expand ? expandTileFloats(tileRows, stride, ekh, w + 2 * Math.max(pad, 0), cexp) : 0;
     }
 
     int dwTileFloats() {
@@ -160,8 +190,11 @@ final class FusedBlockStep extends Step {
         float[] et = own.expandTile(); // [rows][W][Cexp] from B, row iy at B + (iy - row0) * rowFloats
         float[] dt = own.dwTile();     // [tileRows][OW][Cexp] from B
         final int B = AlignedFloats.BASE; // both tiles start on a cache line
-        int rowFloats = w * cexp;
+        int rowFloats = (padded != null ? w + 2 * pad : w) * cexp; // a tile row, padding included
         int inOff = in.offset(i);
+        if (padded != null) {
+            zeroTilePadding(et, B, rowFloats);
+        }
         int outOff = out.offset(i);
         int prevRow0 = 0;
         int prevHi = 0; // rows [.., prevHi) of the image are valid in the tile at (iy - prevRow0)
@@ -182,11 +215,22 @@ final class FusedBlockStep extends Step {
                             (prevHi - lo) * rowFloats);
                     from = prevHi;
                 }
-                if (hi > from) {
+                if (hi > from && padded != null) {
+                    int pixels = (hi - from) * w;
+                    pointwise.runRows(src, inOff + from * w * cin, 0, pixels, cin, expandPacked, expandBias, cexp,
+                            et, B + (from - row0) * rowFloats + pad * cexp, w, rowFloats, pixels, 0,
+                            expandLo, expandHi, expandScale, expandKernelGrid);
+                    snap(et, B + (from - row0) * rowFloats, (hi - from) * rowFloats, expandScale, expandGrid); // zeros stay zero
+                } else if (hi > from) {
                     pointwise.run(src, inOff + from * w * cin, (hi - from) * w, cin, expandPacked, expandBias,
                             cexp, et, B + (from - row0) * rowFloats, expandLo, expandHi, expandScale, expandKernelGrid,
                             0, cexp);
                     snap(et, B + (from - row0) * rowFloats, (hi - from) * rowFloats, expandScale, expandGrid);
+                }
+                if (padded != null) { // rows above and below the image the window reaches: zero rows
+                    int end = (oy1 - 1) * stride - padTop + ekh;
+                    Arrays.fill(et, B, B + (lo - row0) * rowFloats, 0f);
+                    Arrays.fill(et, B + (Math.max(hi, lo) - row0) * rowFloats, B + (end - row0) * rowFloats, 0f);
                 }
                 prevRow0 = row0;
                 prevHi = hi;
@@ -199,7 +243,10 @@ final class FusedBlockStep extends Step {
                 dwRow0 = 0;
             }
             long t1 = profile ? System.nanoTime() : 0;
-            if (dilated != null) {
+            if (padded != null) {
+                padded.run(dwIn, B, rowFloats, cexp, stride, dilation, 0, pad - padLeft, dwPacked, dwBias, dt, B, ow,
+                        0, oy1 - oy0, dwLo, dwHi);
+            } else if (dilated != null) {
                 // the band's rows as a smaller image from its first input row, with the top padding left
                 // over (as DilatedDepthwiseStep's bands): each output sees the same inputs in the same order
                 int first = oy0 * stride - padTop;
@@ -233,6 +280,17 @@ final class FusedBlockStep extends Step {
                 ws.addTime(Kind.DEPTHWISE, t2 - t1);
                 ws.addTime(Kind.PROJECT, t3 - t2);
             }
+        }
+    }
+
+    /** Zeroes the padding columns of every row of a padded tile (the tile is shared with other blocks). */
+    private void zeroTilePadding(float[] et, int base, int rowFloats) {
+        int rows = (tileRows - 1) * stride + ekh;
+        int side = pad * cexp;
+        Arrays.fill(et, base, base + side, 0f);
+        for (int r = 0; r < rows; r++) { // a row's right padding and the next row's left padding are adjacent
+            int at = base + r * rowFloats + side + w * cexp;
+            Arrays.fill(et, at, Math.min(at + 2 * side, base + rows * rowFloats), 0f);
         }
     }
 

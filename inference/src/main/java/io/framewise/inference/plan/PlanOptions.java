@@ -19,9 +19,12 @@ import java.util.Locale;
  * @param foldImagePooling fold a concatenation's pixel-constant input (DeepLab's image pooling, resized
  *                       from 1×1) into the next 1×1 conv's per-image bias instead of copying it to every
  *                       pixel ({@link PointwiseStep.BroadcastInput}); off only to compare the two
+ * @param padDepthwise   write a 3×3 depthwise layer's input with its zero padding around it (the
+ *                       expansion's GEMM does, {@code PointwiseConv#runRows}) and run the border-free
+ *                       {@code PaddedDepthwiseConv}; off only to compare the two
  */
 public record PlanOptions(Fusion fusion, long fuseAboveBytes, long fuseSplitAboveBytes, long tileBytes,
-                          boolean snapActivations, boolean foldImagePooling) {
+                          boolean snapActivations, boolean foldImagePooling, boolean padDepthwise) {
 
     public enum Fusion { AUTO, ALWAYS, NEVER }
 
@@ -34,10 +37,10 @@ public record PlanOptions(Fusion fusion, long fuseAboveBytes, long fuseSplitAbov
      * (184 KiB) 1.12-1.29×: split, blocks fuse above 256 KiB.
      */
     public static PlanOptions defaults() {
-        return new PlanOptions(Fusion.AUTO, 1L << 20, 256L << 10, 256L << 10, true, true);
+        return new PlanOptions(Fusion.AUTO, 1L << 20, 256L << 10, 256L << 10, true, true, true);
     }
 
-    /** Defaults, overridden by {@code -Dframewise.fusion=auto|always|never}, {@code -Dframewise.fusion.tileBytes=N}, {@code -Dframewise.fusion.aboveBytes=N}, {@code -Dframewise.fusion.splitAboveBytes=N}, {@code -Dframewise.snapActivations=true|false}, {@code -Dframewise.foldImagePooling=true|false}. */
+    /** Defaults, overridden by {@code -Dframewise.fusion=auto|always|never}, {@code -Dframewise.fusion.tileBytes=N}, {@code -Dframewise.fusion.aboveBytes=N}, {@code -Dframewise.fusion.splitAboveBytes=N}, {@code -Dframewise.snapActivations=true|false}, {@code -Dframewise.foldImagePooling=true|false}, {@code -Dframewise.padDepthwise=true|false}. */
     public static PlanOptions fromSystemProperties() {
         PlanOptions d = defaults();
         String f = System.getProperty("framewise.fusion");
@@ -60,14 +63,23 @@ public record PlanOptions(Fusion fusion, long fuseAboveBytes, long fuseSplitAbov
         if (!fold.equals("true") && !fold.equals("false")) {
             throw new IllegalArgumentException("framewise.foldImagePooling must be true or false, got '" + fold + "'");
         }
-        return new PlanOptions(fusion, above, splitAbove, tile, Boolean.parseBoolean(snap), Boolean.parseBoolean(fold));
+        String pad = System.getProperty("framewise.padDepthwise", Boolean.toString(d.padDepthwise()));
+        if (!pad.equals("true") && !pad.equals("false")) {
+            throw new IllegalArgumentException("framewise.padDepthwise must be true or false, got '" + pad + "'");
+        }
+        return new PlanOptions(fusion, above, splitAbove, tile, Boolean.parseBoolean(snap), Boolean.parseBoolean(fold),
+                Boolean.parseBoolean(pad));
     }
 
     public PlanOptions withFusion(Fusion f) {
-        return new PlanOptions(f, fuseAboveBytes, fuseSplitAboveBytes, tileBytes, snapActivations, foldImagePooling);
+        return new PlanOptions(f, fuseAboveBytes, fuseSplitAboveBytes, tileBytes, snapActivations, foldImagePooling, padDepthwise);
     }
 
     public PlanOptions withFoldImagePooling(boolean fold) {
-        return new PlanOptions(fusion, fuseAboveBytes, fuseSplitAboveBytes, tileBytes, snapActivations, fold);
+        return new PlanOptions(fusion, fuseAboveBytes, fuseSplitAboveBytes, tileBytes, snapActivations, fold, padDepthwise);
+    }
+
+    public PlanOptions withPadDepthwise(boolean pad) {
+        return new PlanOptions(fusion, fuseAboveBytes, fuseSplitAboveBytes, tileBytes, snapActivations, foldImagePooling, pad);
     }
 }

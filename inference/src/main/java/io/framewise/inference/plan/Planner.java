@@ -406,6 +406,7 @@ public final class Planner {
                     snapScale(project, project.output())};
             return new FusedBlockStep(blockName(unit.block()) + (expand == null ? "dw+pw" : "expand+dw+project")
                     + (add != null ? "+add" : "") + " fused", k.pointwise(), depthwiseFor(dw), k.dilatedDepthwise3x3(),
+                    opt.padDepthwise() ? k.paddedDepthwise3x3() : null,
                     k.elementwise(),
                     slot(unit.inputs()[0], slotOf), out, ti.height(), ti.width(), expand, dw, project, add,
                     to.height(), to.width(), tile, grids, scales);

@@ -62,6 +62,45 @@ class PointwiseKernelTest {
     }
 
     /**
+     * {@link PointwiseConv#runRows}: pixels of rows and images scattered into a padded tensor (2 columns and
+     * rows of padding), from a pixel inside a row (an intra-op part's start), tiles straddling rows and
+     * images, 1-pixel rows; the 6×4 kernel's table-driven stores against the interface's row-by-row
+     * default on the reference, bit for bit, and the padding left as it was.
+     */
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256, 512})
+    void runRowsScattersIntoPaddedRows(int bits) {
+        PointwiseConv v = PointwiseGemm6x4V.of(species(bits));
+        ReferencePointwiseConv ref = new ReferencePointwiseConv();
+        // {row pixels, rows per image, images, cin, cout, first pixel, pixels}
+        for (int[] s : new int[][]{{7, 7, 2, 33, 96, 0, 98}, {7, 7, 2, 33, 96, 12, 50}, {14, 3, 1, 16, 17, 5, 30},
+            {1, 5, 3, 8, 48, 0, 15}, {33, 2, 1, 24, 144, 0, 66}, {5, 1, 1, 3, 5, 0, 5}, {4, 4, 1, 17, 33, 2, 3}}) {
+            int rowPixels = s[0], rowsPerImage = s[1], images = s[2], cin = s[3], cout = s[4], p0 = s[5], pixels = s[6];
+            int pitch = (rowPixels + 4) * cout;
+            int imagePitch = (rowsPerImage + 4) * pitch;
+            int outOff = 2 * pitch + 2 * cout + 3;
+            long seed = 13L * rowPixels + 7L * cin + cout + p0;
+            float[] in = random(seed, pixels * cin + KernelSet.ARRAY_PAD);
+            float[] w = random(seed + 1, cin * cout);
+            float[] bias = KernelSet.padded(random(seed + 2, cout));
+            float[] expected = filled(3 + images * imagePitch + KernelSet.ARRAY_PAD, SENTINEL);
+            float[] actual = expected.clone();
+            for (float grid : new float[]{0f, 6f / 255}) {
+                ref.runRows(in, 0, p0, pixels, cin, ref.pack(w, cin, cout), bias, cout, expected, outOff, rowPixels, pitch,
+                        rowPixels * rowsPerImage, imagePitch, -1f, 6f, grid > 0 ? 1 / grid : 1f, grid);
+                v.runRows(in, 0, p0, pixels, cin, v.pack(w, cin, cout), bias, cout, actual, outOff, rowPixels, pitch,
+                        rowPixels * rowsPerImage, imagePitch, -1f, 6f, grid > 0 ? 1 / grid : 1f, grid);
+                for (int i = 0; i < expected.length; i++) {
+                    if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                        throw new AssertionError(bits + " bits " + java.util.Arrays.toString(s) + " grid " + grid + " [" + i
+                                + "]: reference " + expected[i] + ", kernel " + actual[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * The grid rounding on the kernel's tiles is bit-identical to the reference's {@code rint(x / grid) * grid},
      * and to running without a grid and snapping afterwards, which is what the plan did before.
      */

@@ -5,6 +5,7 @@ import io.framewise.inference.kernels.reference.ReferenceConv2d;
 import io.framewise.inference.kernels.reference.ReferenceDepthwiseConv;
 import io.framewise.inference.kernels.reference.ReferenceDilatedDepthwiseConv;
 import io.framewise.inference.kernels.reference.ReferenceElementwise;
+import io.framewise.inference.kernels.reference.ReferencePaddedDepthwiseConv;
 import io.framewise.inference.kernels.reference.ReferenceResize;
 import io.framewise.inference.kernels.reference.ReferencePointwiseConv;
 import io.framewise.inference.kernels.simd.VectorKernels;
@@ -47,7 +48,7 @@ public final class KernelSelection {
     public static KernelSet reference() {
         return new KernelSet("reference", new ReferenceConv2d(), new ReferencePointwiseConv(),
                 new ReferenceDepthwiseConv(), new ReferenceDepthwiseConv(), new ReferenceElementwise(),
-                new ReferenceDilatedDepthwiseConv(), new ReferenceResize());
+                new ReferenceDilatedDepthwiseConv(), new ReferenceResize(), new ReferencePaddedDepthwiseConv());
     }
 
     /** The vector kernels at {@code species} (any width the JVM supports, whatever the hardware prefers). */

@@ -92,7 +92,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
             throw new IllegalArgumentException("columns [" + col0 + ", " + col1 + ") of " + cout
                     + ": bounds must be multiples of " + 4 * VL + " or Cout");
         }
-        if (col1 <= col0) {
+        if (col1 <= col0 || pixels <= 0) {
             return;
         }
         if (cout < VL) {
@@ -107,6 +107,68 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
             }
             return;
         }
+        int[] offs = rowOffsets(pixels);
+        for (int p = 0; p < pixels; p++) {
+            offs[p] = outOff + p * cout;
+        }
+        tiles(in, inOff, pixels, cin, packed, bias, cout, out, offs, lo, hi, scale, grid, col0, col1);
+    }
+
+    /**
+     * Output pixel {@code p0 + j} at {@code outOff + (p / imagePixels) * imagePitch + (p % imagePixels /
+     * rowPixels) * rowPitch + (p % rowPixels) * cout}: each tile row is stored where the table of
+     * {@link #rowOffsets} says, so a 6-pixel tile may straddle two rows of a padded tensor at no cost.
+     */
+    @Override
+    public void runRows(float[] in, int inOff, int p0, int pixels, int cin, float[] packed, float[] bias, int cout,
+                        float[] out, int outOff, int rowPixels, int rowPitch, int imagePixels, int imagePitch,
+                        float lo, float hi, float scale, float grid) {
+        if (cout < VL || imagePixels % rowPixels != 0) {
+            PointwiseConv.super.runRows(in, inOff, p0, pixels, cin, packed, bias, cout, out, outOff, rowPixels,
+                    rowPitch, imagePixels, imagePitch, lo, hi, scale, grid);
+            return;
+        }
+        if (pixels <= 0) {
+            return;
+        }
+        int[] offs = rowOffsets(pixels);
+        int img = p0 / imagePixels, y = p0 % imagePixels / rowPixels, x = p0 % rowPixels;
+        int rowsPerImage = imagePixels / rowPixels;
+        for (int j = 0; j < pixels; j++) {
+            offs[j] = outOff + img * imagePitch + y * rowPitch + x * cout;
+            if (++x == rowPixels) {
+                x = 0;
+                if (++y == rowsPerImage) {
+                    y = 0;
+                    img++;
+                }
+            }
+        }
+        tiles(in, inOff, pixels, cin, packed, bias, cout, out, offs, lo, hi, scale, grid, 0, cout);
+    }
+
+    /** Per-thread table of output row offsets, {@code pixels + MR} long (see {@link #tiles}). */
+    private static final ThreadLocal<int[]> OFFSETS = new ThreadLocal<>();
+
+    private static int[] rowOffsets(int pixels) {
+        int[] t = OFFSETS.get();
+        if (t == null || t.length < pixels + MR) {
+            t = new int[pixels + MR + 64];
+            OFFSETS.set(t);
+        }
+        return t;
+    }
+
+    /**
+     * The panel-group / pixel-tile loops over a table of output offsets ({@code offs[p]}: where pixel p's
+     * row of Cout starts). Entries past the last pixel repeat it: a call of fewer than 6 pixels stores
+     * its extra tile rows onto the last row (see {@link #tile6x2}).
+     */
+    private static void tiles(float[] in, int inOff, int pixels, int cin, float[] packed, float[] bias, int cout,
+                              float[] out, int[] offs, float lo, float hi, float scale, float grid, int col0, int col1) {
+        for (int p = pixels; p < pixels + MR; p++) {
+            offs[p] = offs[pixels - 1];
+        }
         int panels = col1 == cout ? (cout + VL - 1) / VL : col1 / VL;
         int rows = Math.min(MR, pixels);
         int j = col0 / VL;
@@ -115,27 +177,24 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
             int c2 = PanelPacking.panelStart(j + 2, cout, VL), c3 = PanelPacking.panelStart(j + 3, cout, VL);
             for (int p = 0; p < pixels; p += MR) {
                 int p0 = Math.max(0, Math.min(p, pixels - MR)); // the last tile overlaps its neighbour
-                tile6x4(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1, c2, c3,
-                        cout, out, outOff + p0 * cout);
-                finish(out, outOff + p0 * cout, rows, cout, c0, c3 + VL, lo, hi, scale, grid);
+                tile6x4(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1, c2, c3, out, offs, p0);
+                finish(out, offs, p0, rows, c0, c3 + VL, lo, hi, scale, grid);
             }
         }
         for (; j + NR <= panels; j += NR) {
             int c0 = PanelPacking.panelStart(j, cout, VL), c1 = PanelPacking.panelStart(j + 1, cout, VL);
             for (int p = 0; p < pixels; p += MR) {
                 int p0 = Math.max(0, Math.min(p, pixels - MR));
-                tile6x2(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1,
-                        cout, out, outOff + p0 * cout);
-                finish(out, outOff + p0 * cout, rows, cout, c0, c1 + VL, lo, hi, scale, grid);
+                tile6x2(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1, out, offs, p0);
+                finish(out, offs, p0, rows, c0, c1 + VL, lo, hi, scale, grid);
             }
         }
         if (j < panels) {
             int c0 = PanelPacking.panelStart(j, cout, VL);
             for (int p = 0; p < pixels; p += MR) {
                 int p0 = Math.max(0, Math.min(p, pixels - MR));
-                tile6x1(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0,
-                        cout, out, outOff + p0 * cout);
-                finish(out, outOff + p0 * cout, rows, cout, c0, c0 + VL, lo, hi, scale, grid);
+                tile6x1(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, out, offs, p0);
+                finish(out, offs, p0, rows, c0, c0 + VL, lo, hi, scale, grid);
             }
         }
     }
@@ -145,7 +204,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
      * consecutive panels at {@code w0}. Rows past {@code rows}: see {@link #tile6x2}.
      */
     private static void tile6x4(float[] in, int a0, int rows, int cin, float[] w, int w0, float[] bias,
-                                int co0, int co1, int co2, int co3, int cout, float[] out, int o0) {
+                                int co0, int co1, int co2, int co3, float[] out, int[] offs, int pi) {
         FloatVector b0 = FloatVector.fromArray(S, bias, co0);
         FloatVector b1 = FloatVector.fromArray(S, bias, co1);
         FloatVector b2 = FloatVector.fromArray(S, bias, co2);
@@ -176,9 +235,8 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
             x = FloatVector.broadcast(S, in[a5 + k]);
             c50 = x.fma(v0, c50); c51 = x.fma(v1, c51); c52 = x.fma(v2, c52); c53 = x.fma(v3, c53);
         }
-        int o1 = o0 + Math.min(1, rows - 1) * cout, o2 = o0 + Math.min(2, rows - 1) * cout;
-        int o3 = o0 + Math.min(3, rows - 1) * cout, o4 = o0 + Math.min(4, rows - 1) * cout;
-        int o5 = o0 + Math.min(5, rows - 1) * cout;
+        int o0 = offs[pi], o1 = offs[pi + 1], o2 = offs[pi + 2], o3 = offs[pi + 3], o4 = offs[pi + 4];
+        int o5 = offs[pi + 5];
         c00.intoArray(out, o0 + co0);
         c01.intoArray(out, o0 + co1);
         c02.intoArray(out, o0 + co2);
@@ -211,7 +269,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
      * its values onto it again: a partial tile still keeps 12 chains busy, without a branch.
      */
     private static void tile6x2(float[] in, int a0, int rows, int cin, float[] w, int w0, float[] bias,
-                                int co0, int co1, int cout, float[] out, int o0) {
+                                int co0, int co1, float[] out, int[] offs, int pi) {
         int w1 = w0 + cin * VL;
         FloatVector b0 = FloatVector.fromArray(S, bias, co0);
         FloatVector b1 = FloatVector.fromArray(S, bias, co1);
@@ -244,9 +302,8 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
         }
         // Rows past `rows` hold the last row's values again: stored onto that row (same values), so
         // there is no branch a rare 1-pixel call could take first after C2 compiled this (a deopt).
-        int o1 = o0 + Math.min(1, rows - 1) * cout, o2 = o0 + Math.min(2, rows - 1) * cout;
-        int o3 = o0 + Math.min(3, rows - 1) * cout, o4 = o0 + Math.min(4, rows - 1) * cout;
-        int o5 = o0 + Math.min(5, rows - 1) * cout;
+        int o0 = offs[pi], o1 = offs[pi + 1], o2 = offs[pi + 2], o3 = offs[pi + 3], o4 = offs[pi + 4];
+        int o5 = offs[pi + 5];
         c00.intoArray(out, o0 + co0);
         c01.intoArray(out, o0 + co1);
         c10.intoArray(out, o1 + co0);
@@ -263,7 +320,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
 
     /** The odd last panel of a block: 6 rows × 1 vector (6 chains), channels {@code [co, co + VL)} inside Cout. */
     private static void tile6x1(float[] in, int a0, int rows, int cin, float[] w, int w0, float[] bias, int co,
-                                int cout, float[] out, int o0) {
+                                float[] out, int[] offs, int pi) {
         FloatVector b = FloatVector.fromArray(S, bias, co);
         FloatVector c0 = b, c1 = b, c2 = b, c3 = b, c4 = b, c5 = b;
         int a1 = a0 + Math.min(1, rows - 1) * cin, a2 = a0 + Math.min(2, rows - 1) * cin;
@@ -278,9 +335,8 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
             c4 = FloatVector.broadcast(S, in[a4 + k]).fma(v, c4);
             c5 = FloatVector.broadcast(S, in[a5 + k]).fma(v, c5);
         }
-        int o1 = o0 + Math.min(1, rows - 1) * cout, o2 = o0 + Math.min(2, rows - 1) * cout;
-        int o3 = o0 + Math.min(3, rows - 1) * cout, o4 = o0 + Math.min(4, rows - 1) * cout;
-        int o5 = o0 + Math.min(5, rows - 1) * cout;
+        int o0 = offs[pi], o1 = offs[pi + 1], o2 = offs[pi + 2], o3 = offs[pi + 3], o4 = offs[pi + 4];
+        int o5 = offs[pi + 5];
         c0.intoArray(out, o0 + co); // rows past `rows` land on the last row: see tile6x2
         c1.intoArray(out, o1 + co);
         c2.intoArray(out, o2 + co);
@@ -296,12 +352,12 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
      * (docs/benchmarks.md, part 4). A tail panel shifted back over its neighbour recomputes the shared
      * columns and stores them unrounded again, so each finish rounds values of its own tile once.
      */
-    private static void finish(float[] out, int o0, int rows, int cout, int c0, int c1, float lo, float hi,
+    private static void finish(float[] out, int[] offs, int pi, int rows, int c0, int c1, float lo, float hi,
                                float scale, float grid) {
         if (grid > 0) {
-            finishGrid(out, o0, rows, cout, c0, c1, lo, hi, scale, grid);
+            finishGrid(out, offs, pi, rows, c0, c1, lo, hi, scale, grid);
         } else {
-            finishClamp(out, o0, rows, cout, c0, c1, lo, hi);
+            finishClamp(out, offs, pi, rows, c0, c1, lo, hi);
         }
     }
 
@@ -311,11 +367,11 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
      * {@code Math.max}/{@code min} do) and give {@code Math.max(-0, +0) = +0}; the only differences are
      * for a bound that is itself -0, which no activation range has.
      */
-    private static void finishClamp(float[] out, int o0, int rows, int cout, int c0, int c1, float lo, float hi) {
+    private static void finishClamp(float[] out, int[] offs, int pi, int rows, int c0, int c1, float lo, float hi) {
         FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
         int full = c0 + (c1 - c0) / VL * VL; // a shifted-back tail panel leaves c1 - c0 off the vector grid
         for (int r = 0; r < rows; r++) {
-            int o = o0 + r * cout;
+            int o = offs[pi + r];
             for (int c = c0; c < full; c += VL) {
                 FloatVector v = FloatVector.fromArray(S, out, o + c);
                 v.blend(l, v.compare(LE, l)).blend(u, v.compare(GT, u)).intoArray(out, o + c);
@@ -340,7 +396,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
      * {@code t(x)} is monotone, {@code clamp(t(x), t(lo), t(hi)) = t(clamp(x, lo, hi))}: bit for bit
      * what clamping first and then rounding gives ({@link Elementwise#snap}).
      */
-    private static void finishGrid(float[] out, int o0, int rows, int cout, int c0, int c1,
+    private static void finishGrid(float[] out, int[] offs, int pi, int rows, int c0, int c1,
                                    float lo, float hi, float inv, float grid) {
         float magic = Elementwise.SNAP_MAGIC;
         IntVector l = IntVector.broadcast(IS, Float.floatToRawIntBits(lo * inv + magic));
@@ -349,7 +405,7 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
         FloatVector vg = FloatVector.broadcast(S, grid);
         int full = c0 + (c1 - c0) / VL * VL;
         for (int r = 0; r < rows; r++) {
-            int o = o0 + r * cout;
+            int o = offs[pi + r];
             // the shifted-back tail vector is read before the loop rounds the lanes it shares: the
             // integer domain's rounding (scale ≠ 1/grid) must see every accumulator once
             int at = full < c1 ? o + c1 - VL : o + c0;

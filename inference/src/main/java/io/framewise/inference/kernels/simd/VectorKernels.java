@@ -34,6 +34,7 @@ public final class VectorKernels {
                 DwConvPixelV.of(species),
                 ElementwiseV.of(species),
                 DwConv3x3DilatedPhaseStrip4.of(species),
-                ResizeRowPlanarV.of(species));
+                ResizeRowPlanarV.of(species),
+                DwConv3x3PaddedStrip4.of(species));
     }
 }
