@@ -42,6 +42,8 @@ public final class Planner {
     private final List<SplitFusion> splitFusions = new ArrayList<>();
     /** Tensors of a folded broadcast chain read only by the fold: their steps compute pixel 0 alone. */
     private final java.util.Set<Integer> onePixel = new java.util.HashSet<>();
+    /** Per tensor: the zero rows and columns stored around each image (a padded depthwise input), or -1. */
+    private int[] padOf = new int[0];
 
     private Planner(ModelGraph g, KernelSet k, PlanOptions opt) {
         this.g = g;
@@ -246,6 +248,7 @@ public final class Planner {
 
     private Plan assignAndBuild() {
         int nt = g.tensors().size();
+        padOf = paddedDepthwiseInputs();
         int[] lastUse = new int[nt];
         Arrays.fill(lastUse, -1);
         for (int u = 0; u < units.size(); u++) {
@@ -281,7 +284,7 @@ public final class Planner {
                     throw new ModelFormatException("tensor '" + g.tensor(t).name() + "' is read before any layer writes it");
                 }
             }
-            slotOf[o] = take(slotSize, slotBusy, g.tensor(o).elements());
+            slotOf[o] = take(slotSize, slotBusy, imageFloats(o));
             // the fused resize + ARG_MAX needs per-thread rows: a slot busy for this step only
             int scratch = isResizeArgMax(unit) ? take(slotSize, slotBusy, resizeArgMaxScratch(unit)) : -1;
             Step s = scratch >= 0 ? classMap(unit, slotOf, scratch) : step(unit, u, slotOf);
@@ -289,7 +292,7 @@ public final class Planner {
                 slotBusy.set(scratch, false);
             }
             if (snaps() && !unit.fused() && !(s instanceof SoftmaxStep) && !yieldsIntegers(unit)) {
-                int elements = onePixel.contains(o) ? g.tensor(o).channels() : g.tensor(o).elements();
+                int elements = onePixel.contains(o) ? g.tensor(o).channels() : imageFloats(o);
                 s.snapAfter(k.elementwise(), slot(o, slotOf), elements, snapScale(unit.layers()[0], o), grid(o));
             }
             steps.add(s);
@@ -384,7 +387,59 @@ public final class Planner {
 
     private TensorSlot slot(int t, int[] slotOf) {
         int r = root(t);
-        return new TensorSlot(slotOf[r], g.tensor(r).elements());
+        return new TensorSlot(slotOf[r], imageFloats(r));
+    }
+
+    /** Floats per image of tensor {@code t} in its slot: with its padding when it is stored padded. */
+    private int imageFloats(int t) {
+        int r = root(t);
+        TensorInfo ti = g.tensor(r);
+        int p = padOf.length > r ? padOf[r] : -1;
+        return p < 0 ? ti.elements() : (ti.height() + 2 * p) * (ti.width() + 2 * p) * ti.channels();
+    }
+
+    /**
+     * The unfused 1×1 convolutions whose output only a 3×3 depthwise layer reads, and which
+     * {@link KernelSet#paddedDepthwise3x3} can take: their output is stored with its zero padding (the
+     * GEMM writes the interior through {@link io.framewise.inference.kernels.PointwiseConv#runRows}),
+     * so the depthwise layer has no border code (MobileNetV2's blocks B4-B16 at batch 1: docs/benchmarks.md,
+     * session 19). Not when the conv's rounding would need a separate pass (it covers whole rows).
+     */
+    private int[] paddedDepthwiseInputs() {
+        int[] pad = new int[g.tensors().size()];
+        Arrays.fill(pad, -1);
+        if (!opt.padDepthwise()) {
+            return pad;
+        }
+        Unit[] writer = new Unit[pad.length];
+        for (Unit u : units) {
+            writer[root(u.output())] = u;
+        }
+        for (SplitFusion f : splitFusions) { // the split plan's fused block reads its input and writes its output dense
+            writer[root(f.fused().inputs()[0])] = null;
+            writer[root(f.fused().output())] = null;
+        }
+        for (Unit u : units) {
+            if (u.fused() || u.layers().length != 1 || !(u.layers()[0] instanceof Layer.DepthwiseConv2D d)) {
+                continue;
+            }
+            int t = root(u.inputs()[0]);
+            Unit w = writer[t];
+            if (w == null || w.fused() || w.layers().length != 1 || !(w.layers()[0] instanceof Layer.Conv2D c)
+                    || !c.isPointwise() || consumers[t] != 1 || t == root(g.outputTensor())) {
+                continue;
+            }
+            TensorInfo ti = g.tensor(t);
+            TensorInfo to = g.tensor(root(u.output()));
+            int p = FusedBlockStep.paddedBy(d, ti.height(), ti.width(), to.height(), to.width(), k.paddedDepthwise3x3());
+            boolean roundsInKernel = !snaps() || grid(c.output()) == 0
+                    || io.framewise.inference.kernels.Elementwise.snapsInRange(c.lo(), c.hi(), snapScale(c, c.output()),
+                    grid(c.output()));
+            if (p >= 0 && roundsInKernel) {
+                pad[t] = p;
+            }
+        }
+        return pad;
     }
 
     private Step step(Unit unit, int index, int[] slotOf) {
@@ -432,10 +487,19 @@ public final class Planner {
                 if (to.height() == 1 && to.width() == 1) {
                     kind = Step.Kind.HEAD;
                 }
+                int p = padOf[root(unit.output())];
+                if (p >= 0) {
+                    return new PointwiseStep(name, kind, k.pointwise(), in, out, ti.height() * ti.width(), c.cin(),
+                            c.cout(), c.weights(), c.bias(), c.lo(), c.hi(), null, to.width(), p);
+                }
                 return new PointwiseStep(name, kind, k.pointwise(), in, out, ti.height() * ti.width(), c.cin(), c.cout(),
                         c.weights(), c.bias(), c.lo(), c.hi());
             }
             return new ConvStep(name, k.conv(), c, in, out, ti.height(), ti.width(), to.height(), to.width());
+        }
+        if (first instanceof Layer.DepthwiseConv2D d && padOf[root(unit.inputs()[0])] >= 0) {
+            return new DepthwiseStep(name, k.paddedDepthwise3x3(), padOf[root(unit.inputs()[0])], d, in, out, ti.height(),
+                    ti.width(), to.height(), to.width());
         }
         if (first instanceof Layer.DepthwiseConv2D d && d.dilation() > 1) {
             if (d.kh() != 3 || d.kw() != 3) {

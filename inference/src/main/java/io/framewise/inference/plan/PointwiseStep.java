@@ -1,5 +1,7 @@
 package io.framewise.inference.plan;
 
+import java.util.Arrays;
+
 import io.framewise.inference.kernels.Elementwise;
 import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.kernels.PointwiseConv;
@@ -23,6 +25,8 @@ final class PointwiseStep extends Step {
     private float grid;  // the output's quantization step when the kernel rounds to it, else 0
     private float scale; // the kernel's rounding rint(x * scale) * grid: 1/grid, or a requantization scale
     private final BroadcastInput broadcast; // null unless a pixel-constant first input was folded into the bias
+    private final int outPad;   // zero rows and columns stored around each output image (a padded depthwise input), or -1
+    private final int outWidth; // output pixels per row, when padded
 
     /**
      * A concatenation's first input that is the same at every pixel (DeepLab's image pooling, resized from
@@ -48,7 +52,20 @@ final class PointwiseStep extends Step {
     PointwiseStep(String name, Kind kind, PointwiseConv kernel, TensorSlot in, TensorSlot out,
                   int pixels, int cin, int cout, float[] weights, float[] bias, float lo, float hi,
                   BroadcastInput broadcast) {
+        this(name, kind, kernel, in, out, pixels, cin, cout, weights, bias, lo, hi, broadcast, pixels, -1);
+    }
+
+    /**
+     * With {@code outPad >= 0}: the output is stored with {@code outPad} zero rows and columns around each
+     * image of {@code outWidth}-pixel rows; this step writes the interior and zeroes the padding of the
+     * rows it writes (the slot is shared with other tensors).
+     */
+    PointwiseStep(String name, Kind kind, PointwiseConv kernel, TensorSlot in, TensorSlot out,
+                  int pixels, int cin, int cout, float[] weights, float[] bias, float lo, float hi,
+                  BroadcastInput broadcast, int outWidth, int outPad) {
         super(name, kind);
+        this.outPad = outPad;
+        this.outWidth = outWidth;
         if (broadcast != null) {
             int cb = broadcast.channels();
             int k = cb + cin;
@@ -73,7 +90,9 @@ final class PointwiseStep extends Step {
         this.bias = KernelSet.padded(bias);
         this.lo = lo;
         this.hi = hi;
-        if (in.imageStride() != pixels * cin || out.imageStride() != pixels * cout) {
+        int outStride = outPad < 0 ? pixels * cout : (pixels / outWidth + 2 * outPad) * (outWidth + 2 * outPad) * cout;
+        if (in.imageStride() != pixels * cin || out.imageStride() != outStride || pixels % outWidth != 0
+                || (outPad >= 0 && broadcast != null)) {
             throw new IllegalStateException(name + ": pointwise needs dense per-image tensors");
         }
     }
@@ -91,6 +110,10 @@ final class PointwiseStep extends Step {
 
     @Override
     public void run(Workspace ws, int n) {
+        if (outPad >= 0) {
+            runPadded(ws, 0, n * pixels);
+            return;
+        }
         if (broadcast != null) {
             for (int i = 0; i < n; i++) {
                 kernel.run(ws.slot(in.slot()), in.offset(i), pixels, cin, packed, imageBias(ws, i), cout,
@@ -127,12 +150,16 @@ final class PointwiseStep extends Step {
      */
     private boolean byColumns(int n) {
         boolean idempotent = grid == 0 || scale == 1f / grid || cout % kernel.columnStep() == 0;
-        return broadcast == null && (long) n * pixels * 16 <= cout && cin >= 256 && cout >= 2 * kernel.columnStep() && !snapsSeparately()
+        return broadcast == null && outPad < 0 && (long) n * pixels * 16 <= cout && cin >= 256 && cout >= 2 * kernel.columnStep() && !snapsSeparately()
                 && idempotent;
     }
 
     @Override
     public void runPart(Workspace ws, Workspace own, int n, int part, int parts) {
+        if (outPad >= 0) {
+            runPadded(ws, share(n * pixels, part, parts, ROWS), share(n * pixels, part + 1, parts, ROWS));
+            return;
+        }
         if (broadcast != null) { // each part folds the bias itself: 256×256 MACs against its share of 33×33×256×256
             int from = share(pixels, part, parts, ROWS);
             int to = share(pixels, part + 1, parts, ROWS);
@@ -191,6 +218,37 @@ final class PointwiseStep extends Step {
             b[o] = acc;
         }
         return b;
+    }
+
+    /**
+     * Pixels {@code [from, to)} of the batch into the padded output, then the padding of every row they
+     * touch (a row split between two parts has its padding zeroed by both: the same zeros).
+     */
+    private void runPadded(Workspace ws, int from, int to) {
+        if (to <= from) {
+            return;
+        }
+        float[] o = ws.slot(out.slot());
+        int p = outPad, pitch = (outWidth + 2 * p) * cout;
+        kernel.runRows(ws.slot(in.slot()), in.offset(0) + from * cin, from, to - from, cin, packed, bias, cout, o,
+                out.offset(0) + p * pitch + p * cout, outWidth, pitch, pixels, out.imageStride(), lo, hi, scale, grid);
+        int h = pixels / outWidth;
+        for (int i = from / pixels; i <= (to - 1) / pixels; i++) {
+            int y0 = i == from / pixels ? from % pixels / outWidth : 0;
+            int y1 = i == (to - 1) / pixels ? (to - 1) % pixels / outWidth + 1 : h;
+            int base = out.offset(i);
+            if (y0 == 0) {
+                Arrays.fill(o, base, base + p * pitch, 0f);
+            }
+            if (y1 == h) {
+                Arrays.fill(o, base + (h + p) * pitch, base + (h + 2 * p) * pitch, 0f);
+            }
+            for (int y = y0; y < y1; y++) {
+                int row = base + (y + p) * pitch;
+                Arrays.fill(o, row, row + p * cout, 0f);
+                Arrays.fill(o, row + pitch - p * cout, row + pitch, 0f);
+            }
+        }
     }
 
     /** Row granularity of a part: the GEMM's 6-row tiles. */
