@@ -1,10 +1,16 @@
 package io.framewise.inference.plan;
 
+import java.util.Arrays;
+
 import io.framewise.inference.kernels.Conv2d;
 import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.model.Layer;
 
-/** A regular K×K convolution, image by image (MobileNet's stem). */
+/**
+ * A regular K×K convolution, image by image (MobileNet's stem). With {@code outPad >= 0} its output is
+ * stored with that many zero rows and columns around each image, for a padded depthwise layer to read
+ * ({@link FusedBlockStep}); it is then written row by row and its padding zeroed with each band.
+ */
 final class ConvStep extends Step {
 
     private final Conv2d kernel;
@@ -14,9 +20,12 @@ final class ConvStep extends Step {
     private final float[] packed;
     private final float[] bias; // [Cout]
     private final float lo, hi;
+    private final int outPad;
 
-    ConvStep(String name, Conv2d kernel, Layer.Conv2D l, TensorSlot in, TensorSlot out, int h, int w, int oh, int ow) {
+    ConvStep(String name, Conv2d kernel, Layer.Conv2D l, TensorSlot in, TensorSlot out, int h, int w, int oh, int ow,
+             int outPad) {
         super(name, Kind.STEM);
+        this.outPad = outPad;
         this.kernel = kernel;
         this.in = in;
         this.out = out;
@@ -35,6 +44,9 @@ final class ConvStep extends Step {
         this.bias = KernelSet.padded(l.bias());
         this.lo = l.lo();
         this.hi = l.hi();
+        if (outPad >= 0 && (cout < 16 || out.imageStride() != (oh + 2 * outPad) * (ow + 2 * outPad) * cout)) {
+            throw new IllegalStateException(name + ": a padded output needs bands (Cout >= 16) and a padded slot");
+        }
     }
 
     @Override
@@ -70,12 +82,38 @@ final class ConvStep extends Step {
 
     @Override
     protected void runBand(Workspace ws, Workspace own, int i, int oy0, int oy1) {
+        if (outPad >= 0) {
+            runPaddedBand(ws, i, oy0, oy1);
+            return;
+        }
         int iy0 = oy0 * stride - padTop;
         int inRow = Math.max(iy0, 0);
         int o = out.offset(i) + oy0 * ow * cout;
         kernel.run(ws.slot(in.slot()), in.offset(i) + inRow * w * cin, h - inRow, w, cin, kh, kw, stride, inRow - iy0,
                 padLeft, packed, bias, cout, ws.slot(out.slot()), o, oy1 - oy0, ow, lo, hi);
         snapRange(ws, o, o + (oy1 - oy0) * ow * cout);
+    }
+
+    /** Rows [oy0, oy1) one at a time into the padded output, their padding (and the image's top or bottom) zeroed, then rounded. */
+    private void runPaddedBand(Workspace ws, int i, int oy0, int oy1) {
+        float[] dst = ws.slot(out.slot());
+        int p = outPad, pitch = (ow + 2 * p) * cout, base = out.offset(i);
+        for (int oy = oy0; oy < oy1; oy++) {
+            int iy0 = oy * stride - padTop;
+            int inRow = Math.max(iy0, 0);
+            int row = base + (oy + p) * pitch;
+            kernel.run(ws.slot(in.slot()), in.offset(i) + inRow * w * cin, h - inRow, w, cin, kh, kw, stride, inRow - iy0,
+                    padLeft, packed, bias, cout, dst, row + p * cout, 1, ow, lo, hi);
+            Arrays.fill(dst, row, row + p * cout, 0f);
+            Arrays.fill(dst, row + pitch - p * cout, row + pitch, 0f);
+        }
+        if (oy0 == 0) {
+            Arrays.fill(dst, base, base + p * pitch, 0f);
+        }
+        if (oy1 == oh) {
+            Arrays.fill(dst, base + (oh + p) * pitch, base + (oh + 2 * p) * pitch, 0f);
+        }
+        snapRange(ws, base + (oy0 + p) * pitch, base + (oy1 + p) * pitch); // each value once; zeros stay zero
     }
 
     @Override

@@ -65,13 +65,15 @@ final class FusedBlockStep extends Step {
     FusedBlockStep(String name, PointwiseConv pointwise, DepthwiseConv depthwise, DilatedDepthwiseConv dilated,
                    PaddedDepthwiseConv padded, Elementwise elementwise, TensorSlot in, TensorSlot out, int h, int w,
                    Layer.Conv2D expandLayer, Layer.DepthwiseConv2D dw, Layer.Conv2D project, Layer.Add add,
-                   int oh, int ow, int tileRows, float[] grids, float[] scales) {
+                   int oh, int ow, int tileRows, float[] grids, float[] scales, int inPad) {
         super(name, Step.Kind.FUSED_BLOCK);
         this.pointwise = pointwise;
         this.depthwise = depthwise;
         this.dilation = dw.dilation();
         this.ekh = dw.effectiveKh();
-        this.pad = expandLayer != null && padded != null ? paddedBy(dw, h, w, oh, ow, padded) : -1;
+        // with an expansion the tile is padded here; without, the block input may come padded (the stem's output)
+        this.pad = padded == null ? -1 : expandLayer != null ? paddedBy(dw, h, w, oh, ow, padded)
+                : add == null ? inPad : -1;
         this.padded = pad >= 0 ? padded : null;
         this.dilated = dilation > 1 && this.padded == null ? dilated : null;
         this.elementwise = elementwise;
@@ -192,7 +194,7 @@ final class FusedBlockStep extends Step {
         final int B = AlignedFloats.BASE; // both tiles start on a cache line
         int rowFloats = (padded != null ? w + 2 * pad : w) * cexp; // a tile row, padding included
         int inOff = in.offset(i);
-        if (padded != null) {
+        if (padded != null && expand) {
             zeroTilePadding(et, B, rowFloats);
         }
         int outOff = out.offset(i);
@@ -243,9 +245,12 @@ final class FusedBlockStep extends Step {
                 dwRow0 = 0;
             }
             long t1 = profile ? System.nanoTime() : 0;
-            if (padded != null) {
+            if (padded != null && expand) {
                 padded.run(dwIn, B, rowFloats, cexp, stride, dilation, 0, pad - padLeft, dwPacked, dwBias, dt, B, ow,
                         0, oy1 - oy0, dwLo, dwHi);
+            } else if (padded != null) { // the block input, stored padded
+                padded.run(src, inOff, rowFloats, cexp, stride, dilation, pad - padTop, pad - padLeft, dwPacked, dwBias,
+                        dt, B, ow, oy0, oy1, dwLo, dwHi);
             } else if (dilated != null) {
                 // the band's rows as a smaller image from its first input row, with the top padding left
                 // over (as DilatedDepthwiseStep's bands): each output sees the same inputs in the same order

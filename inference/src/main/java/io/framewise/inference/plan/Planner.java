@@ -439,6 +439,23 @@ public final class Planner {
                 pad[t] = p;
             }
         }
+        // a fused block without expansion or residual (MobileNetV2's first, V1's) reading a regular conv's
+        // output (the stem): the conv writes it padded, row by row, and rounds its bands itself
+        for (Unit u : units) {
+            if (!u.fused() || u.layers()[0] != null || u.layers()[3] != null) {
+                continue;
+            }
+            Layer.DepthwiseConv2D d = (Layer.DepthwiseConv2D) u.layers()[1];
+            int t = root(u.inputs()[0]);
+            Unit w = writer[t];
+            if (w == null || w.fused() || w.layers().length != 1 || !(w.layers()[0] instanceof Layer.Conv2D c)
+                    || c.isPointwise() || c.cout() < 16 || consumers[t] != 1 || t == root(g.outputTensor())) {
+                continue;
+            }
+            TensorInfo ti = g.tensor(t);
+            TensorInfo to = g.tensor(d.output());
+            pad[t] = FusedBlockStep.paddedBy(d, ti.height(), ti.width(), to.height(), to.width(), k.paddedDepthwise3x3());
+        }
         return pad;
     }
 
@@ -464,7 +481,7 @@ public final class Planner {
                     opt.padDepthwise() ? k.paddedDepthwise3x3() : null,
                     k.elementwise(),
                     slot(unit.inputs()[0], slotOf), out, ti.height(), ti.width(), expand, dw, project, add,
-                    to.height(), to.width(), tile, grids, scales);
+                    to.height(), to.width(), tile, grids, scales, padOf[root(unit.inputs()[0])]);
         }
         String name = (unit.block() >= 0 ? blockName(unit.block()) : "L" + index + " ") + first.opName();
         TensorInfo ti = g.tensor(unit.inputs()[0]);
@@ -495,7 +512,8 @@ public final class Planner {
                 return new PointwiseStep(name, kind, k.pointwise(), in, out, ti.height() * ti.width(), c.cin(), c.cout(),
                         c.weights(), c.bias(), c.lo(), c.hi());
             }
-            return new ConvStep(name, k.conv(), c, in, out, ti.height(), ti.width(), to.height(), to.width());
+            return new ConvStep(name, k.conv(), c, in, out, ti.height(), ti.width(), to.height(), to.width(),
+                    padOf[root(unit.output())]);
         }
         if (first instanceof Layer.DepthwiseConv2D d && padOf[root(unit.inputs()[0])] >= 0) {
             return new DepthwiseStep(name, k.paddedDepthwise3x3(), padOf[root(unit.inputs()[0])], d, in, out, ti.height(),
