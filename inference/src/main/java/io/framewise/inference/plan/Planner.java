@@ -426,13 +426,13 @@ public final class Planner {
             int t = root(u.inputs()[0]);
             Unit w = writer[t];
             if (w == null || w.fused() || w.layers().length != 1 || !(w.layers()[0] instanceof Layer.Conv2D c)
-                    || !c.isPointwise() || consumers[t] != 1 || t == root(g.outputTensor())) {
-                continue;
+                    || (!c.isPointwise() && c.cout() < 16) || consumers[t] != 1 || t == root(g.outputTensor())) {
+                continue; // a regular conv (the stem) writes padded rows in its bands: at least 16 channels
             }
             TensorInfo ti = g.tensor(t);
             TensorInfo to = g.tensor(root(u.output()));
             int p = FusedBlockStep.paddedBy(d, ti.height(), ti.width(), to.height(), to.width(), k.paddedDepthwise3x3());
-            boolean roundsInKernel = !snaps() || grid(c.output()) == 0
+            boolean roundsInKernel = !c.isPointwise() || !snaps() || grid(c.output()) == 0
                     || io.framewise.inference.kernels.Elementwise.snapsInRange(c.lo(), c.hi(), snapScale(c, c.output()),
                     grid(c.output()));
             if (p >= 0 && roundsInKernel) {
@@ -476,8 +476,11 @@ public final class Planner {
                     : new float[4];
             float[] scales = {expand == null ? 1 : snapScale(expand, expand.output()), snapScale(dw, dw.output()),
                     snapScale(project, project.output())};
+            boolean padded = opt.padDepthwise() && (expand != null
+                    ? FusedBlockStep.paddedBy(dw, ti.height(), ti.width(), to.height(), to.width(), k.paddedDepthwise3x3()) >= 0
+                    : add == null && padOf[root(unit.inputs()[0])] >= 0);
             return new FusedBlockStep(blockName(unit.block()) + (expand == null ? "dw+pw" : "expand+dw+project")
-                    + (add != null ? "+add" : "") + " fused", k.pointwise(), depthwiseFor(dw), k.dilatedDepthwise3x3(),
+                    + (add != null ? "+add" : "") + " fused" + (padded ? " (padded dw)" : ""), k.pointwise(), depthwiseFor(dw), k.dilatedDepthwise3x3(),
                     opt.padDepthwise() ? k.paddedDepthwise3x3() : null,
                     k.elementwise(),
                     slot(unit.inputs()[0], slotOf), out, ti.height(), ti.width(), expand, dw, project, add,
@@ -516,7 +519,7 @@ public final class Planner {
                     padOf[root(unit.output())]);
         }
         if (first instanceof Layer.DepthwiseConv2D d && padOf[root(unit.inputs()[0])] >= 0) {
-            return new DepthwiseStep(name, k.paddedDepthwise3x3(), padOf[root(unit.inputs()[0])], d, in, out, ti.height(),
+            return new DepthwiseStep(name + " (padded input)", k.paddedDepthwise3x3(), padOf[root(unit.inputs()[0])], d, in, out, ti.height(),
                     ti.width(), to.height(), to.width());
         }
         if (first instanceof Layer.DepthwiseConv2D d && d.dilation() > 1) {
