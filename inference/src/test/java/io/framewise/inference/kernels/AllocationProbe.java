@@ -161,6 +161,9 @@ public final class AllocationProbe {
                     : args[0].equals("dilated")
                     ? dilated(VectorKernels.create(s).dilatedDepthwise3x3(), Integer.parseInt(f[0]), Integer.parseInt(f[1]),
                             Integer.parseInt(f[2]), Integer.parseInt(f[3]))
+                    : args[0].equals("padded")
+                    ? padded(VectorKernels.create(s).paddedDepthwise3x3(), Integer.parseInt(f[0]), Integer.parseInt(f[1]),
+                            Integer.parseInt(f[2]), Integer.parseInt(f[3]))
                     : args[0].equals("pool")
                     ? pool(VectorKernels.create(s).elementwise(), Integer.parseInt(f[0]), Integer.parseInt(f[1]),
                             Integer.parseInt(f[2]))
@@ -198,6 +201,26 @@ public final class AllocationProbe {
             dw.run(in, 0, h, w, c, 3, 3, 1, d, d, d, packed, bias, out, 0, h, w, 0f, 6f);
             dw.run(in, 0, h, w, c, 3, 3, 2, d, Padding.SAME.padBefore(h, ek, 2), Padding.SAME.padBefore(w, ek, 2),
                     packed, bias, out, 0, oh2, ow2, 0f, 6f);
+        });
+    }
+
+    /**
+     * Depthwise 3×3 on a zero-padded input (pad = dilation), SAME: stride 1 and, undilated, stride 2, in one
+     * warmed call.
+     */
+    private static long padded(PaddedDepthwiseConv dw, int h, int w, int c, int d) {
+        int pitch = (w + 2 * d) * c;
+        float[] in = KernelSet.padded(random(h, (h + 2 * d) * pitch));
+        float[] packed = dw.pack(random(c, 9 * c), c);
+        float[] bias = KernelSet.padded(random(c + 1, c));
+        int oh2 = Padding.SAME.outputSize(h, 3, 2), ow2 = Padding.SAME.outputSize(w, 3, 2);
+        int top2 = Padding.SAME.padBefore(h, 3, 2), left2 = Padding.SAME.padBefore(w, 3, 2);
+        float[] out = new float[h * w * c + KernelSet.ARRAY_PAD];
+        return bytesPerCallAfterWarmUp(() -> {
+            dw.run(in, 0, pitch, c, 1, d, 0, 0, packed, bias, out, 0, w, 0, h, 0f, 6f);
+            if (d == 1) {
+                dw.run(in, 0, pitch, c, 2, 1, 1 - top2, 1 - left2, packed, bias, out, 0, ow2, 0, oh2, 0f, 6f);
+            }
         });
     }
 

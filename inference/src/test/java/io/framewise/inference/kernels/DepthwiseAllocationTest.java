@@ -65,6 +65,18 @@ class DepthwiseAllocationTest {
                 "17:13:33:4", "9:9:17:2");
     }
 
+    /**
+     * The border-free kernel on padded inputs from a cold JVM per species: MobileNetV2's and DeepLab's maps
+     * (dilation 2), a channel tail, fewer channels than a vector, rows narrower than a strip.
+     */
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {512, 256, 128})
+    void paddedAllocatesNothingOnceWarm(int bits) throws Exception {
+        assumeTrue(bits <= VectorKernels.preferredBits(), "no " + bits + "-bit vectors on this CPU");
+        AllocationProbe.assertForkedAllocatesNothing("padded", Integer.toString(bits), "7:7:960:1", "56:56:144:1",
+                "33:33:960:2", "14:14:17:1", "3:3:33:1", "9:9:3:1");
+    }
+
     /** Checks every shape and names all offenders at once, so one run shows the whole picture. */
     private static void assertNoAllocation(DepthwiseConv dw, int k) {
         StringBuilder offenders = new StringBuilder();
