@@ -54,6 +54,12 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     private static final int MR = 6;
     private static final int NR = 2;
+    /**
+     * Up to this many input channels the 6×2 tile clamps and rounds its accumulators in registers
+     * ({@link #tile6x2Rounded}): with 16-32 FMAs per accumulator, storing, reloading and storing again
+     * ({@link #finishGrid}) cost about as much as the FMAs.
+     */
+    private static final int SMALL_K = 32;
     /** Lane indices 0..VL-1, compared against the Cout to form the blend mask of {@link #tileNarrow}. */
     private static final float[] IOTA = iota(VL);
 
@@ -172,6 +178,18 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
         int panels = col1 == cout ? (cout + VL - 1) / VL : col1 / VL;
         int rows = Math.min(MR, pixels);
         int j = col0 / VL;
+        if (grid > 0 && cin <= SMALL_K) {
+            float magic = Elementwise.SNAP_MAGIC;
+            int lBits = Float.floatToRawIntBits(lo * scale + magic), uBits = Float.floatToRawIntBits(hi * scale + magic);
+            for (; j + NR <= panels; j += NR) {
+                int c0 = PanelPacking.panelStart(j, cout, VL), c1 = PanelPacking.panelStart(j + 1, cout, VL);
+                for (int p = 0; p < pixels; p += MR) {
+                    int p0 = Math.max(0, Math.min(p, pixels - MR));
+                    tile6x2Rounded(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1, out, offs, p0,
+                            scale, lBits, uBits, grid);
+                }
+            }
+        }
         for (; j + 4 <= panels; j += 4) {
             int c0 = PanelPacking.panelStart(j, cout, VL), c1 = PanelPacking.panelStart(j + 1, cout, VL);
             int c2 = PanelPacking.panelStart(j + 2, cout, VL), c3 = PanelPacking.panelStart(j + 3, cout, VL);
@@ -352,6 +370,63 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
         c3.intoArray(out, o3 + co);
         c4.intoArray(out, o4 + co);
         c5.intoArray(out, o5 + co);
+    }
+
+    /**
+     * {@link #tile6x2} with {@link #finishGrid}'s clamp and rounding done on the accumulators before the one
+     * store: the same operations in the same order, so the same bits. Only for small Cin: the compile
+     * unit stays far below the size at which C2 boxed the 6×4 tile's vectors (docs/benchmarks.md, part 4).
+     */
+    private static void tile6x2Rounded(float[] in, int a0, int rows, int cin, float[] w, int w0, float[] bias,
+                                       int co0, int co1, float[] out, int[] offs, int pi,
+                                       float inv, int lBits, int uBits, float grid) {
+        int w1 = w0 + cin * VL;
+        FloatVector b0 = FloatVector.fromArray(S, bias, co0);
+        FloatVector b1 = FloatVector.fromArray(S, bias, co1);
+        FloatVector c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1;
+        FloatVector c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1;
+        int a1 = a0 + Math.min(1, rows - 1) * cin, a2 = a0 + Math.min(2, rows - 1) * cin;
+        int a3 = a0 + Math.min(3, rows - 1) * cin, a4 = a0 + Math.min(4, rows - 1) * cin;
+        int a5 = a0 + Math.min(5, rows - 1) * cin;
+        for (int k = 0; k < cin; k++) {
+            FloatVector v0 = FloatVector.fromArray(S, w, w0 + k * VL);
+            FloatVector v1 = FloatVector.fromArray(S, w, w1 + k * VL);
+            FloatVector x = FloatVector.broadcast(S, in[a0 + k]);
+            c00 = x.fma(v0, c00);
+            c01 = x.fma(v1, c01);
+            x = FloatVector.broadcast(S, in[a1 + k]);
+            c10 = x.fma(v0, c10);
+            c11 = x.fma(v1, c11);
+            x = FloatVector.broadcast(S, in[a2 + k]);
+            c20 = x.fma(v0, c20);
+            c21 = x.fma(v1, c21);
+            x = FloatVector.broadcast(S, in[a3 + k]);
+            c30 = x.fma(v0, c30);
+            c31 = x.fma(v1, c31);
+            x = FloatVector.broadcast(S, in[a4 + k]);
+            c40 = x.fma(v0, c40);
+            c41 = x.fma(v1, c41);
+            x = FloatVector.broadcast(S, in[a5 + k]);
+            c50 = x.fma(v0, c50);
+            c51 = x.fma(v1, c51);
+        }
+        FloatVector vi = FloatVector.broadcast(S, inv), vm = FloatVector.broadcast(S, Elementwise.SNAP_MAGIC);
+        FloatVector vg = FloatVector.broadcast(S, grid);
+        IntVector l = IntVector.broadcast(IS, lBits), u = IntVector.broadcast(IS, uBits);
+        int o0 = offs[pi], o1 = offs[pi + 1], o2 = offs[pi + 2], o3 = offs[pi + 3], o4 = offs[pi + 4];
+        int o5 = offs[pi + 5];
+        ((FloatVector) c00.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o0 + co0);
+        ((FloatVector) c01.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o0 + co1);
+        ((FloatVector) c10.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o1 + co0);
+        ((FloatVector) c11.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o1 + co1);
+        ((FloatVector) c20.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o2 + co0);
+        ((FloatVector) c21.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o2 + co1);
+        ((FloatVector) c30.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o3 + co0);
+        ((FloatVector) c31.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o3 + co1);
+        ((FloatVector) c40.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o4 + co0);
+        ((FloatVector) c41.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o4 + co1);
+        ((FloatVector) c50.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o5 + co0);
+        ((FloatVector) c51.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o5 + co1);
     }
 
     /** One panel, 12 full rows (12 chains), channels {@code [co, co + VL)} inside Cout. */
