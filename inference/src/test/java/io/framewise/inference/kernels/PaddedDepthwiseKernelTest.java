@@ -51,6 +51,9 @@ class PaddedDepthwiseKernelTest {
     void networkShapes(int bits) {
         PaddedDepthwiseConv v = DwConv3x3PaddedStrip4.of(species(bits));
         check(v, 7, 7, 960, 1, 1, 0, 7);
+        check(v, 14, 14, 576, 1, 1, 5, 7); // one row pair
+        check(v, 14, 14, 96, 1, 1, 4, 9);  // an odd band: the last pair shifted up
+        check(v, 14, 14, 96, 1, 1, 13, 14); // one row
         check(v, 28, 28, 192, 2, 1, 3, 11);
         check(v, 33, 33, 960, 1, 2, 0, 33);
         check(v, 65, 65, 144, 2, 1, 0, 33);

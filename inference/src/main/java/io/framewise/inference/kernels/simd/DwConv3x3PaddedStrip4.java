@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 50 → 71, 56×56×144 57 → 85, 33×33×960 dilation 2 against {@link DwConv3x3DilatedPhaseStrip4}
  * 24 → 52 (docs/benchmarks.md, session 19).
  *
- * <p>Hot spot: the strip bodies of {@link #planeS1}, {@link #planeS1D2} and {@link #planeS2}: for 4
+ * <p>Hot spot: the strip bodies of {@link #planeS1Rows2}, {@link #planeS1D2} and {@link #planeS2}: for 4
  * adjacent output pixels each input row contributes 6, 8 or 9 loads to 12 FMAs. Shaped like
  * {@code DwConv3x3RowTiled}'s (see there): no vector crosses a call, loop-invariant taps, straight-line
  * strips, so C2 boxes nothing.
@@ -85,13 +85,15 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
                 planeS2(in, ib, pitch, c, ch, rows, ow, packed, cPad, bias, lo, hi, out, ob);
             } else if (dilation == 2) {
                 planeS1D2(in, ib, pitch, c, ch, rows, ow, packed, cPad, bias, lo, hi, out, ob);
+            } else if (rows >= 2) {
+                planeS1Rows2(in, ib, pitch, c, ch, rows, ow, packed, cPad, bias, lo, hi, out, ob);
             } else {
                 planeS1(in, ib, pitch, c, ch, rows, ow, packed, cPad, bias, lo, hi, out, ob);
             }
         }
     }
 
-    /** Stride 1, dilation 1: pixel j of a strip reads columns j, j+1, j+2; {@code ib} points at the first output row's window (row 0, column 0, channel {@code ch}). */
+    /** Stride 1, dilation 1, a band of one row: pixel j of a strip reads columns j, j+1, j+2; {@code ib} points at the first output row's window (row 0, column 0, channel {@code ch}). */
     private static void planeS1(float[] in, int ib, int pitch, int c, int ch, int rows, int ow,
                                 float[] packed, int cPad, float[] bias, float lo, float hi, float[] out, int ob) {
         FloatVector b = FloatVector.fromArray(S, bias, ch);
@@ -152,6 +154,98 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
                 a1.intoArray(out, o + c);
                 a2.intoArray(out, o + 2 * c);
                 a3.intoArray(out, o + 3 * c);
+            }
+        }
+    }
+
+    /**
+     * Stride 1, dilation 1, two output rows per pass (rows ≥ 2): the four input rows of a pair are loaded
+     * once for both (24 loads for 8 outputs where one row at a time took 36) and the two rows' 8
+     * accumulators are independent chains, so the FMA pipes are not left waiting on one 9-deep chain
+     * (driver, same JVM: 14×14×576 48 → 56 GFLOP/s, 28×28×192 58 → 64, 56×56×144 59 → 67). Each
+     * output still takes its taps in row-major order (row ky of output oy + 1 is input row ky + 1 of
+     * the pair), hence the same bits. An odd last row pair is shifted up one row and recomputes a row.
+     */
+    private static void planeS1Rows2(float[] in, int ib, int pitch, int c, int ch, int rows, int ow,
+                                     float[] packed, int cPad, float[] bias, float lo, float hi, float[] out, int ob) {
+        FloatVector b = FloatVector.fromArray(S, bias, ch);
+        FloatVector w00 = FloatVector.fromArray(S, packed, ch);
+        FloatVector w01 = FloatVector.fromArray(S, packed, cPad + ch);
+        FloatVector w02 = FloatVector.fromArray(S, packed, 2 * cPad + ch);
+        FloatVector w10 = FloatVector.fromArray(S, packed, 3 * cPad + ch);
+        FloatVector w11 = FloatVector.fromArray(S, packed, 4 * cPad + ch);
+        FloatVector w12 = FloatVector.fromArray(S, packed, 5 * cPad + ch);
+        FloatVector w20 = FloatVector.fromArray(S, packed, 6 * cPad + ch);
+        FloatVector w21 = FloatVector.fromArray(S, packed, 7 * cPad + ch);
+        FloatVector w22 = FloatVector.fromArray(S, packed, 8 * cPad + ch);
+        FloatVector l = FloatVector.broadcast(S, lo);
+        FloatVector u = FloatVector.broadcast(S, hi);
+        int oc = ow * c;
+        for (int y = 0; y < rows; y += 2) {
+            int oy = Math.min(y, rows - 2);
+            int rb = ib + oy * pitch;
+            int orow = ob + oy * oc;
+            for (int s = 0; s < ow; s += 4) {
+                int ox = Math.min(s, ow - 4);
+                int i0 = rb + ox * c, i1 = i0 + pitch, i2 = i1 + pitch, i3 = i2 + pitch;
+                FloatVector x0 = FloatVector.fromArray(S, in, i0);
+                FloatVector x1 = FloatVector.fromArray(S, in, i0 + c);
+                FloatVector x2 = FloatVector.fromArray(S, in, i0 + 2 * c);
+                FloatVector x3 = FloatVector.fromArray(S, in, i0 + 3 * c);
+                FloatVector x4 = FloatVector.fromArray(S, in, i0 + 4 * c);
+                FloatVector x5 = FloatVector.fromArray(S, in, i0 + 5 * c);
+                FloatVector a0 = x2.fma(w02, x1.fma(w01, x0.fma(w00, b)));
+                FloatVector a1 = x3.fma(w02, x2.fma(w01, x1.fma(w00, b)));
+                FloatVector a2 = x4.fma(w02, x3.fma(w01, x2.fma(w00, b)));
+                FloatVector a3 = x5.fma(w02, x4.fma(w01, x3.fma(w00, b)));
+                x0 = FloatVector.fromArray(S, in, i1);
+                x1 = FloatVector.fromArray(S, in, i1 + c);
+                x2 = FloatVector.fromArray(S, in, i1 + 2 * c);
+                x3 = FloatVector.fromArray(S, in, i1 + 3 * c);
+                x4 = FloatVector.fromArray(S, in, i1 + 4 * c);
+                x5 = FloatVector.fromArray(S, in, i1 + 5 * c);
+                a0 = x2.fma(w12, x1.fma(w11, x0.fma(w10, a0)));
+                a1 = x3.fma(w12, x2.fma(w11, x1.fma(w10, a1)));
+                a2 = x4.fma(w12, x3.fma(w11, x2.fma(w10, a2)));
+                a3 = x5.fma(w12, x4.fma(w11, x3.fma(w10, a3)));
+                FloatVector d0 = x2.fma(w02, x1.fma(w01, x0.fma(w00, b)));
+                FloatVector d1 = x3.fma(w02, x2.fma(w01, x1.fma(w00, b)));
+                FloatVector d2 = x4.fma(w02, x3.fma(w01, x2.fma(w00, b)));
+                FloatVector d3 = x5.fma(w02, x4.fma(w01, x3.fma(w00, b)));
+                x0 = FloatVector.fromArray(S, in, i2);
+                x1 = FloatVector.fromArray(S, in, i2 + c);
+                x2 = FloatVector.fromArray(S, in, i2 + 2 * c);
+                x3 = FloatVector.fromArray(S, in, i2 + 3 * c);
+                x4 = FloatVector.fromArray(S, in, i2 + 4 * c);
+                x5 = FloatVector.fromArray(S, in, i2 + 5 * c);
+                a0 = x2.fma(w22, x1.fma(w21, x0.fma(w20, a0)));
+                a1 = x3.fma(w22, x2.fma(w21, x1.fma(w20, a1)));
+                a2 = x4.fma(w22, x3.fma(w21, x2.fma(w20, a2)));
+                a3 = x5.fma(w22, x4.fma(w21, x3.fma(w20, a3)));
+                d0 = x2.fma(w12, x1.fma(w11, x0.fma(w10, d0)));
+                d1 = x3.fma(w12, x2.fma(w11, x1.fma(w10, d1)));
+                d2 = x4.fma(w12, x3.fma(w11, x2.fma(w10, d2)));
+                d3 = x5.fma(w12, x4.fma(w11, x3.fma(w10, d3)));
+                int o = orow + ox * c;
+                a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u)).intoArray(out, o);
+                a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u)).intoArray(out, o + c);
+                a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u)).intoArray(out, o + 2 * c);
+                a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u)).intoArray(out, o + 3 * c);
+                x0 = FloatVector.fromArray(S, in, i3);
+                x1 = FloatVector.fromArray(S, in, i3 + c);
+                x2 = FloatVector.fromArray(S, in, i3 + 2 * c);
+                x3 = FloatVector.fromArray(S, in, i3 + 3 * c);
+                x4 = FloatVector.fromArray(S, in, i3 + 4 * c);
+                x5 = FloatVector.fromArray(S, in, i3 + 5 * c);
+                d0 = x2.fma(w22, x1.fma(w21, x0.fma(w20, d0)));
+                d1 = x3.fma(w22, x2.fma(w21, x1.fma(w20, d1)));
+                d2 = x4.fma(w22, x3.fma(w21, x2.fma(w20, d2)));
+                d3 = x5.fma(w22, x4.fma(w21, x3.fma(w20, d3)));
+                o += oc;
+                d0.blend(l, d0.compare(LE, l)).blend(u, d0.compare(GT, u)).intoArray(out, o);
+                d1.blend(l, d1.compare(LE, l)).blend(u, d1.compare(GT, u)).intoArray(out, o + c);
+                d2.blend(l, d2.compare(LE, l)).blend(u, d2.compare(GT, u)).intoArray(out, o + 2 * c);
+                d3.blend(l, d3.compare(LE, l)).blend(u, d3.compare(GT, u)).intoArray(out, o + 3 * c);
             }
         }
     }
