@@ -58,7 +58,7 @@ final class FusedBlockStep extends Step {
     private final long macs;
     private final long expandMacs, dwMacs, projectMacs; // per image, by phase
     private final float expandGrid, dwGrid, projectGrid, addGrid; // separate snapping passes; 0: none
-    private final float expandKernelGrid, projectKernelGrid;      // rounded by the GEMM itself; 0: not
+    private final float expandKernelGrid, dwKernelGrid, projectKernelGrid; // rounded by the kernel itself; 0: not
     private final float expandScale, dwScale, projectScale;       // rint(x * scale) * grid (see Step#snapAfter)
     private final int projectMultiplier, inputMultiplier, addShift; // the integer domain's residual; shift 0: real
 
@@ -124,7 +124,9 @@ final class FusedBlockStep extends Step {
         boolean projectInKernel = Elementwise.snapsInRange(projectLo, projectHi, scales[2], grids[2]);
         this.expandKernelGrid = expandInKernel ? grids[0] : 0;
         this.expandGrid = expandInKernel ? 0 : grids[0];
-        this.dwGrid = grids[1];
+        boolean dwInKernel = this.padded != null && Elementwise.snapsInRange(dwLo, dwHi, scales[1], grids[1]);
+        this.dwKernelGrid = dwInKernel ? grids[1] : 0;
+        this.dwGrid = dwInKernel ? 0 : grids[1];
         this.projectKernelGrid = projectInKernel ? grids[2] : 0;
         this.projectGrid = projectInKernel ? 0 : grids[2];
         this.addGrid = grids[3];
@@ -247,10 +249,10 @@ final class FusedBlockStep extends Step {
             long t1 = profile ? System.nanoTime() : 0;
             if (padded != null && expand) {
                 padded.run(dwIn, B, rowFloats, cexp, stride, dilation, 0, pad - padLeft, dwPacked, dwBias, dt, B, ow,
-                        0, oy1 - oy0, dwLo, dwHi);
+                        0, oy1 - oy0, dwLo, dwHi, dwScale, dwKernelGrid);
             } else if (padded != null) { // the block input, stored padded
                 padded.run(src, inOff, rowFloats, cexp, stride, dilation, pad - padTop, pad - padLeft, dwPacked, dwBias,
-                        dt, B, ow, oy0, oy1, dwLo, dwHi);
+                        dt, B, ow, oy0, oy1, dwLo, dwHi, dwScale, dwKernelGrid);
             } else if (dilated != null) {
                 // the band's rows as a smaller image from its first input row, with the top padding left
                 // over (as DilatedDepthwiseStep's bands): each output sees the same inputs in the same order

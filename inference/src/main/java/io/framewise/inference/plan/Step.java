@@ -101,6 +101,20 @@ public abstract class Step {
         throw new UnsupportedOperationException(name + " does not split in bands");
     }
 
+    /**
+     * The grid a kernel should round its stores to itself (its clamp then {@code rint(x · scale) · grid},
+     * scale from {@link #snapScale}) in place of {@link #snapRange}'s pass: the output's grid when this
+     * step is asked to snap and that rounding is exact on {@code [lo, hi]}; otherwise 0.
+     */
+    protected final float kernelGrid(float lo, float hi) {
+        return snapSlot != null && Elementwise.snapsInRange(lo, hi, snapScale, snapGrid) ? snapGrid : 0f;
+    }
+
+    /** The scale of the output's rounding, {@code rint(x · scale) · grid} (1 when the step does not snap). */
+    protected final float snapScale() {
+        return snapSlot != null ? snapScale : 1f;
+    }
+
     /** Whether {@link #snapOutput} has a separate rounding pass to make. */
     protected final boolean snapsSeparately() {
         return snapSlot != null && !roundsInRun();

@@ -217,9 +217,9 @@ public final class AllocationProbe {
         int top2 = Padding.SAME.padBefore(h, 3, 2), left2 = Padding.SAME.padBefore(w, 3, 2);
         float[] out = new float[h * w * c + KernelSet.ARRAY_PAD];
         return bytesPerCallAfterWarmUp(() -> {
-            dw.run(in, 0, pitch, c, 1, d, 0, 0, packed, bias, out, 0, w, 0, h, 0f, 6f);
+            dw.run(in, 0, pitch, c, 1, d, 0, 0, packed, bias, out, 0, w, 0, h, 0f, 6f, 255f / 6f, 6f / 255f);
             if (d == 1) {
-                dw.run(in, 0, pitch, c, 2, 1, 1 - top2, 1 - left2, packed, bias, out, 0, ow2, 0, oh2, 0f, 6f);
+                dw.run(in, 0, pitch, c, 2, 1, 1 - top2, 1 - left2, packed, bias, out, 0, ow2, 0, oh2, 0f, 6f, 1f, 0f);
             }
         });
     }

@@ -38,8 +38,10 @@ class PaddedDepthwiseKernelTest {
                 for (int[] sd : STRIDE_DILATION) {
                     int oh = Padding.SAME.outputSize(hw[0], 3, sd[0]);
                     check(v, hw[0], hw[1], c, sd[0], sd[1], 0, oh);
+                    check(v, hw[0], hw[1], c, sd[0], sd[1], 0, oh, GRID);
                     if (oh >= 3) {
                         check(v, hw[0], hw[1], c, sd[0], sd[1], 1, oh - 1);
+                        check(v, hw[0], hw[1], c, sd[0], sd[1], 1, oh - 1, GRID);
                     }
                 }
             }
@@ -54,6 +56,9 @@ class PaddedDepthwiseKernelTest {
         check(v, 14, 14, 576, 1, 1, 5, 7); // one row pair
         check(v, 14, 14, 96, 1, 1, 4, 9);  // an odd band: the last pair shifted up
         check(v, 14, 14, 96, 1, 1, 13, 14); // one row
+        check(v, 14, 14, 576, 1, 1, 0, 14, GRID);
+        check(v, 33, 33, 960, 1, 2, 0, 33, GRID);
+        check(v, 28, 28, 192, 2, 1, 0, 14, GRID);
         check(v, 28, 28, 192, 2, 1, 3, 11);
         check(v, 33, 33, 960, 1, 2, 0, 33);
         check(v, 65, 65, 144, 2, 1, 0, 33);
@@ -65,14 +70,26 @@ class PaddedDepthwiseKernelTest {
         assertFalse(v.supports(2, 2));
         assertFalse(v.supports(1, 4));
         assertThrows(IllegalArgumentException.class, () -> v.run(new float[100], 0, 10, 1, 1, 4, 0, 0,
-                new float[9], new float[1], new float[10], 0, 1, 0, 1, 0f, 6f));
+                new float[9], new float[1], new float[10], 0, 1, 0, 1, 0f, 6f, 1f, 0f));
     }
 
     /**
      * Output rows [oy0, oy1) of an h×w×c image stored with {@code dilation} zero rows and columns around it
      * (SAME padding), the rest of the array NaN: a read outside the padded image turns a result into NaN.
      */
+    /** An activation grid (ReLU6 on uint8: 6/255), with a scale that is not its inverse as in the integer domain. */
+    private static final float GRID = 6f / 255f;
+
     private static void check(PaddedDepthwiseConv v, int h, int w, int c, int stride, int dilation, int oy0, int oy1) {
+        check(v, h, w, c, stride, dilation, oy0, oy1, 0f);
+    }
+
+    /**
+     * With {@code grid > 0} the kernel rounds its stores ({@code rint(x · scale) · grid}); the twin and the
+     * implicit references' outputs rounded the same way must match it.
+     */
+    private static void check(PaddedDepthwiseConv v, int h, int w, int c, int stride, int dilation, int oy0, int oy1,
+                              float grid) {
         int ekh = 2 * dilation + 1;
         int oh = Padding.SAME.outputSize(h, ekh, stride);
         int ow = Padding.SAME.outputSize(w, ekh, stride);
@@ -83,8 +100,9 @@ class PaddedDepthwiseKernelTest {
         float[] image = random(seed, h * w * c);
         float[] weights = random(seed + 1, 9 * c);
         float[] bias = KernelSet.padded(random(seed + 2, c));
-        float lo = (c & 1) == 0 ? -0.8f : Float.NEGATIVE_INFINITY;
-        float hi = (c & 1) == 0 ? 0.9f : Float.POSITIVE_INFINITY;
+        float lo = (c & 1) == 0 || grid > 0 ? -0.8f : Float.NEGATIVE_INFINITY;
+        float hi = (c & 1) == 0 || grid > 0 ? 0.9f : Float.POSITIVE_INFINITY;
+        float scale = grid > 0 ? 1.37f / grid : 1f;
 
         int pitch = (w + 2 * p) * c;
         int inOff = 5;
@@ -96,17 +114,18 @@ class PaddedDepthwiseKernelTest {
             System.arraycopy(image, y * w * c, padded, inOff + (y + p) * pitch + p * c, w * c);
         }
         int rowOff = p - padTop, colOff = p - padLeft;
-        String tag = "h=" + h + " w=" + w + " c=" + c + " s=" + stride + " d=" + dilation + " rows [" + oy0 + "," + oy1 + ")";
+        String tag = "h=" + h + " w=" + w + " c=" + c + " s=" + stride + " d=" + dilation + " rows [" + oy0 + "," + oy1 + ")"
+                + (grid > 0 ? " grid " + grid : "");
 
         int outOff = 3;
         int outLen = (oy1 - oy0) * ow * c;
         float[] actual = filled(outOff + outLen + 5, SENTINEL);
         v.run(padded, inOff, pitch, c, stride, dilation, rowOff, colOff, v.pack(weights, c), bias, actual, outOff, ow,
-                oy0, oy1, lo, hi);
+                oy0, oy1, lo, hi, scale, grid);
         ReferencePaddedDepthwiseConv twin = new ReferencePaddedDepthwiseConv();
         float[] expected = filled(actual.length, SENTINEL);
         twin.run(padded, inOff, pitch, c, stride, dilation, rowOff, colOff, twin.pack(weights, c), bias, expected, outOff,
-                ow, oy0, oy1, lo, hi);
+                ow, oy0, oy1, lo, hi, scale, grid);
         for (int i = 0; i < actual.length; i++) {
             if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
                 throw new AssertionError(tag + " [" + i + "]: twin " + expected[i] + ", kernel " + actual[i]);
@@ -123,6 +142,11 @@ class PaddedDepthwiseKernelTest {
             ReferenceDilatedDepthwiseConv ref = new ReferenceDilatedDepthwiseConv();
             ref.run(image, 0, h, w, c, 3, 3, stride, dilation, padTop, padLeft, ref.pack(weights, 3, 3, c), bias,
                     implicit, 0, oh, ow, lo, hi);
+        }
+        if (grid > 0) {
+            for (int i = 0; i < implicit.length; i++) {
+                implicit[i] = (float) Math.rint(implicit[i] * scale) * grid + 0f;
+            }
         }
         float[] want = filled(actual.length, SENTINEL);
         System.arraycopy(implicit, oy0 * ow * c, want, outOff, outLen);

@@ -20,7 +20,8 @@ public final class ReferencePaddedDepthwiseConv implements PaddedDepthwiseConv {
 
     @Override
     public void run(float[] in, int inOff, int pitch, int c, int stride, int dilation, int rowOff, int colOff,
-                    float[] packed, float[] bias, float[] out, int outOff, int ow, int oy0, int oy1, float lo, float hi) {
+                    float[] packed, float[] bias, float[] out, int outOff, int ow, int oy0, int oy1, float lo, float hi,
+                    float scale, float grid) {
         for (int oy = oy0; oy < oy1; oy++) {
             for (int ox = 0; ox < ow; ox++) {
                 for (int ch = 0; ch < c; ch++) {
@@ -32,7 +33,8 @@ public final class ReferencePaddedDepthwiseConv implements PaddedDepthwiseConv {
                             acc = Math.fma(in[inOff + r * pitch + x * c + ch], packed[(ky * 3 + kx) * c + ch], acc);
                         }
                     }
-                    out[outOff + ((oy - oy0) * ow + ox) * c + ch] = Math.min(Math.max(acc, lo), hi);
+                    float v = Math.min(Math.max(acc, lo), hi);
+                    out[outOff + ((oy - oy0) * ow + ox) * c + ch] = grid > 0 ? (float) Math.rint(v * scale) * grid + 0f : v;
                 }
             }
         }

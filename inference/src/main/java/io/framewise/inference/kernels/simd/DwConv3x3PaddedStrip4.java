@@ -5,6 +5,7 @@ import static jdk.incubator.vector.VectorOperators.LE;
 
 import java.lang.invoke.MethodHandles;
 
+import io.framewise.inference.kernels.Elementwise;
 import io.framewise.inference.kernels.PaddedDepthwiseConv;
 
 import jdk.incubator.vector.FloatVector;
@@ -57,7 +58,8 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
 
     @Override
     public void run(float[] in, int inOff, int pitch, int c, int stride, int dilation, int rowOff, int colOff,
-                    float[] packed, float[] bias, float[] out, int outOff, int ow, int oy0, int oy1, float lo, float hi) {
+                    float[] packed, float[] bias, float[] out, int outOff, int ow, int oy0, int oy1, float lo, float hi,
+                    float scale, float grid) {
         if (!supports(stride, dilation)) {
             throw new IllegalArgumentException("stride " + stride + " dilation " + dilation + ": not supported");
         }
@@ -65,8 +67,14 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
             return;
         }
         int cPad = (c + VL - 1) / VL * VL;
+        // the rounding as x·inv + add - sub, then ·g; without a grid the exact no-op x·1 + (-0) - (+0), ·1
+        float inv = grid > 0 ? scale : 1f;
+        float add = grid > 0 ? Elementwise.SNAP_MAGIC : -0f;
+        float sub = grid > 0 ? Elementwise.SNAP_MAGIC : 0f;
+        float g = grid > 0 ? grid : 1f;
         if (c < VL) {
-            narrow(in, inOff, pitch, c, stride, dilation, rowOff, colOff, packed, cPad, bias, out, outOff, ow, oy0, oy1, lo, hi);
+            narrow(in, inOff, pitch, c, stride, dilation, rowOff, colOff, packed, cPad, bias, out, outOff, ow, oy0, oy1, lo, hi,
+                    inv, add, sub, g);
             return;
         }
         for (int v = 0; v < c; v += VL) {
@@ -78,24 +86,25 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
                 for (int oy = 0; oy < rows; oy++) {
                     for (int ox = 0; ox < ow; ox++) {
                         pixel(in, ib + oy * stride * pitch + ox * stride * c, pitch * dilation, c * dilation, ch,
-                                packed, cPad, bias, lo, hi, out, ob + (oy * ow + ox) * c);
+                                packed, cPad, bias, lo, hi, inv, add, sub, g, out, ob + (oy * ow + ox) * c);
                     }
                 }
             } else if (stride == 2) {
-                planeS2(in, ib, pitch, c, ch, rows, ow, packed, cPad, bias, lo, hi, out, ob);
+                planeS2(in, ib, pitch, c, ch, rows, ow, packed, cPad, bias, lo, hi, inv, add, sub, g, out, ob);
             } else if (dilation == 2) {
-                planeS1D2(in, ib, pitch, c, ch, rows, ow, packed, cPad, bias, lo, hi, out, ob);
+                planeS1D2(in, ib, pitch, c, ch, rows, ow, packed, cPad, bias, lo, hi, inv, add, sub, g, out, ob);
             } else if (rows >= 2) {
-                planeS1Rows2(in, ib, pitch, c, ch, rows, ow, packed, cPad, bias, lo, hi, out, ob);
+                planeS1Rows2(in, ib, pitch, c, ch, rows, ow, packed, cPad, bias, lo, hi, inv, add, sub, g, out, ob);
             } else {
-                planeS1(in, ib, pitch, c, ch, rows, ow, packed, cPad, bias, lo, hi, out, ob);
+                planeS1(in, ib, pitch, c, ch, rows, ow, packed, cPad, bias, lo, hi, inv, add, sub, g, out, ob);
             }
         }
     }
 
     /** Stride 1, dilation 1, a band of one row: pixel j of a strip reads columns j, j+1, j+2; {@code ib} points at the first output row's window (row 0, column 0, channel {@code ch}). */
     private static void planeS1(float[] in, int ib, int pitch, int c, int ch, int rows, int ow,
-                                float[] packed, int cPad, float[] bias, float lo, float hi, float[] out, int ob) {
+                                float[] packed, int cPad, float[] bias, float lo, float hi,
+                                float inv, float add, float sub, float g, float[] out, int ob) {
         FloatVector b = FloatVector.fromArray(S, bias, ch);
         FloatVector w00 = FloatVector.fromArray(S, packed, ch);
         FloatVector w01 = FloatVector.fromArray(S, packed, cPad + ch);
@@ -108,6 +117,8 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
         FloatVector w22 = FloatVector.fromArray(S, packed, 8 * cPad + ch);
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
+        FloatVector vi = FloatVector.broadcast(S, inv), va = FloatVector.broadcast(S, add);
+        FloatVector vs = FloatVector.broadcast(S, sub), vg = FloatVector.broadcast(S, g);
         int colStep = c;
         for (int oy = 0; oy < rows; oy++) {
             int rb = ib + oy * pitch;
@@ -142,13 +153,13 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
                 x4 = FloatVector.fromArray(S, in, i2 + 4 * c);
                 x5 = FloatVector.fromArray(S, in, i2 + 5 * c);
                 a0 = x2.fma(w22, x1.fma(w21, x0.fma(w20, a0)));
-                a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+                a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
                 a1 = x3.fma(w22, x2.fma(w21, x1.fma(w20, a1)));
-                a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+                a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
                 a2 = x4.fma(w22, x3.fma(w21, x2.fma(w20, a2)));
-                a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+                a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
                 a3 = x5.fma(w22, x4.fma(w21, x3.fma(w20, a3)));
-                a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
+                a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
                 int o = orow + ox * c;
                 a0.intoArray(out, o);
                 a1.intoArray(out, o + c);
@@ -167,7 +178,8 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
      * the pair), hence the same bits. An odd last row pair is shifted up one row and recomputes a row.
      */
     private static void planeS1Rows2(float[] in, int ib, int pitch, int c, int ch, int rows, int ow,
-                                     float[] packed, int cPad, float[] bias, float lo, float hi, float[] out, int ob) {
+                                     float[] packed, int cPad, float[] bias, float lo, float hi,
+                                float inv, float add, float sub, float g, float[] out, int ob) {
         FloatVector b = FloatVector.fromArray(S, bias, ch);
         FloatVector w00 = FloatVector.fromArray(S, packed, ch);
         FloatVector w01 = FloatVector.fromArray(S, packed, cPad + ch);
@@ -180,6 +192,8 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
         FloatVector w22 = FloatVector.fromArray(S, packed, 8 * cPad + ch);
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
+        FloatVector vi = FloatVector.broadcast(S, inv), va = FloatVector.broadcast(S, add);
+        FloatVector vs = FloatVector.broadcast(S, sub), vg = FloatVector.broadcast(S, g);
         int oc = ow * c;
         for (int y = 0; y < rows; y += 2) {
             int oy = Math.min(y, rows - 2);
@@ -227,10 +241,10 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
                 d2 = x4.fma(w12, x3.fma(w11, x2.fma(w10, d2)));
                 d3 = x5.fma(w12, x4.fma(w11, x3.fma(w10, d3)));
                 int o = orow + ox * c;
-                a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u)).intoArray(out, o);
-                a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u)).intoArray(out, o + c);
-                a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u)).intoArray(out, o + 2 * c);
-                a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u)).intoArray(out, o + 3 * c);
+                a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o);
+                a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o + c);
+                a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o + 2 * c);
+                a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o + 3 * c);
                 x0 = FloatVector.fromArray(S, in, i3);
                 x1 = FloatVector.fromArray(S, in, i3 + c);
                 x2 = FloatVector.fromArray(S, in, i3 + 2 * c);
@@ -242,17 +256,18 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
                 d2 = x4.fma(w22, x3.fma(w21, x2.fma(w20, d2)));
                 d3 = x5.fma(w22, x4.fma(w21, x3.fma(w20, d3)));
                 o += oc;
-                d0.blend(l, d0.compare(LE, l)).blend(u, d0.compare(GT, u)).intoArray(out, o);
-                d1.blend(l, d1.compare(LE, l)).blend(u, d1.compare(GT, u)).intoArray(out, o + c);
-                d2.blend(l, d2.compare(LE, l)).blend(u, d2.compare(GT, u)).intoArray(out, o + 2 * c);
-                d3.blend(l, d3.compare(LE, l)).blend(u, d3.compare(GT, u)).intoArray(out, o + 3 * c);
+                d0.blend(l, d0.compare(LE, l)).blend(u, d0.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o);
+                d1.blend(l, d1.compare(LE, l)).blend(u, d1.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o + c);
+                d2.blend(l, d2.compare(LE, l)).blend(u, d2.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o + 2 * c);
+                d3.blend(l, d3.compare(LE, l)).blend(u, d3.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o + 3 * c);
             }
         }
     }
 
     /** Stride 1, dilation 2: pixel j reads columns j, j+2, j+4 of rows 0, 2, 4; {@code ib} points at the first output row's window (row 0, column 0, channel {@code ch}). */
     private static void planeS1D2(float[] in, int ib, int pitch, int c, int ch, int rows, int ow,
-                                float[] packed, int cPad, float[] bias, float lo, float hi, float[] out, int ob) {
+                                float[] packed, int cPad, float[] bias, float lo, float hi,
+                                float inv, float add, float sub, float g, float[] out, int ob) {
         FloatVector b = FloatVector.fromArray(S, bias, ch);
         FloatVector w00 = FloatVector.fromArray(S, packed, ch);
         FloatVector w01 = FloatVector.fromArray(S, packed, cPad + ch);
@@ -265,6 +280,8 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
         FloatVector w22 = FloatVector.fromArray(S, packed, 8 * cPad + ch);
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
+        FloatVector vi = FloatVector.broadcast(S, inv), va = FloatVector.broadcast(S, add);
+        FloatVector vs = FloatVector.broadcast(S, sub), vg = FloatVector.broadcast(S, g);
         int colStep = c;
         for (int oy = 0; oy < rows; oy++) {
             int rb = ib + oy * pitch;
@@ -305,13 +322,13 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
                 x6 = FloatVector.fromArray(S, in, i2 + 6 * c);
                 x7 = FloatVector.fromArray(S, in, i2 + 7 * c);
                 a0 = x4.fma(w22, x2.fma(w21, x0.fma(w20, a0)));
-                a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+                a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
                 a1 = x5.fma(w22, x3.fma(w21, x1.fma(w20, a1)));
-                a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+                a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
                 a2 = x6.fma(w22, x4.fma(w21, x2.fma(w20, a2)));
-                a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+                a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
                 a3 = x7.fma(w22, x5.fma(w21, x3.fma(w20, a3)));
-                a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
+                a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
                 int o = orow + ox * c;
                 a0.intoArray(out, o);
                 a1.intoArray(out, o + c);
@@ -323,7 +340,8 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
 
     /** Stride 2: pixel j reads columns 2j, 2j+1, 2j+2 of rows 2oy .. 2oy+2; {@code ib} points at the first output row's window (row 0, column 0, channel {@code ch}). */
     private static void planeS2(float[] in, int ib, int pitch, int c, int ch, int rows, int ow,
-                                float[] packed, int cPad, float[] bias, float lo, float hi, float[] out, int ob) {
+                                float[] packed, int cPad, float[] bias, float lo, float hi,
+                                float inv, float add, float sub, float g, float[] out, int ob) {
         FloatVector b = FloatVector.fromArray(S, bias, ch);
         FloatVector w00 = FloatVector.fromArray(S, packed, ch);
         FloatVector w01 = FloatVector.fromArray(S, packed, cPad + ch);
@@ -336,6 +354,8 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
         FloatVector w22 = FloatVector.fromArray(S, packed, 8 * cPad + ch);
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
+        FloatVector vi = FloatVector.broadcast(S, inv), va = FloatVector.broadcast(S, add);
+        FloatVector vs = FloatVector.broadcast(S, sub), vg = FloatVector.broadcast(S, g);
         int colStep = 2 * c;
         for (int oy = 0; oy < rows; oy++) {
             int rb = ib + oy * 2 * pitch;
@@ -379,13 +399,13 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
                 x7 = FloatVector.fromArray(S, in, i2 + 7 * c);
                 x8 = FloatVector.fromArray(S, in, i2 + 8 * c);
                 a0 = x2.fma(w22, x1.fma(w21, x0.fma(w20, a0)));
-                a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u));
+                a0 = a0.blend(l, a0.compare(LE, l)).blend(u, a0.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
                 a1 = x4.fma(w22, x3.fma(w21, x2.fma(w20, a1)));
-                a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u));
+                a1 = a1.blend(l, a1.compare(LE, l)).blend(u, a1.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
                 a2 = x6.fma(w22, x5.fma(w21, x4.fma(w20, a2)));
-                a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u));
+                a2 = a2.blend(l, a2.compare(LE, l)).blend(u, a2.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
                 a3 = x8.fma(w22, x7.fma(w21, x6.fma(w20, a3)));
-                a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u));
+                a3 = a3.blend(l, a3.compare(LE, l)).blend(u, a3.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
                 int o = orow + ox * c;
                 a0.intoArray(out, o);
                 a1.intoArray(out, o + c);
@@ -400,7 +420,7 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
      * and {@code dc} the floats between taps down and across. Loads its own taps: no vector crosses the call.
      */
     private static void pixel(float[] in, int at, int dr, int dc, int ch, float[] packed, int cPad, float[] bias,
-                              float lo, float hi, float[] out, int o) {
+                              float lo, float hi, float inv, float add, float sub, float g, float[] out, int o) {
         FloatVector a = FloatVector.fromArray(S, bias, ch);
         for (int ky = 0; ky < 3; ky++) {
             int r = at + ky * dr;
@@ -410,13 +430,15 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
         }
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector u = FloatVector.broadcast(S, hi);
-        a.blend(l, a.compare(LE, l)).blend(u, a.compare(GT, u)).intoArray(out, o);
+        FloatVector vi = FloatVector.broadcast(S, inv), va = FloatVector.broadcast(S, add);
+        FloatVector vs = FloatVector.broadcast(S, sub), vg = FloatVector.broadcast(S, g);
+        a.blend(l, a.compare(LE, l)).blend(u, a.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o);
     }
 
     /** Fewer channels than one vector: plain loops, the same FMA chain per output. */
     private static void narrow(float[] in, int inOff, int pitch, int c, int stride, int dilation, int rowOff, int colOff,
                                float[] packed, int cPad, float[] bias, float[] out, int outOff, int ow, int oy0, int oy1,
-                               float lo, float hi) {
+                               float lo, float hi, float inv, float add, float sub, float g) {
         for (int oy = oy0; oy < oy1; oy++) {
             for (int ox = 0; ox < ow; ox++) {
                 for (int ch = 0; ch < c; ch++) {
@@ -427,7 +449,8 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
                             acc = Math.fma(in[r + (ox * stride + colOff + kx * dilation) * c], packed[(3 * ky + kx) * cPad + ch], acc);
                         }
                     }
-                    out[outOff + ((oy - oy0) * ow + ox) * c + ch] = acc <= lo ? lo : acc > hi ? hi : acc;
+                    acc = acc <= lo ? lo : acc > hi ? hi : acc;
+                    out[outOff + ((oy - oy0) * ow + ox) * c + ch] = (acc * inv + add - sub) * g;
                 }
             }
         }
