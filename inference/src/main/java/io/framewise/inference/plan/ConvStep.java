@@ -59,7 +59,7 @@ final class ConvStep extends Step {
         float[] dst = ws.slot(out.slot());
         for (int i = 0; i < n; i++) {
             kernel.run(src, in.offset(i), h, w, cin, kh, kw, stride, padTop, padLeft, packed, bias, cout,
-                    dst, out.offset(i), oh, ow, lo, hi);
+                    dst, out.offset(i), oh, ow, lo, hi, 1f, 0f);
         }
     }
 
@@ -89,21 +89,25 @@ final class ConvStep extends Step {
         int iy0 = oy0 * stride - padTop;
         int inRow = Math.max(iy0, 0);
         int o = out.offset(i) + oy0 * ow * cout;
+        float grid = kernelGrid(lo, hi); // rounded in the kernel's stores: no second pass over 1.6 MB
         kernel.run(ws.slot(in.slot()), in.offset(i) + inRow * w * cin, h - inRow, w, cin, kh, kw, stride, inRow - iy0,
-                padLeft, packed, bias, cout, ws.slot(out.slot()), o, oy1 - oy0, ow, lo, hi);
-        snapRange(ws, o, o + (oy1 - oy0) * ow * cout);
+                padLeft, packed, bias, cout, ws.slot(out.slot()), o, oy1 - oy0, ow, lo, hi, snapScale(), grid);
+        if (grid == 0) {
+            snapRange(ws, o, o + (oy1 - oy0) * ow * cout);
+        }
     }
 
-    /** Rows [oy0, oy1) one at a time into the padded output, their padding (and the image's top or bottom) zeroed, then rounded. */
+    /** Rows [oy0, oy1) one at a time into the padded output (rounded by the kernel when it can, else after), their padding (and the image's top or bottom) zeroed. */
     private void runPaddedBand(Workspace ws, int i, int oy0, int oy1) {
         float[] dst = ws.slot(out.slot());
         int p = outPad, pitch = (ow + 2 * p) * cout, base = out.offset(i);
+        float grid = kernelGrid(lo, hi);
         for (int oy = oy0; oy < oy1; oy++) {
             int iy0 = oy * stride - padTop;
             int inRow = Math.max(iy0, 0);
             int row = base + (oy + p) * pitch;
             kernel.run(ws.slot(in.slot()), in.offset(i) + inRow * w * cin, h - inRow, w, cin, kh, kw, stride, inRow - iy0,
-                    padLeft, packed, bias, cout, dst, row + p * cout, 1, ow, lo, hi);
+                    padLeft, packed, bias, cout, dst, row + p * cout, 1, ow, lo, hi, snapScale(), grid);
             Arrays.fill(dst, row, row + p * cout, 0f);
             Arrays.fill(dst, row + pitch - p * cout, row + pitch, 0f);
         }
@@ -113,7 +117,9 @@ final class ConvStep extends Step {
         if (oy1 == oh) {
             Arrays.fill(dst, base + (oh + p) * pitch, base + (oh + 2 * p) * pitch, 0f);
         }
-        snapRange(ws, base + (oy0 + p) * pitch, base + (oy1 + p) * pitch); // each value once; zeros stay zero
+        if (grid == 0) {
+            snapRange(ws, base + (oy0 + p) * pitch, base + (oy1 + p) * pitch); // each value once; zeros stay zero
+        }
     }
 
     @Override

@@ -183,7 +183,7 @@ public final class AllocationProbe {
         float[] bias = KernelSet.padded(random(size + 2, cout));
         float[] out = new float[oh * oh * cout + KernelSet.ARRAY_PAD];
         return bytesPerCallAfterWarmUp(
-                () -> conv.run(in, 0, size, size, cin, 3, 3, 2, pad, pad, packed, bias, cout, out, 0, oh, oh, 0f, 6f));
+                () -> conv.run(in, 0, size, size, cin, 3, 3, 2, pad, pad, packed, bias, cout, out, 0, oh, oh, 0f, 6f, 255f / 6f, 6f / 255f));
     }
 
     /**

@@ -80,12 +80,27 @@ class ConvKernelTest {
         int outOff = 2;
         float[] expected = filled(outOff + oh * ow * cout + slack, SENTINEL);
         float[] actual = expected.clone();
+        String tag = "h=" + h + " w=" + w + " cin=" + cin + " cout=" + cout + " k=" + kh + "x" + kw + " s=" + stride
+                + " " + pad;
         ReferenceConv2d ref = new ReferenceConv2d();
         ref.run(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, ref.pack(weights, cout, kh, kw, cin), bias, cout,
-                expected, outOff, oh, ow, lo, hi);
+                expected, outOff, oh, ow, lo, hi, 1f, 0f);
         v.run(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, v.pack(weights, cout, kh, kw, cin), bias, cout,
-                actual, outOff, oh, ow, lo, hi);
-        assertClose(expected, actual, "h=" + h + " w=" + w + " cin=" + cin + " cout=" + cout + " k=" + kh + "x" + kw
-                + " s=" + stride + " " + pad);
+                actual, outOff, oh, ow, lo, hi, 1f, 0f);
+        assertClose(expected, actual, tag);
+        // rounding in the kernel's stores to a grid (ReLU6 on uint8), with a scale that is not the grid's
+        // inverse (the integer domain's): the same bits as the twin's rounding of the same sums
+        float grid = 6f / 255f, scale = 1.37f / grid;
+        float[] roundedRef = filled(expected.length, SENTINEL);
+        float[] rounded = filled(expected.length, SENTINEL);
+        ref.run(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, ref.pack(weights, cout, kh, kw, cin), bias, cout,
+                roundedRef, outOff, oh, ow, 0f, 6f, scale, grid);
+        v.run(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, v.pack(weights, cout, kh, kw, cin), bias, cout,
+                rounded, outOff, oh, ow, 0f, 6f, scale, grid);
+        for (int i = 0; i < rounded.length; i++) {
+            if (Float.floatToRawIntBits(roundedRef[i]) != Float.floatToRawIntBits(rounded[i])) {
+                throw new AssertionError(tag + " grid [" + i + "]: twin " + roundedRef[i] + ", kernel " + rounded[i]);
+            }
+        }
     }
 }

@@ -17,7 +17,7 @@ public final class ReferenceConv2d implements Conv2d {
     public void run(float[] in, int inOff, int h, int w, int cin,
                     int kh, int kw, int stride, int padTop, int padLeft,
                     float[] packed, float[] bias, int cout,
-                    float[] out, int outOff, int oh, int ow, float lo, float hi) {
+                    float[] out, int outOff, int oh, int ow, float lo, float hi, float scale, float grid) {
         for (int oy = 0; oy < oh; oy++) {
             for (int ox = 0; ox < ow; ox++) {
                 int o = outOff + (oy * ow + ox) * cout;
@@ -40,7 +40,8 @@ public final class ReferenceConv2d implements Conv2d {
                             }
                         }
                     }
-                    out[o + co] = Math.min(Math.max(acc, lo), hi);
+                    float v = Math.min(Math.max(acc, lo), hi);
+                    out[o + co] = grid > 0 ? (float) Math.rint(v * scale) * grid + 0f : v;
                 }
             }
         }

@@ -6,6 +6,7 @@ import static jdk.incubator.vector.VectorOperators.LE;
 import java.lang.invoke.MethodHandles;
 
 import io.framewise.inference.kernels.Conv2d;
+import io.framewise.inference.kernels.Elementwise;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -68,8 +69,13 @@ public final class ConvStrip6x2V implements Conv2d {
     public void run(float[] in, int inOff, int h, int w, int cin,
                     int kh, int kw, int stride, int padTop, int padLeft,
                     float[] packed, float[] bias, int cout,
-                    float[] out, int outOff, int oh, int ow, float lo, float hi) {
+                    float[] out, int outOff, int oh, int ow, float lo, float hi, float scale, float grid) {
         int coutPad = (cout + VL - 1) / VL * VL;
+        // the rounding as x·inv + add - sub, then ·g; without a grid the exact no-op x·1 + (-0) - (+0), ·1
+        float inv = grid > 0 ? scale : 1f;
+        float add = grid > 0 ? Elementwise.SNAP_MAGIC : -0f;
+        float sub = grid > 0 ? Elementwise.SNAP_MAGIC : 0f;
+        float g = grid > 0 ? grid : 1f;
         int vectors = coutPad / VL;
         int oxLo = Math.min(ow, (padLeft + stride - 1) / stride);
         int oxHi = w - kw + padLeft < 0 ? oxLo : Math.max(oxLo, Math.min(ow, (w - kw + padLeft) / stride + 1));
@@ -80,13 +86,13 @@ public final class ConvStrip6x2V implements Conv2d {
             if (!strips || iy0 < 0 || iy0 + kh > h) {
                 for (int ox = 0; ox < ow; ox++) {
                     edge(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, packed, coutPad, bias, cout,
-                            oy, ox, out, ob + ox * cout, lo, hi);
+                            oy, ox, out, ob + ox * cout, lo, hi, inv, add, sub, g);
                 }
                 continue;
             }
             for (int ox = 0; ox < oxLo; ox++) {
                 edge(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, packed, coutPad, bias, cout,
-                        oy, ox, out, ob + ox * cout, lo, hi);
+                        oy, ox, out, ob + ox * cout, lo, hi, inv, add, sub, g);
             }
             for (int x = oxLo; x < oxHi; x += STRIP) {
                 int ox = Math.min(x, oxHi - STRIP); // the last strip overlaps its neighbour
@@ -95,7 +101,7 @@ public final class ConvStrip6x2V implements Conv2d {
                     int co0 = Math.min(v * VL, cout - VL);
                     int co1 = Math.min((v + 1) * VL, cout - VL);
                     strip(in, a, w, cin, kh, kw, stride, packed, coutPad, bias, co0, co1, cout,
-                            out, ob + ox * cout, lo, hi);
+                            out, ob + ox * cout, lo, hi, inv, add, sub, g);
                 }
             }
             if ((vectors & 1) != 0) {
@@ -108,16 +114,16 @@ public final class ConvStrip6x2V implements Conv2d {
                     int a = inOff + (iy0 * w + ox * stride - padLeft) * cin;
                     if (step == WIDE) {
                         wideStrip(in, a, w, cin, kh, kw, stride, packed, coutPad, bias, co, cout,
-                                out, ob + ox * cout, lo, hi);
+                                out, ob + ox * cout, lo, hi, inv, add, sub, g);
                     } else {
                         strip(in, a, w, cin, kh, kw, stride, packed, coutPad, bias, co, co, cout,
-                                out, ob + ox * cout, lo, hi);
+                                out, ob + ox * cout, lo, hi, inv, add, sub, g);
                     }
                 }
             }
             for (int ox = oxHi; ox < ow; ox++) {
                 edge(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, packed, coutPad, bias, cout,
-                        oy, ox, out, ob + ox * cout, lo, hi);
+                        oy, ox, out, ob + ox * cout, lo, hi, inv, add, sub, g);
             }
         }
     }
@@ -128,7 +134,8 @@ public final class ConvStrip6x2V implements Conv2d {
      */
     private static void strip(float[] in, int a, int w, int cin, int kh, int kw, int stride,
                               float[] packed, int coutPad, float[] bias, int co0, int co1, int cout,
-                              float[] out, int o, float lo, float hi) {
+                              float[] out, int o, float lo, float hi,
+                              float inv, float add, float sub, float g) {
         float[] b = TailAccess.fit(bias, co0, VL);
         FloatVector b0 = FloatVector.fromArray(S, b, TailAccess.fitOff(bias, co0, VL));
         FloatVector b1 = FloatVector.fromArray(S, b, TailAccess.fitOff(bias, co1, VL));
@@ -168,21 +175,23 @@ public final class ConvStrip6x2V implements Conv2d {
             c51 = x.fma(v1, c51);
         }
         FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
-        c00 = c00.blend(l, c00.compare(LE, l)).blend(u, c00.compare(GT, u));
-        c10 = c10.blend(l, c10.compare(LE, l)).blend(u, c10.compare(GT, u));
-        c20 = c20.blend(l, c20.compare(LE, l)).blend(u, c20.compare(GT, u));
-        c30 = c30.blend(l, c30.compare(LE, l)).blend(u, c30.compare(GT, u));
-        c40 = c40.blend(l, c40.compare(LE, l)).blend(u, c40.compare(GT, u));
-        c50 = c50.blend(l, c50.compare(LE, l)).blend(u, c50.compare(GT, u));
+        FloatVector vi = FloatVector.broadcast(S, inv), va = FloatVector.broadcast(S, add);
+        FloatVector vs = FloatVector.broadcast(S, sub), vg = FloatVector.broadcast(S, g);
+        c00 = c00.blend(l, c00.compare(LE, l)).blend(u, c00.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c10 = c10.blend(l, c10.compare(LE, l)).blend(u, c10.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c20 = c20.blend(l, c20.compare(LE, l)).blend(u, c20.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c30 = c30.blend(l, c30.compare(LE, l)).blend(u, c30.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c40 = c40.blend(l, c40.compare(LE, l)).blend(u, c40.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c50 = c50.blend(l, c50.compare(LE, l)).blend(u, c50.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
         int o1 = o + cout, o2 = o1 + cout, o3 = o2 + cout, o4 = o3 + cout, o5 = o4 + cout;
         if (cout >= VL) {
             // co1 first: when it equals co0 (one vector left) the second set is the same values.
-            c01.blend(l, c01.compare(LE, l)).blend(u, c01.compare(GT, u)).intoArray(out, o + co1);
-            c11.blend(l, c11.compare(LE, l)).blend(u, c11.compare(GT, u)).intoArray(out, o1 + co1);
-            c21.blend(l, c21.compare(LE, l)).blend(u, c21.compare(GT, u)).intoArray(out, o2 + co1);
-            c31.blend(l, c31.compare(LE, l)).blend(u, c31.compare(GT, u)).intoArray(out, o3 + co1);
-            c41.blend(l, c41.compare(LE, l)).blend(u, c41.compare(GT, u)).intoArray(out, o4 + co1);
-            c51.blend(l, c51.compare(LE, l)).blend(u, c51.compare(GT, u)).intoArray(out, o5 + co1);
+            c01.blend(l, c01.compare(LE, l)).blend(u, c01.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o + co1);
+            c11.blend(l, c11.compare(LE, l)).blend(u, c11.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o1 + co1);
+            c21.blend(l, c21.compare(LE, l)).blend(u, c21.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o2 + co1);
+            c31.blend(l, c31.compare(LE, l)).blend(u, c31.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o3 + co1);
+            c41.blend(l, c41.compare(LE, l)).blend(u, c41.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o4 + co1);
+            c51.blend(l, c51.compare(LE, l)).blend(u, c51.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o5 + co1);
             c00.intoArray(out, o + co0);
             c10.intoArray(out, o1 + co0);
             c20.intoArray(out, o2 + co0);
@@ -210,7 +219,8 @@ public final class ConvStrip6x2V implements Conv2d {
     /** 12 output pixels × channels {@code [co, co + VL)} (inside Cout unless Cout is below VL: blend stores). */
     private static void wideStrip(float[] in, int a, int w, int cin, int kh, int kw, int stride,
                                   float[] packed, int coutPad, float[] bias, int co, int cout,
-                                  float[] out, int o, float lo, float hi) {
+                                  float[] out, int o, float lo, float hi,
+                              float inv, float add, float sub, float g) {
         FloatVector b = FloatVector.fromArray(S, TailAccess.fit(bias, co, VL), TailAccess.fitOff(bias, co, VL));
         FloatVector c0 = b, c1 = b, c2 = b, c3 = b, c4 = b, c5 = b;
         FloatVector c6 = b, c7 = b, c8 = b, c9 = b, c10 = b, c11 = b;
@@ -239,18 +249,20 @@ public final class ConvStrip6x2V implements Conv2d {
             c11 = FloatVector.broadcast(S, in[i + 11 * px]).fma(v, c11);
         }
         FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
-        c0 = c0.blend(l, c0.compare(LE, l)).blend(u, c0.compare(GT, u));
-        c1 = c1.blend(l, c1.compare(LE, l)).blend(u, c1.compare(GT, u));
-        c2 = c2.blend(l, c2.compare(LE, l)).blend(u, c2.compare(GT, u));
-        c3 = c3.blend(l, c3.compare(LE, l)).blend(u, c3.compare(GT, u));
-        c4 = c4.blend(l, c4.compare(LE, l)).blend(u, c4.compare(GT, u));
-        c5 = c5.blend(l, c5.compare(LE, l)).blend(u, c5.compare(GT, u));
-        c6 = c6.blend(l, c6.compare(LE, l)).blend(u, c6.compare(GT, u));
-        c7 = c7.blend(l, c7.compare(LE, l)).blend(u, c7.compare(GT, u));
-        c8 = c8.blend(l, c8.compare(LE, l)).blend(u, c8.compare(GT, u));
-        c9 = c9.blend(l, c9.compare(LE, l)).blend(u, c9.compare(GT, u));
-        c10 = c10.blend(l, c10.compare(LE, l)).blend(u, c10.compare(GT, u));
-        c11 = c11.blend(l, c11.compare(LE, l)).blend(u, c11.compare(GT, u));
+        FloatVector vi = FloatVector.broadcast(S, inv), va = FloatVector.broadcast(S, add);
+        FloatVector vs = FloatVector.broadcast(S, sub), vg = FloatVector.broadcast(S, g);
+        c0 = c0.blend(l, c0.compare(LE, l)).blend(u, c0.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c1 = c1.blend(l, c1.compare(LE, l)).blend(u, c1.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c2 = c2.blend(l, c2.compare(LE, l)).blend(u, c2.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c3 = c3.blend(l, c3.compare(LE, l)).blend(u, c3.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c4 = c4.blend(l, c4.compare(LE, l)).blend(u, c4.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c5 = c5.blend(l, c5.compare(LE, l)).blend(u, c5.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c6 = c6.blend(l, c6.compare(LE, l)).blend(u, c6.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c7 = c7.blend(l, c7.compare(LE, l)).blend(u, c7.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c8 = c8.blend(l, c8.compare(LE, l)).blend(u, c8.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c9 = c9.blend(l, c9.compare(LE, l)).blend(u, c9.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c10 = c10.blend(l, c10.compare(LE, l)).blend(u, c10.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c11 = c11.blend(l, c11.compare(LE, l)).blend(u, c11.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
         if (cout >= VL) {
             c0.intoArray(out, o + co);
             c1.intoArray(out, o + cout + co);
@@ -297,10 +309,11 @@ public final class ConvStrip6x2V implements Conv2d {
     /** One pixel whose window may touch padding: every channel vector (the last one overlapping). */
     private static void edge(float[] in, int inOff, int h, int w, int cin, int kh, int kw, int stride,
                              int padTop, int padLeft, float[] packed, int coutPad, float[] bias, int cout,
-                             int oy, int ox, float[] out, int o, float lo, float hi) {
+                             int oy, int ox, float[] out, int o, float lo, float hi,
+                              float inv, float add, float sub, float g) {
         for (int c = 0; c < cout; c += VL) {
             pixel(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, packed, coutPad, bias,
-                    Math.min(c, Math.max(0, cout - VL)), cout, oy, ox, out, o, lo, hi);
+                    Math.min(c, Math.max(0, cout - VL)), cout, oy, ox, out, o, lo, hi, inv, add, sub, g);
         }
     }
 
@@ -311,7 +324,8 @@ public final class ConvStrip6x2V implements Conv2d {
      */
     private static void pixel(float[] in, int inOff, int h, int w, int cin, int kh, int kw, int stride,
                               int padTop, int padLeft, float[] packed, int coutPad, float[] bias, int co, int cout,
-                              int oy, int ox, float[] out, int o, float lo, float hi) {
+                              int oy, int ox, float[] out, int o, float lo, float hi,
+                              float inv, float add, float sub, float g) {
         FloatVector acc = FloatVector.fromArray(S, TailAccess.fit(bias, co, VL), TailAccess.fitOff(bias, co, VL));
         int taps = kh * kw * cin;
         int iy = oy * stride - padTop, ix0 = ox * stride - padLeft, ix = ix0;
@@ -329,7 +343,8 @@ public final class ConvStrip6x2V implements Conv2d {
                 }
             }
         }
-        acc = acc.max(FloatVector.broadcast(S, lo)).min(FloatVector.broadcast(S, hi));
+        acc = acc.max(FloatVector.broadcast(S, lo)).min(FloatVector.broadcast(S, hi)).mul(FloatVector.broadcast(S, inv))
+                .add(FloatVector.broadcast(S, add)).sub(FloatVector.broadcast(S, sub)).mul(FloatVector.broadcast(S, g));
         if (cout >= VL) {
             acc.intoArray(out, o + co);
         } else if (o + VL <= out.length) {

@@ -67,7 +67,7 @@ public class StemBenchmark {
 
     @Benchmark
     public float[] stem(FlopCounter flops) {
-        conv.run(in, 0, h, h, CIN, 3, 3, 2, pad, pad, packed, bias, cout, out, 0, oh, oh, 0f, 6f);
+        conv.run(in, 0, h, h, CIN, 3, 3, 2, pad, pad, packed, bias, cout, out, 0, oh, oh, 0f, 6f, 255f / 6f, 6f / 255f);
         flops.gflop += gflopPerCall;
         return out;
     }

@@ -139,7 +139,7 @@ final class OnnxCases {
             k.pointwise().run(in, 0, h * w, cin, k.pointwise().pack(wts, cin, mg), b, mg, part, 0, -INF, INF);
         } else {
             k.conv().run(in, 0, h, w, cin, kh, kw, s, p[0], p[1], k.conv().pack(wts, mg, kh, kw, cin), b, mg,
-                    part, 0, oh, ow, -INF, INF);
+                    part, 0, oh, ow, -INF, INF, 1f, 0f);
         }
         for (int px = 0; px < oh * ow; px++) {
             System.arraycopy(part, px * mg, y, px * m + m0, mg);
