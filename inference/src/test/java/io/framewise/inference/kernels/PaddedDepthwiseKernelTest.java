@@ -62,6 +62,13 @@ class PaddedDepthwiseKernelTest {
         check(v, 28, 28, 192, 2, 1, 3, 11);
         check(v, 33, 33, 960, 1, 2, 0, 33);
         check(v, 65, 65, 144, 2, 1, 0, 33);
+        // the bounds the integer clamp takes and those it leaves to the plain loop
+        check(v, 14, 14, 96, 1, 1, 0, 14, 0f, Float.NEGATIVE_INFINITY, 0.9f);
+        check(v, 14, 14, 96, 2, 1, 0, 7, GRID, 0.1f, 0.5f);
+        check(v, 14, 14, 96, 1, 1, 0, 14, 0f, 0f, 0f);
+        check(v, 14, 14, 96, 1, 1, 0, 14, 0f, -0f, 0.9f);
+        check(v, 14, 14, 96, 1, 2, 0, 14, 0f, -0.9f, -0.1f);
+        check(v, 14, 14, 96, 1, 1, 0, 14, 0f, 0.5f, 0.2f);
     }
 
     @Test
@@ -90,6 +97,17 @@ class PaddedDepthwiseKernelTest {
      */
     private static void check(PaddedDepthwiseConv v, int h, int w, int c, int stride, int dilation, int oy0, int oy1,
                               float grid) {
+        if ((c & 1) == 0 || grid > 0) {
+            // lo = 0 (ReLU's) clamps on the bits in the vector code; a finite negative lo runs the plain loop
+            check(v, h, w, c, stride, dilation, oy0, oy1, grid, 0f, 0.9f);
+            check(v, h, w, c, stride, dilation, oy0, oy1, grid, -0.8f, 0.9f);
+        } else {
+            check(v, h, w, c, stride, dilation, oy0, oy1, grid, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+        }
+    }
+
+    private static void check(PaddedDepthwiseConv v, int h, int w, int c, int stride, int dilation, int oy0, int oy1,
+                              float grid, float lo, float hi) {
         int ekh = 2 * dilation + 1;
         int oh = Padding.SAME.outputSize(h, ekh, stride);
         int ow = Padding.SAME.outputSize(w, ekh, stride);
@@ -100,8 +118,6 @@ class PaddedDepthwiseKernelTest {
         float[] image = random(seed, h * w * c);
         float[] weights = random(seed + 1, 9 * c);
         float[] bias = KernelSet.padded(random(seed + 2, c));
-        float lo = (c & 1) == 0 || grid > 0 ? -0.8f : Float.NEGATIVE_INFINITY;
-        float hi = (c & 1) == 0 || grid > 0 ? 0.9f : Float.POSITIVE_INFINITY;
         float scale = grid > 0 ? 1.37f / grid : 1f;
 
         int pitch = (w + 2 * p) * c;
@@ -115,7 +131,7 @@ class PaddedDepthwiseKernelTest {
         }
         int rowOff = p - padTop, colOff = p - padLeft;
         String tag = "h=" + h + " w=" + w + " c=" + c + " s=" + stride + " d=" + dilation + " rows [" + oy0 + "," + oy1 + ")"
-                + (grid > 0 ? " grid " + grid : "");
+                + (grid > 0 ? " grid " + grid : "") + " bounds [" + lo + "," + hi + "]";
 
         int outOff = 3;
         int outLen = (oy1 - oy0) * ow * c;
