@@ -90,16 +90,22 @@ class ConvKernelTest {
         assertClose(expected, actual, tag);
         // rounding in the kernel's stores to a grid (ReLU6 on uint8), with a scale that is not the grid's
         // inverse (the integer domain's): the same bits as the twin's rounding of the same sums
+        // ReLU6's bounds clamp on the accumulators' bits in the strips; a finite negative lo takes the
+        // kernel's other path (exact sums, then a clamp-and-round pass)
         float grid = 6f / 255f, scale = 1.37f / grid;
-        float[] roundedRef = filled(expected.length, SENTINEL);
-        float[] rounded = filled(expected.length, SENTINEL);
-        ref.run(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, ref.pack(weights, cout, kh, kw, cin), bias, cout,
-                roundedRef, outOff, oh, ow, 0f, 6f, scale, grid);
-        v.run(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, v.pack(weights, cout, kh, kw, cin), bias, cout,
-                rounded, outOff, oh, ow, 0f, 6f, scale, grid);
-        for (int i = 0; i < rounded.length; i++) {
-            if (Float.floatToRawIntBits(roundedRef[i]) != Float.floatToRawIntBits(rounded[i])) {
-                throw new AssertionError(tag + " grid [" + i + "]: twin " + roundedRef[i] + ", kernel " + rounded[i]);
+        float[][] bounds = {{0f, 6f}, {-0.8f, 0.9f}};
+        for (float[] b : bounds) {
+            float[] roundedRef = filled(expected.length, SENTINEL);
+            float[] rounded = filled(expected.length, SENTINEL);
+            ref.run(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, ref.pack(weights, cout, kh, kw, cin), bias,
+                    cout, roundedRef, outOff, oh, ow, b[0], b[1], scale, grid);
+            v.run(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, v.pack(weights, cout, kh, kw, cin), bias, cout,
+                    rounded, outOff, oh, ow, b[0], b[1], scale, grid);
+            for (int i = 0; i < rounded.length; i++) {
+                if (Float.floatToRawIntBits(roundedRef[i]) != Float.floatToRawIntBits(rounded[i])) {
+                    throw new AssertionError(tag + " grid, bounds [" + b[0] + "," + b[1] + "] [" + i + "]: twin "
+                            + roundedRef[i] + ", kernel " + rounded[i]);
+                }
             }
         }
     }

@@ -1,14 +1,12 @@
 package io.framewise.inference.kernels.simd;
 
-import static jdk.incubator.vector.VectorOperators.GT;
-import static jdk.incubator.vector.VectorOperators.LE;
-
 import java.lang.invoke.MethodHandles;
 
 import io.framewise.inference.kernels.Conv2d;
 import io.framewise.inference.kernels.Elementwise;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -37,6 +35,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class ConvStrip6x2V implements Conv2d {
 
     private static final VectorSpecies<Float> S = SpeciesSpecialization.bound(MethodHandles.lookup());
+    private static final VectorSpecies<Integer> SI = VectorSpecies.of(int.class, S.vectorShape());
     private static final int VL = S.length();
     private static final int STRIP = 6;
     /** Pixels of {@link #wideStrip}. */
@@ -70,6 +69,13 @@ public final class ConvStrip6x2V implements Conv2d {
                     int kh, int kw, int stride, int padTop, int padLeft,
                     float[] packed, float[] bias, int cout,
                     float[] out, int outOff, int oh, int ow, float lo, float hi, float scale, float grid) {
+        if (!IntClamp.exact(lo, hi)) {
+            // bounds the strips' integer clamp cannot take: the exact sums, then the clamp and rounding
+            run(in, inOff, h, w, cin, kh, kw, stride, padTop, padLeft, packed, bias, cout, out, outOff, oh, ow,
+                    Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 1f, 0f);
+            clampAndRound(out, outOff, oh * ow * cout, lo, hi, scale, grid);
+            return;
+        }
         int coutPad = (cout + VL - 1) / VL * VL;
         // the rounding as x·inv + add - sub, then ·g; without a grid the exact no-op x·1 + (-0) - (+0), ·1
         float inv = grid > 0 ? scale : 1f;
@@ -128,6 +134,16 @@ public final class ConvStrip6x2V implements Conv2d {
         }
     }
 
+    /** The strips' epilogue as a pass, in its order (lo, then hi, then the rounding when there is a grid). */
+    private static void clampAndRound(float[] out, int off, int n, float lo, float hi, float scale, float grid) {
+        for (int i = off; i < off + n; i++) {
+            float v = out[i];
+            v = v <= lo ? lo : v;
+            v = v > hi ? hi : v;
+            out[i] = grid > 0 ? (v * scale + Elementwise.SNAP_MAGIC - Elementwise.SNAP_MAGIC) * grid : v;
+        }
+    }
+
     /**
      * 6 output pixels × channels {@code [co0, co0 + VL)} and {@code [co1, co1 + VL)} (equal when one
      * vector is left). Both lie inside Cout unless Cout is below VL (then both are 0, blend stores).
@@ -174,24 +190,24 @@ public final class ConvStrip6x2V implements Conv2d {
             c50 = x.fma(v0, c50);
             c51 = x.fma(v1, c51);
         }
-        FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
+        IntVector l = IntVector.broadcast(SI, IntClamp.low(lo)), u = IntVector.broadcast(SI, IntClamp.high(hi));
         FloatVector vi = FloatVector.broadcast(S, inv), va = FloatVector.broadcast(S, add);
         FloatVector vs = FloatVector.broadcast(S, sub), vg = FloatVector.broadcast(S, g);
-        c00 = c00.blend(l, c00.compare(LE, l)).blend(u, c00.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c10 = c10.blend(l, c10.compare(LE, l)).blend(u, c10.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c20 = c20.blend(l, c20.compare(LE, l)).blend(u, c20.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c30 = c30.blend(l, c30.compare(LE, l)).blend(u, c30.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c40 = c40.blend(l, c40.compare(LE, l)).blend(u, c40.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c50 = c50.blend(l, c50.compare(LE, l)).blend(u, c50.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c00 = c00.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c10 = c10.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c20 = c20.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c30 = c30.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c40 = c40.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c50 = c50.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
         int o1 = o + cout, o2 = o1 + cout, o3 = o2 + cout, o4 = o3 + cout, o5 = o4 + cout;
         if (cout >= VL) {
             // co1 first: when it equals co0 (one vector left) the second set is the same values.
-            c01.blend(l, c01.compare(LE, l)).blend(u, c01.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o + co1);
-            c11.blend(l, c11.compare(LE, l)).blend(u, c11.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o1 + co1);
-            c21.blend(l, c21.compare(LE, l)).blend(u, c21.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o2 + co1);
-            c31.blend(l, c31.compare(LE, l)).blend(u, c31.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o3 + co1);
-            c41.blend(l, c41.compare(LE, l)).blend(u, c41.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o4 + co1);
-            c51.blend(l, c51.compare(LE, l)).blend(u, c51.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o5 + co1);
+            c01.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o + co1);
+            c11.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o1 + co1);
+            c21.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o2 + co1);
+            c31.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o3 + co1);
+            c41.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o4 + co1);
+            c51.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o5 + co1);
             c00.intoArray(out, o + co0);
             c10.intoArray(out, o1 + co0);
             c20.intoArray(out, o2 + co0);
@@ -248,21 +264,21 @@ public final class ConvStrip6x2V implements Conv2d {
             c10 = FloatVector.broadcast(S, in[i + 10 * px]).fma(v, c10);
             c11 = FloatVector.broadcast(S, in[i + 11 * px]).fma(v, c11);
         }
-        FloatVector l = FloatVector.broadcast(S, lo), u = FloatVector.broadcast(S, hi);
+        IntVector l = IntVector.broadcast(SI, IntClamp.low(lo)), u = IntVector.broadcast(SI, IntClamp.high(hi));
         FloatVector vi = FloatVector.broadcast(S, inv), va = FloatVector.broadcast(S, add);
         FloatVector vs = FloatVector.broadcast(S, sub), vg = FloatVector.broadcast(S, g);
-        c0 = c0.blend(l, c0.compare(LE, l)).blend(u, c0.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c1 = c1.blend(l, c1.compare(LE, l)).blend(u, c1.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c2 = c2.blend(l, c2.compare(LE, l)).blend(u, c2.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c3 = c3.blend(l, c3.compare(LE, l)).blend(u, c3.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c4 = c4.blend(l, c4.compare(LE, l)).blend(u, c4.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c5 = c5.blend(l, c5.compare(LE, l)).blend(u, c5.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c6 = c6.blend(l, c6.compare(LE, l)).blend(u, c6.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c7 = c7.blend(l, c7.compare(LE, l)).blend(u, c7.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c8 = c8.blend(l, c8.compare(LE, l)).blend(u, c8.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c9 = c9.blend(l, c9.compare(LE, l)).blend(u, c9.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c10 = c10.blend(l, c10.compare(LE, l)).blend(u, c10.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
-        c11 = c11.blend(l, c11.compare(LE, l)).blend(u, c11.compare(GT, u)).mul(vi).add(va).sub(vs).mul(vg);
+        c0 = c0.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c1 = c1.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c2 = c2.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c3 = c3.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c4 = c4.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c5 = c5.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c6 = c6.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c7 = c7.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c8 = c8.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c9 = c9.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c10 = c10.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
+        c11 = c11.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg);
         if (cout >= VL) {
             c0.intoArray(out, o + co);
             c1.intoArray(out, o + cout + co);

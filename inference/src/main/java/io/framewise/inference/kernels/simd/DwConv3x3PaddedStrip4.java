@@ -71,14 +71,12 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
         float add = grid > 0 ? Elementwise.SNAP_MAGIC : -0f;
         float sub = grid > 0 ? Elementwise.SNAP_MAGIC : 0f;
         float g = grid > 0 ? grid : 1f;
-        if (c < VL || !intClamps(lo, hi)) {
+        if (c < VL || !IntClamp.exact(lo, hi)) {
             narrow(in, inOff, pitch, c, stride, dilation, rowOff, colOff, packed, cPad, bias, out, outOff, ow, oy0, oy1, lo, hi,
                     inv, add, sub, g);
             return;
         }
-        int lb = Float.floatToRawIntBits(lo);
-        int il = lb >= 0 ? lb : Integer.MIN_VALUE; // lo = -inf: no lower bound
-        int iu = Float.floatToRawIntBits(hi);
+        int il = IntClamp.low(lo), iu = IntClamp.high(hi); // the clamp on the accumulators' bits
         for (int v = 0; v < c; v += VL) {
             int ch = Math.min(v, c - VL); // the last vector shifted back to end at C
             int ib = inOff + (oy0 * stride + rowOff) * pitch + colOff * c + ch;
@@ -437,22 +435,7 @@ public final class DwConv3x3PaddedStrip4 implements PaddedDepthwiseConv {
         a.reinterpretAsInts().max(l).min(u).reinterpretAsFloats().mul(vi).add(va).sub(vs).mul(vg).intoArray(out, o);
     }
 
-    /**
-     * Whether the clamp can run on the accumulators' bits as signed ints: {@code max(bits, lo)} then
-     * {@code min(bits, hi)} is the compare-and-blend clamp when hi ≥ +0 and lo ≥ +0 or -∞ (a non-negative
-     * float's bits order as its value does, and every negative float's bits are negative ints). Two integer
-     * ops where JDK 17's C2 turns each float compare-and-blend into a compare, a masked load of a constant,
-     * an integer compare and a blend; driver, same JVM, 14×14×576: 32-41 → 45-55 GFLOP/s, 7×7×960 28-35 →
-     * 36-44. NaN clamps to a bound (+NaN to hi) where the blend kept it. What fails the test — a finite
-     * negative lo, as a depthwise without activation on a quantized output would have (none of the shipped
-     * models), -0, hi below +0 — runs the plain loop.
-     */
-    static boolean intClamps(float lo, float hi) {
-        return lo <= hi && Float.floatToRawIntBits(hi) >= 0
-                && (Float.floatToRawIntBits(lo) >= 0 || lo == Float.NEGATIVE_INFINITY);
-    }
-
-    /** Fewer channels than one vector, or bounds {@link #intClamps} rejects: plain loops, the same FMA chain per output. */
+    /** Fewer channels than one vector, or bounds {@link IntClamp#exact} rejects: plain loops, the same FMA chain per output. */
     private static void narrow(float[] in, int inOff, int pitch, int c, int stride, int dilation, int rowOff, int colOff,
                                float[] packed, int cPad, float[] bias, float[] out, int outOff, int ow, int oy0, int oy1,
                                float lo, float hi, float inv, float add, float sub, float g) {
