@@ -242,38 +242,6 @@ class PointwiseKernelTest {
         }
     }
 
-    /**
-     * One pixel runs 1×8 tiles (8 panels at a time, the rest through the 6-row tiles): the same bits as the
-     * 6-row tiles give that row in a two-pixel call, with and without a grid.
-     */
-    @ParameterizedTest(name = "{0} bits")
-    @ValueSource(ints = {128, 256, 512})
-    void oneRowEqualsTheSixRowTilesBitForBit(int bits) {
-        PointwiseConv v = PointwiseGemm6x4V.of(species(bits));
-        for (int[] shape : new int[][]{{1280, 1001}, {320, 1280}, {17, 33}, {40, 129}, {96, 8 * species(bits).length()}}) {
-            int cin = shape[0], cout = shape[1];
-            long seed = 31L * cin + cout;
-            float[] row = random(seed, cin);
-            float[] in = new float[2 * cin + KernelSet.ARRAY_PAD];
-            System.arraycopy(row, 0, in, 0, cin);
-            System.arraycopy(row, 0, in, cin, cin);
-            float[] packed = v.pack(random(seed + 1, cin * cout), cin, cout);
-            float[] bias = KernelSet.padded(random(seed + 2, cout));
-            for (float grid : new float[] {0f, 6f / 255}) {
-                float[] two = new float[2 * cout + KernelSet.ARRAY_PAD];
-                float[] one = new float[cout + KernelSet.ARRAY_PAD];
-                v.run(in, 0, 2, cin, packed, bias, cout, two, 0, -1f, 6f, grid > 0 ? 1.37f / grid : 1f, grid, 0, cout);
-                v.run(in, 0, 1, cin, packed, bias, cout, one, 0, -1f, 6f, grid > 0 ? 1.37f / grid : 1f, grid, 0, cout);
-                for (int c = 0; c < cout; c++) {
-                    if (Float.floatToRawIntBits(one[c]) != Float.floatToRawIntBits(two[c])) {
-                        throw new AssertionError(bits + " bits " + cin + "->" + cout + " grid " + grid + " channel " + c
-                                + ": one row " + one[c] + ", six-row tiles " + two[c]);
-                    }
-                }
-            }
-        }
-    }
-
     /** Without a grid the epilogue leaves every float as computed, -0 included (it adds -0, subtracts +0). */
     @Test
     void noGridKeepsNegativeZero() {

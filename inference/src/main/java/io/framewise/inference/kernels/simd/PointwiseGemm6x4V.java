@@ -190,14 +190,6 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
                 }
             }
         }
-        if (pixels == 1) {
-            // one row (a classifier head at batch 1): the 6-row tiles would compute it six times
-            for (; j + 8 <= panels; j += 8) {
-                int c0 = PanelPacking.panelStart(j, cout, VL);
-                tile1x8(in, inOff, cin, packed, j * cin * VL, bias, c0, cout, out, offs[0]);
-                finish(out, offs, 0, 1, c0, PanelPacking.panelStart(j + 7, cout, VL) + VL, lo, hi, scale, grid);
-            }
-        }
         for (; j + 4 <= panels; j += 4) {
             int c0 = PanelPacking.panelStart(j, cout, VL), c1 = PanelPacking.panelStart(j + 1, cout, VL);
             int c2 = PanelPacking.panelStart(j + 2, cout, VL), c3 = PanelPacking.panelStart(j + 3, cout, VL);
@@ -378,47 +370,6 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
         c3.intoArray(out, o3 + co);
         c4.intoArray(out, o4 + co);
         c5.intoArray(out, o5 + co);
-    }
-
-    /**
-     * One row × 8 consecutive panels from {@code co0}: the same k-ordered FMA chain per output as row 0 of
-     * {@link #tile6x4}, hence the same bits, at a sixth of the FMAs. Eight chains, as the two FMA pipes'
-     * 4-cycle latency needs; the weights stream from L2/L3 (5 MB for MobileNetV2's 1280 → 1001 head), so
-     * eight panel streams are read at once. Only the last of all panels can be shifted back ({@link
-     * PanelPacking#pointwiseOverlapped}); it is read at its own start.
-     */
-    private static void tile1x8(float[] in, int a, int cin, float[] w, int w0, float[] bias, int co0, int cout,
-                                float[] out, int o) {
-        int step = cin * VL;
-        int co7 = PanelPacking.panelStart((co0 + 7 * VL) / VL, cout, VL);
-        FloatVector c0 = FloatVector.fromArray(S, bias, co0);
-        FloatVector c1 = FloatVector.fromArray(S, bias, co0 + VL);
-        FloatVector c2 = FloatVector.fromArray(S, bias, co0 + 2 * VL);
-        FloatVector c3 = FloatVector.fromArray(S, bias, co0 + 3 * VL);
-        FloatVector c4 = FloatVector.fromArray(S, bias, co0 + 4 * VL);
-        FloatVector c5 = FloatVector.fromArray(S, bias, co0 + 5 * VL);
-        FloatVector c6 = FloatVector.fromArray(S, bias, co0 + 6 * VL);
-        FloatVector c7 = FloatVector.fromArray(S, bias, co7);
-        for (int k = 0; k < cin; k++) {
-            FloatVector x = FloatVector.broadcast(S, in[a + k]);
-            int wk = w0 + k * VL;
-            c0 = x.fma(FloatVector.fromArray(S, w, wk), c0);
-            c1 = x.fma(FloatVector.fromArray(S, w, wk + step), c1);
-            c2 = x.fma(FloatVector.fromArray(S, w, wk + 2 * step), c2);
-            c3 = x.fma(FloatVector.fromArray(S, w, wk + 3 * step), c3);
-            c4 = x.fma(FloatVector.fromArray(S, w, wk + 4 * step), c4);
-            c5 = x.fma(FloatVector.fromArray(S, w, wk + 5 * step), c5);
-            c6 = x.fma(FloatVector.fromArray(S, w, wk + 6 * step), c6);
-            c7 = x.fma(FloatVector.fromArray(S, w, wk + 7 * step), c7);
-        }
-        c0.intoArray(out, o + co0);
-        c1.intoArray(out, o + co0 + VL);
-        c2.intoArray(out, o + co0 + 2 * VL);
-        c3.intoArray(out, o + co0 + 3 * VL);
-        c4.intoArray(out, o + co0 + 4 * VL);
-        c5.intoArray(out, o + co0 + 5 * VL);
-        c6.intoArray(out, o + co0 + 6 * VL);
-        c7.intoArray(out, o + co7);
     }
 
     /**
