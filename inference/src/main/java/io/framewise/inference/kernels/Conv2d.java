@@ -8,6 +8,8 @@ package io.framewise.inference.kernels;
  * {@code rint(out · scale) · grid} (a zero is +0), what {@link Elementwise#snap} would make of it in a
  * second pass; callers pass a grid only when {@link Elementwise#snapsInRange(float, float, float, float)}
  * holds. In the stem's registers that saves a pass over its 112×112×32 output (1.6 MB, past L2).
+ * The clamp is {@code x <= lo ? lo : x}, then {@code x > hi ? hi : x}; a NaN sum may come out of the
+ * vector kernels as a bound (they clamp on the bits: {@code simd.IntClamp}), where the twins keep it.
  */
 public interface Conv2d {
 
