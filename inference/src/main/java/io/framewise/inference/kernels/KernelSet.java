@@ -11,11 +11,13 @@ package io.framewise.inference.kernels;
  * @param resize       bilinear resize, ARG_MAX and the two fused (segmentation heads)
  * @param paddedDepthwise3x3 3×3 depthwise on an input that carries its zero padding (the expansions
  *                     write it so; see {@link PaddedDepthwiseConv})
+ * @param byteGemv     a one-row 1×1 conv / fully connected layer on byte weights (a classifier's head at
+ *                     batch 1; see {@link ByteGemv})
  */
 public record KernelSet(String name, Conv2d conv, PointwiseConv pointwise, DepthwiseConv depthwise3x3,
                         DepthwiseConv depthwiseGeneric, Elementwise elementwise,
                         DilatedDepthwiseConv dilatedDepthwise3x3, Resize resize,
-                        PaddedDepthwiseConv paddedDepthwise3x3) {
+                        PaddedDepthwiseConv paddedDepthwise3x3, ByteGemv byteGemv) {
 
     /**
      * Floats of slack the planner leaves after the last element of every array it hands to kernels

@@ -18,7 +18,8 @@ public sealed interface Layer {
                   int cin, int cout,
                   float[] weights, // [Cout][KH][KW][Cin]
                   float[] bias,    // [Cout]
-                  float lo, float hi, float requant) implements Layer {
+                  float lo, float hi, float requant,
+                  float[] weightScales) implements Layer { // [1] or [Cout]: see weightScales()
 
         /**
          * A layer of the real domain ({@code requant} 0: the output is rounded to its tensor's grid). In
@@ -28,8 +29,22 @@ public sealed interface Layer {
          */
         public Conv2D(int input, int output, int kh, int kw, int stride, Padding padding, int cin, int cout,
                       float[] weights, float[] bias, float lo, float hi) {
-            this(input, output, kh, kw, stride, padding, cin, cout, weights, bias, lo, hi, 0f);
+            this(input, output, kh, kw, stride, padding, cin, cout, weights, bias, lo, hi, 0f, null);
         }
+
+        /** Float weights (no {@link #weightScales}), in either domain. */
+        public Conv2D(int input, int output, int kh, int kw, int stride, Padding padding, int cin, int cout,
+                      float[] weights, float[] bias, float lo, float hi, float requant) {
+            this(input, output, kh, kw, stride, padding, cin, cout, weights, bias, lo, hi, requant, null);
+        }
+
+        /**
+         * The scales the file's integer weights were dequantized with, {@code w = (q - zeroPoint) · scale}
+         * (one per tensor or one per output channel; 1 in the integer domain, where the weights are
+         * {@code q - zeroPoint}), or null for float weights. Lets a kernel keep a layer's weights as bytes
+         * ({@code ByteGemv}) and rebuild the same floats in registers.
+         */
+        public float[] weightScales() { return weightScales; }
 
         public String opName() { return "CONV_2D"; }
         public boolean isPointwise() { return kh == 1 && kw == 1 && stride == 1; }
@@ -102,7 +117,14 @@ public sealed interface Layer {
     record FullyConnected(int input, int output, int cin, int cout,
                           float[] weights, // [Cout][Cin]
                           float[] bias,    // [Cout]
-                          float lo, float hi) implements Layer {
+                          float lo, float hi,
+                          float[] weightScales) implements Layer { // as Conv2D#weightScales
+
+        /** Float weights. */
+        public FullyConnected(int input, int output, int cin, int cout, float[] weights, float[] bias, float lo, float hi) {
+            this(input, output, cin, cout, weights, bias, lo, hi, null);
+        }
+
         public String opName() { return "FULLY_CONNECTED"; }
     }
 

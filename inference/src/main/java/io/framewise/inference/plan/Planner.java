@@ -513,7 +513,7 @@ public final class Planner {
                             c.cout(), c.weights(), c.bias(), c.lo(), c.hi(), null, to.width(), p);
                 }
                 return new PointwiseStep(name, kind, k.pointwise(), in, out, ti.height() * ti.width(), c.cin(), c.cout(),
-                        c.weights(), c.bias(), c.lo(), c.hi());
+                        c.weights(), c.bias(), c.lo(), c.hi(), k.byteGemv(), c.weightScales());
             }
             return new ConvStep(name, k.conv(), c, in, out, ti.height(), ti.width(), to.height(), to.width(),
                     padOf[root(unit.output())]);
@@ -546,7 +546,7 @@ public final class Planner {
         }
         if (first instanceof Layer.FullyConnected f) {
             return new PointwiseStep(name, Step.Kind.HEAD, k.pointwise(), in, out, 1, f.cin(), f.cout(),
-                    f.weights(), f.bias(), f.lo(), f.hi());
+                    f.weights(), f.bias(), f.lo(), f.hi(), k.byteGemv(), f.weightScales());
         }
         if (first instanceof Layer.Softmax s) {
             return new SoftmaxStep(name, k.elementwise(), in, out, to.channels(), s.beta(), ti.grid());

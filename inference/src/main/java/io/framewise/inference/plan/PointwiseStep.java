@@ -2,6 +2,7 @@ package io.framewise.inference.plan;
 
 import java.util.Arrays;
 
+import io.framewise.inference.kernels.ByteGemv;
 import io.framewise.inference.kernels.Elementwise;
 import io.framewise.inference.kernels.KernelSet;
 import io.framewise.inference.kernels.PointwiseConv;
@@ -27,6 +28,22 @@ final class PointwiseStep extends Step {
     private final BroadcastInput broadcast; // null unless a pixel-constant first input was folded into the bias
     private final int outPad;   // zero rows and columns stored around each output image (a padded depthwise input), or -1
     private final int outWidth; // output pixels per row, when padded
+    private final ByteGemv gemv;         // null: no byte weights
+    private final ByteGemv.Packed bytes; // the same weights as bytes, for batches of up to BYTE_ROWS rows; or null
+
+    /**
+     * Weights from this many floats up are also kept as bytes for the rows of a small batch: at 1 MB of
+     * fp32 a layer's weights no longer stay in L2 from one image to the next, so batch 1 streams them
+     * (MobileNetV2's head: 1280×1001, 5 MB).
+     */
+    static final long BYTE_WEIGHTS_MIN = 256L << 10;
+
+    /**
+     * Rows (images × pixels) up to which the byte weights run, row by row: the 1280×1001 head with its
+     * weights evicted took 108-112 against 225-240 µs at one row, 193 against 239-250 at two, 278-312
+     * against 260-273 at three (the bytes are read once per row, the fp32 weights once per 6-row tile).
+     */
+    static final int BYTE_ROWS = 2;
 
     /**
      * A concatenation's first input that is the same at every pixel (DeepLab's image pooling, resized from
@@ -63,6 +80,25 @@ final class PointwiseStep extends Step {
     PointwiseStep(String name, Kind kind, PointwiseConv kernel, TensorSlot in, TensorSlot out,
                   int pixels, int cin, int cout, float[] weights, float[] bias, float lo, float hi,
                   BroadcastInput broadcast, int outWidth, int outPad) {
+        this(name, kind, kernel, in, out, pixels, cin, cout, weights, bias, lo, hi, broadcast, outWidth, outPad, null,
+                null);
+    }
+
+    /**
+     * A layer of one pixel per image whose weights came from the file as integers ({@code weightScales},
+     * see {@code Layer.Conv2D#weightScales}): from {@link #BYTE_WEIGHTS_MIN} weights up, {@code gemv} also
+     * keeps them as bytes and runs batches of up to {@link #BYTE_ROWS} rows on those, with the same bits.
+     */
+    PointwiseStep(String name, Kind kind, PointwiseConv kernel, TensorSlot in, TensorSlot out,
+                  int pixels, int cin, int cout, float[] weights, float[] bias, float lo, float hi, ByteGemv gemv,
+                  float[] weightScales) {
+        this(name, kind, kernel, in, out, pixels, cin, cout, weights, bias, lo, hi, null, pixels, -1, gemv,
+                weightScales);
+    }
+
+    private PointwiseStep(String name, Kind kind, PointwiseConv kernel, TensorSlot in, TensorSlot out,
+                          int pixels, int cin, int cout, float[] weights, float[] bias, float lo, float hi,
+                          BroadcastInput broadcast, int outWidth, int outPad, ByteGemv gemv, float[] weightScales) {
         super(name, kind);
         this.outPad = outPad;
         this.outWidth = outWidth;
@@ -87,6 +123,13 @@ final class PointwiseStep extends Step {
         this.cin = cin;
         this.cout = cout;
         this.packed = kernel.pack(weights, cin, cout);
+        ByteGemv.Packed b = null;
+        if (gemv != null && weightScales != null && pixels == 1 && broadcast == null && outPad < 0
+                && (long) cin * cout >= BYTE_WEIGHTS_MIN && kernel.columnStep() % gemv.columnStep() == 0) {
+            b = gemv.pack(weights, weightScales, cin, cout);
+        }
+        this.gemv = b != null ? gemv : null;
+        this.bytes = b;
         this.bias = KernelSet.padded(bias);
         this.lo = lo;
         this.hi = hi;
@@ -119,6 +162,10 @@ final class PointwiseStep extends Step {
                 kernel.run(ws.slot(in.slot()), in.offset(i), pixels, cin, packed, imageBias(ws, i), cout,
                         ws.slot(out.slot()), out.offset(i), lo, hi, scale, grid, 0, cout);
             }
+            return;
+        }
+        if (bytes != null && n * pixels <= BYTE_ROWS) {
+            runBytes(ws, n * pixels, 0, cout);
             return;
         }
         kernel.run(ws.slot(in.slot()), in.offset(0), n * pixels, cin, packed, bias, cout, ws.slot(out.slot()), out.offset(0), lo, hi, scale,
@@ -174,7 +221,9 @@ final class PointwiseStep extends Step {
             int step = kernel.columnStep();
             int c0 = share(cout, part, parts, step);
             int c1 = share(cout, part + 1, parts, step);
-            if (c1 > c0) {
+            if (c1 > c0 && bytes != null && n * pixels <= BYTE_ROWS) {
+                runBytes(ws, n * pixels, c0, c1);
+            } else if (c1 > c0) {
                 kernel.run(ws.slot(in.slot()), in.offset(0), n * pixels, cin, packed, bias, cout, ws.slot(out.slot()),
                         out.offset(0),
                         lo, hi, scale, grid, c0, c1);
@@ -218,6 +267,19 @@ final class PointwiseStep extends Step {
             b[o] = acc;
         }
         return b;
+    }
+
+    /** Columns {@code [c0, c1)} of the first {@code rows} rows (one pixel per image) on the byte weights. */
+    private void runBytes(Workspace ws, int rows, int c0, int c1) {
+        float[] src = ws.slot(in.slot()), dst = ws.slot(out.slot());
+        for (int r = 0; r < rows; r++) {
+            gemv.run(src, in.offset(r), cin, bytes, bias, cout, dst, out.offset(r), lo, hi, scale, grid, c0, c1);
+        }
+    }
+
+    /** Whether a batch of {@code n} runs on the byte weights (tests, the plan summary). */
+    boolean runsOnBytes(int n) {
+        return bytes != null && n * pixels <= BYTE_ROWS;
     }
 
     /**

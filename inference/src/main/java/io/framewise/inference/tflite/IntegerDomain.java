@@ -111,7 +111,7 @@ final class IntegerDomain {
             float requant = requant(op);
             return new Layer.Conv2D(c.input(), c.output(), c.kh(), c.kw(), c.stride(), c.padding(), c.cin(), c.cout(),
                     integerWeights(op, c.weights().length), integerBias(op, c.cout()), out.lo() / requant,
-                    out.hi() / requant, requant);
+                    out.hi() / requant, requant, new float[] {1f}); // the weights are q - zeroPoint
         }
         if (l instanceof Layer.DepthwiseConv2D d) {
             float requant = requant(op);

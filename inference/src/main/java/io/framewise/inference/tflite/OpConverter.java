@@ -74,7 +74,8 @@ final class OpConverter {
         float[] bias = data.bias(optional(ins, 2), cout, b.activationScale(ins[0], where), w.scales(), where);
         float[] c = clamp(o.fusedActivationFunction(), out, where);
         int id = b.define(out, where, c[0], c[1]);
-        return new Layer.Conv2D(in, id, kh, kw, stride, padding, is[2], cout, w.values(), bias, c[0], c[1]);
+        return new Layer.Conv2D(in, id, kh, kw, stride, padding, is[2], cout, w.values(), bias, c[0], c[1], 0f,
+                w.integerScales());
     }
 
     private Layer depthwise(Operator op, int[] ins, int out, String where) {
@@ -231,7 +232,7 @@ final class OpConverter {
         float[] bias = data.bias(optional(ins, 2), cout, b.activationScale(ins[0], where), w.scales(), where);
         float[] c = clamp(o == null ? ActivationFunctionType.NONE : o.fusedActivationFunction(), out, where);
         int id = b.define(out, where, c[0], c[1]);
-        return new Layer.FullyConnected(in, id, cin, cout, w.values(), bias, c[0], c[1]);
+        return new Layer.FullyConnected(in, id, cin, cout, w.values(), bias, c[0], c[1], w.integerScales());
     }
 
     private Layer softmax(Operator op, int[] ins, int out, String where) {

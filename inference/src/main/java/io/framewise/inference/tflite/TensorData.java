@@ -22,6 +22,11 @@ public final class TensorData {
 
     /** A dequantized weight tensor and the per-channel scales it was stored with (length 1 or C; NaN for float). */
     public record Weights(float[] values, float[] scales) {
+
+        /** The scales when the weights were integers in the file ({@code Layer.Conv2D#weightScales}), else null. */
+        public float[] integerScales() {
+            return scales.length == 0 || Float.isNaN(scales[0]) ? null : scales.clone();
+        }
     }
 
     private final Model model;

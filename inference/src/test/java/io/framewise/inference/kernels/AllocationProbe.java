@@ -122,7 +122,7 @@ public final class AllocationProbe {
      * Runs {@link #main} in a fresh JVM for one species and asserts that every case reported 0 bytes.
      *
      * @param args {@code stem <bits> <size:cout>...}, {@code pool <bits> <h:w:c>...}, {@code add <bits> <len>...},
-     *             {@code dilated <bits> <h:w:c:dilation>...} or
+     *             {@code dilated <bits> <h:w:c:dilation>...}, {@code gemv <bits> <cin:cout>...} or
      *             {@code selected|4x3 <bits> <pixels:cin:cout>...}
      */
     static void assertForkedAllocatesNothing(String... args) throws IOException, InterruptedException {
@@ -164,6 +164,8 @@ public final class AllocationProbe {
                     : args[0].equals("padded")
                     ? padded(VectorKernels.create(s).paddedDepthwise3x3(), Integer.parseInt(f[0]), Integer.parseInt(f[1]),
                             Integer.parseInt(f[2]), Integer.parseInt(f[3]))
+                    : args[0].equals("gemv")
+                    ? gemv(VectorKernels.create(s).byteGemv(), Integer.parseInt(f[0]), Integer.parseInt(f[1]))
                     : args[0].equals("pool")
                     ? pool(VectorKernels.create(s).elementwise(), Integer.parseInt(f[0]), Integer.parseInt(f[1]),
                             Integer.parseInt(f[2]))
@@ -222,6 +224,22 @@ public final class AllocationProbe {
                 dw.run(in, 0, pitch, c, 2, 1, 1 - top2, 1 - left2, packed, bias, out, 0, ow2, 0, oh2, 0f, 6f, 1f, 0f);
             }
         });
+    }
+
+    /** One row on byte weights, with the grid and without, each a warmed call of its own (the head at batch 1, 2). */
+    private static long gemv(ByteGemv g, int cin, int cout) {
+        float[] w = new float[cin * cout];
+        java.util.Random r = new java.util.Random(cin + cout);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) ((r.nextInt(256) - 128) * (double) 0.01f);
+        }
+        ByteGemv.Packed p = g.pack(w, new float[] {0.01f}, cin, cout);
+        float[] in = KernelSet.padded(random(cin, cin));
+        float[] bias = KernelSet.padded(random(cout, cout));
+        float[] out = new float[cout + KernelSet.ARRAY_PAD];
+        return Math.max(bytesPerCallAfterWarmUp(() -> g.run(in, 0, cin, p, bias, cout, out, 0, 0f, 6f, 255f / 6f, 6f / 255f, 0, cout)),
+                bytesPerCallAfterWarmUp(() -> g.run(in, 0, cin, p, bias, cout, out, 0, Float.NEGATIVE_INFINITY,
+                        Float.POSITIVE_INFINITY, 1f, 0f, 0, cout)));
     }
 
     private static long pointwise(PointwiseConv conv, int pixels, int cin, int cout) {

@@ -29,4 +29,13 @@ class PointwiseAllocationTest {
         System.arraycopy(SHAPES, 0, args, 2, SHAPES.length);
         AllocationProbe.assertForkedAllocatesNothing(args);
     }
+
+    /** The byte-weight GEMV: MobileNetV2's and MobileNetV1's heads, a Cout tail, one group of panels. */
+    @ParameterizedTest(name = "byte GEMV, {0} bits")
+    @CsvSource({"512", "256", "128"})
+    void byteGemvAllocatesNothingOnceWarm(int bits) throws Exception {
+        assumeTrue(bits <= VectorKernels.preferredBits(), "no " + bits + "-bit vectors on this CPU");
+        AllocationProbe.assertForkedAllocatesNothing("gemv", Integer.toString(bits), "1280:1001", "1024:1001", "33:80",
+                "17:16");
+    }
 }

@@ -1,6 +1,7 @@
 package io.framewise.inference.kernels.select;
 
 import io.framewise.inference.kernels.KernelSet;
+import io.framewise.inference.kernels.reference.ReferenceByteGemv;
 import io.framewise.inference.kernels.reference.ReferenceConv2d;
 import io.framewise.inference.kernels.reference.ReferenceDepthwiseConv;
 import io.framewise.inference.kernels.reference.ReferenceDilatedDepthwiseConv;
@@ -48,7 +49,8 @@ public final class KernelSelection {
     public static KernelSet reference() {
         return new KernelSet("reference", new ReferenceConv2d(), new ReferencePointwiseConv(),
                 new ReferenceDepthwiseConv(), new ReferenceDepthwiseConv(), new ReferenceElementwise(),
-                new ReferenceDilatedDepthwiseConv(), new ReferenceResize(), new ReferencePaddedDepthwiseConv());
+                new ReferenceDilatedDepthwiseConv(), new ReferenceResize(), new ReferencePaddedDepthwiseConv(),
+                new ReferenceByteGemv());
     }
 
     /** The vector kernels at {@code species} (any width the JVM supports, whatever the hardware prefers). */

@@ -35,6 +35,7 @@ public final class VectorKernels {
                 ElementwiseV.of(species),
                 DwConv3x3DilatedPhaseStrip4.of(species),
                 ResizeRowPlanarV.of(species),
-                DwConv3x3PaddedStrip4.of(species));
+                DwConv3x3PaddedStrip4.of(species),
+                GemvBytes1x4V.of(species));
     }
 }
