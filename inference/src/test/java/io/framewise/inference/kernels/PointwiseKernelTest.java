@@ -111,7 +111,7 @@ class PointwiseKernelTest {
         ReferencePointwiseConv ref = new ReferencePointwiseConv();
         Elementwise snap = new io.framewise.inference.kernels.reference.ReferenceElementwise();
         float grid = 6f / 255;
-        // 16 -> 96, 24 -> 144 and 32 -> 40: Cin up to 32 rounds in the 6x2 tile's registers
+        // 16 -> 96, 24 -> 144 and 32 -> 40: Cin up to 32 rounds in the registers of the 6x3 and 6x2 tiles
         for (int[] shape : new int[][]{{1, 17, 5}, {7, 33, 80}, {13, 144, 24}, {50, 96, 112}, {8, 320, 1001},
             {20, 16, 96}, {13, 24, 144}, {5, 32, 40}}) {
             int pixels = shape[0], cin = shape[1], cout = shape[2];

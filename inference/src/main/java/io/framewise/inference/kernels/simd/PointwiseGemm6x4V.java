@@ -55,9 +55,11 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
     private static final int MR = 6;
     private static final int NR = 2;
     /**
-     * Up to this many input channels the 6×2 tile clamps and rounds its accumulators in registers
-     * ({@link #tile6x2Rounded}): with 16-32 FMAs per accumulator, storing, reloading and storing again
-     * ({@link #finishGrid}) cost about as much as the FMAs.
+     * Up to this many input channels the 6×3 and 6×2 tiles clamp and round their accumulators in
+     * registers ({@link #tile6x3Rounded}, {@link #tile6x2Rounded}): with 16-32 FMAs per accumulator,
+     * storing, reloading and storing again ({@link #finishGrid}) cost about as much as the FMAs. Three
+     * panels wide where Cout allows: 112·5×16→96 ran at 71 GFLOP/s in 6×2 tiles and 78 in 6×3, 56·5×24→144
+     * at 72 and 82 (one thread, hot, probe ~116; docs/benchmarks.md, session 21).
      */
     private static final int SMALL_K = 32;
     /** Lane indices 0..VL-1, compared against the Cout to form the blend mask of {@link #tileNarrow}. */
@@ -181,6 +183,15 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
         if (grid > 0 && cin <= SMALL_K) {
             float magic = Elementwise.SNAP_MAGIC;
             int lBits = Float.floatToRawIntBits(lo * scale + magic), uBits = Float.floatToRawIntBits(hi * scale + magic);
+            for (; j + 3 <= panels; j += 3) {
+                int c0 = PanelPacking.panelStart(j, cout, VL), c1 = PanelPacking.panelStart(j + 1, cout, VL);
+                int c2 = PanelPacking.panelStart(j + 2, cout, VL);
+                for (int p = 0; p < pixels; p += MR) {
+                    int p0 = Math.max(0, Math.min(p, pixels - MR));
+                    tile6x3Rounded(in, inOff + p0 * cin, rows, cin, packed, j * cin * VL, bias, c0, c1, c2, out, offs, p0,
+                            scale, lBits, uBits, grid);
+                }
+            }
             for (; j + NR <= panels; j += NR) {
                 int c0 = PanelPacking.panelStart(j, cout, VL), c1 = PanelPacking.panelStart(j + 1, cout, VL);
                 for (int p = 0; p < pixels; p += MR) {
@@ -215,6 +226,17 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
                 int p0 = Math.min(p, pixels - 2 * MR);
                 tile12x1(in, inOff + p0 * cin, cin, packed, j * cin * VL, bias, c0, out, offs, p0);
                 finish(out, offs, p0, 2 * MR, c0, c0 + VL, lo, hi, scale, grid);
+            }
+        } else if (j < panels && j > col0 / VL) {
+            // the odd panel of a short call (a classifier's head at a batch of 2-11) with the panel before
+            // it, again: tile6x2 is hot in every network, whereas tile6x1 ran boxed for the first ~60
+            // batches of 8 (1280-long k loop, reached by no other layer). Panel j - 1 is stored raw and
+            // rounded again from raw: the same values, each rounded once after its own tile.
+            int c0 = PanelPacking.panelStart(j - 1, cout, VL), c1 = PanelPacking.panelStart(j, cout, VL);
+            for (int p = 0; p < pixels; p += MR) {
+                int p0 = Math.max(0, Math.min(p, pixels - MR));
+                tile6x2(in, inOff + p0 * cin, rows, cin, packed, (j - 1) * cin * VL, bias, c0, c1, out, offs, p0);
+                finish(out, offs, p0, rows, c0, c1 + VL, lo, hi, scale, grid);
             }
         } else if (j < panels) {
             int c0 = PanelPacking.panelStart(j, cout, VL);
@@ -427,6 +449,77 @@ public final class PointwiseGemm6x4V implements PointwiseConv {
         ((FloatVector) c41.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o4 + co1);
         ((FloatVector) c50.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o5 + co0);
         ((FloatVector) c51.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o5 + co1);
+    }
+
+    /**
+     * {@link #tile6x2Rounded} three panels wide (18 accumulators): at Cin 16-24 the per-tile work that
+     * does not grow with the width (the call, six row addresses and broadcasts per k, the output offsets)
+     * weighs on 12 FMAs per k in the 6×2 tile; MobileNetV2's 16→96 and 24→144 expansions are 6 and 9 panels.
+     */
+    private static void tile6x3Rounded(float[] in, int a0, int rows, int cin, float[] w, int w0, float[] bias,
+                                       int co0, int co1, int co2, float[] out, int[] offs, int pi,
+                                       float inv, int lBits, int uBits, float grid) {
+        int w1 = w0 + cin * VL, w2 = w1 + cin * VL;
+        FloatVector b0 = FloatVector.fromArray(S, bias, co0);
+        FloatVector b1 = FloatVector.fromArray(S, bias, co1);
+        FloatVector b2 = FloatVector.fromArray(S, bias, co2);
+        FloatVector c00 = b0, c01 = b1, c02 = b2, c10 = b0, c11 = b1, c12 = b2, c20 = b0, c21 = b1, c22 = b2;
+        FloatVector c30 = b0, c31 = b1, c32 = b2, c40 = b0, c41 = b1, c42 = b2, c50 = b0, c51 = b1, c52 = b2;
+        int a1 = a0 + Math.min(1, rows - 1) * cin, a2 = a0 + Math.min(2, rows - 1) * cin;
+        int a3 = a0 + Math.min(3, rows - 1) * cin, a4 = a0 + Math.min(4, rows - 1) * cin;
+        int a5 = a0 + Math.min(5, rows - 1) * cin;
+        for (int k = 0; k < cin; k++) {
+            FloatVector v0 = FloatVector.fromArray(S, w, w0 + k * VL);
+            FloatVector v1 = FloatVector.fromArray(S, w, w1 + k * VL);
+            FloatVector v2 = FloatVector.fromArray(S, w, w2 + k * VL);
+            FloatVector x = FloatVector.broadcast(S, in[a0 + k]);
+            c00 = x.fma(v0, c00);
+            c01 = x.fma(v1, c01);
+            c02 = x.fma(v2, c02);
+            x = FloatVector.broadcast(S, in[a1 + k]);
+            c10 = x.fma(v0, c10);
+            c11 = x.fma(v1, c11);
+            c12 = x.fma(v2, c12);
+            x = FloatVector.broadcast(S, in[a2 + k]);
+            c20 = x.fma(v0, c20);
+            c21 = x.fma(v1, c21);
+            c22 = x.fma(v2, c22);
+            x = FloatVector.broadcast(S, in[a3 + k]);
+            c30 = x.fma(v0, c30);
+            c31 = x.fma(v1, c31);
+            c32 = x.fma(v2, c32);
+            x = FloatVector.broadcast(S, in[a4 + k]);
+            c40 = x.fma(v0, c40);
+            c41 = x.fma(v1, c41);
+            c42 = x.fma(v2, c42);
+            x = FloatVector.broadcast(S, in[a5 + k]);
+            c50 = x.fma(v0, c50);
+            c51 = x.fma(v1, c51);
+            c52 = x.fma(v2, c52);
+        }
+        FloatVector vi = FloatVector.broadcast(S, inv), vm = FloatVector.broadcast(S, Elementwise.SNAP_MAGIC);
+        FloatVector vg = FloatVector.broadcast(S, grid);
+        IntVector l = IntVector.broadcast(IS, lBits), u = IntVector.broadcast(IS, uBits);
+        int o0 = offs[pi], o1 = offs[pi + 1], o2 = offs[pi + 2], o3 = offs[pi + 3], o4 = offs[pi + 4];
+        int o5 = offs[pi + 5];
+        ((FloatVector) c00.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o0 + co0);
+        ((FloatVector) c01.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o0 + co1);
+        ((FloatVector) c02.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o0 + co2);
+        ((FloatVector) c10.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o1 + co0);
+        ((FloatVector) c11.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o1 + co1);
+        ((FloatVector) c12.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o1 + co2);
+        ((FloatVector) c20.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o2 + co0);
+        ((FloatVector) c21.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o2 + co1);
+        ((FloatVector) c22.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o2 + co2);
+        ((FloatVector) c30.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o3 + co0);
+        ((FloatVector) c31.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o3 + co1);
+        ((FloatVector) c32.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o3 + co2);
+        ((FloatVector) c40.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o4 + co0);
+        ((FloatVector) c41.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o4 + co1);
+        ((FloatVector) c42.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o4 + co2);
+        ((FloatVector) c50.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o5 + co0);
+        ((FloatVector) c51.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o5 + co1);
+        ((FloatVector) c52.mul(vi).add(vm).reinterpretAsInts().max(l).min(u).reinterpretAsFloats()).sub(vm).mul(vg).intoArray(out, o5 + co2);
     }
 
     /** One panel, 12 full rows (12 chains), channels {@code [co, co + VL)} inside Cout. */
