@@ -39,4 +39,9 @@ public record Plan(ModelGraph graph, KernelSet kernels, PlanOptions options, Lis
     public long fusedBlocks() {
         return steps.stream().filter(s -> s.kind() == Step.Kind.FUSED_BLOCK).count();
     }
+
+    /** Layers that also keep their weights as bytes, for batches of up to {@code PointwiseStep.BYTE_ROWS} rows. */
+    public long byteWeightLayers() {
+        return steps.stream().filter(s -> s instanceof PointwiseStep p && p.runsOnBytes(1)).count();
+    }
 }

@@ -69,9 +69,11 @@ final class BenchCommand implements Callable<Integer> {
         int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
         byte[] images = photos(m, maxBatch);
         double macs = m.plan().macsPerImage();
-        System.out.printf("model %s: %.1fM multiply-adds/image, kernels %s, %d fused blocks (fusion %s)%n",
+        System.out.printf("model %s: %.1fM multiply-adds/image, kernels %s, %d fused blocks (fusion %s), %d layer%s on"
+                        + " byte weights at batch 1-2%n",
                 m.graph().name(), macs / 1e6, m.plan().kernels().name(), m.plan().fusedBlocks(),
-                m.plan().options().fusion().name().toLowerCase());
+                m.plan().options().fusion().name().toLowerCase(), m.plan().byteWeightLayers(),
+                m.plan().byteWeightLayers() == 1 ? "" : "s");
         boolean vector = KernelSelection.get().name().startsWith("vector");
         double peak = vector ? FmaPeak.measure(1.0) : Double.NaN;
         System.out.printf("machine: %d cores; measured FMA peak %.1f GFLOP/s per core (%d-lane vectors, 12 chains)%n",
