@@ -122,7 +122,8 @@ public final class AllocationProbe {
      * Runs {@link #main} in a fresh JVM for one species and asserts that every case reported 0 bytes.
      *
      * @param args {@code stem <bits> <size:cout>...}, {@code pool <bits> <h:w:c>...}, {@code add <bits> <len>...},
-     *             {@code dilated <bits> <h:w:c:dilation>...}, {@code gemv <bits> <cin:cout>...} or
+     *             {@code dilated <bits> <h:w:c:dilation>...}, {@code gemv <bits> <cin:cout>...},
+     *             {@code rowtiled|generic <bits> <h:w:c:k:stride>...} or
      *             {@code selected|4x3 <bits> <pixels:cin:cout>...}
      */
     static void assertForkedAllocatesNothing(String... args) throws IOException, InterruptedException {
@@ -164,6 +165,10 @@ public final class AllocationProbe {
                     : args[0].equals("padded")
                     ? padded(VectorKernels.create(s).paddedDepthwise3x3(), Integer.parseInt(f[0]), Integer.parseInt(f[1]),
                             Integer.parseInt(f[2]), Integer.parseInt(f[3]))
+                    : args[0].equals("rowtiled") || args[0].equals("generic")
+                    ? depthwise(args[0].equals("rowtiled") ? VectorKernels.create(s).depthwise3x3()
+                            : VectorKernels.create(s).depthwiseGeneric(), Integer.parseInt(f[0]), Integer.parseInt(f[1]),
+                            Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]))
                     : args[0].equals("gemv")
                     ? gemv(VectorKernels.create(s).byteGemv(), Integer.parseInt(f[0]), Integer.parseInt(f[1]))
                     : args[0].equals("pool")
@@ -224,6 +229,23 @@ public final class AllocationProbe {
                 dw.run(in, 0, pitch, c, 2, 1, 1 - top2, 1 - left2, packed, bias, out, 0, ow2, 0, oh2, 0f, 6f, 1f, 0f);
             }
         });
+    }
+
+    /** A depthwise k×k, SAME, whole image, at least 100 M multiply-adds of warm-up (a tiny shape needs thousands of calls). */
+    private static long depthwise(DepthwiseConv dw, int h, int w, int c, int k, int stride) {
+        int oh = Padding.SAME.outputSize(h, k, stride);
+        int ow = Padding.SAME.outputSize(w, k, stride);
+        int padTop = Padding.SAME.padBefore(h, k, stride);
+        int padLeft = Padding.SAME.padBefore(w, k, stride);
+        long seed = h * 1_000_003L + c * 31L + stride;
+        float[] in = KernelSet.padded(random(seed, h * w * c));
+        float[] bias = KernelSet.padded(random(seed + 1, c));
+        float[] packed = dw.pack(random(seed + 2, k * k * c), k, k, c);
+        float[] out = new float[oh * ow * c + KernelSet.ARRAY_PAD];
+        long warmup = Math.max(WARM_UP_CALLS, 100_000_000L / ((long) oh * ow * c * k * k));
+        return bytesPerCallAfterWarmUp(
+                () -> dw.run(in, 0, 0, h, w, c, k, k, stride, padTop, padLeft, packed, bias, out, 0, 0, oh, ow, 0, oh, 0f, 6f),
+                warmup);
     }
 
     /** One row on byte weights, with the grid and without, each a warmed call of its own (the head at batch 1, 2). */
