@@ -135,7 +135,7 @@ public final class GemvBytes1x4V implements ByteGemv {
      * compare and a select per bound), so the same bits. Scalar on purpose: 1001 values once per image,
      * ~1 % of the row's time; a vector epilogue called that rarely stayed in C1's boxing code for
      * thousands of images (the project's Tier4 thresholds), and one placed after {@link #group}'s k loop
-     * was compiled boxed (3.3 KB per group of 4 panels).
+     * was compiled boxed (3.1-3.3 KB per group of 4 panels).
      */
     private static void finish(float[] out, int o, int c0, int c1, float lo, float hi, float inv, float grid) {
         if (grid > 0) {
