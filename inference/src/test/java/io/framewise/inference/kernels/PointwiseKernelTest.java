@@ -55,7 +55,9 @@ class PointwiseKernelTest {
         for (Function<VectorSpecies<Float>, PointwiseConv> make
                 : List.<Function<VectorSpecies<Float>, PointwiseConv>>of(PointwiseGemm6x4V::of, PointwiseGemm4x3V::of)) {
             PointwiseConv v = make.apply(species(bits));
-            for (int[] shape : new int[][]{{13, 33, 5}, {7, 16, 3}, {3137, 24, 144}, {50, 144, 24}, {8, 1280, 1001}}) {
+            // 49, 25 and 14 pixels: 1-2 rows past whole 6-row tiles, run one row at a time (4 and 2 panels)
+            for (int[] shape : new int[][]{{13, 33, 5}, {7, 16, 3}, {3137, 24, 144}, {50, 144, 24}, {8, 1280, 1001},
+                {49, 160, 96}, {25, 96, 48}, {14, 40, 32}}) {
                 check(v, shape[0], shape[1], shape[2], 0f, 6f, "padded", KernelSet.ARRAY_PAD);
             }
         }
@@ -113,7 +115,7 @@ class PointwiseKernelTest {
         float grid = 6f / 255;
         // 16 -> 96, 24 -> 144 and 32 -> 40: Cin up to 32 rounds in the registers of the 6x3 and 6x2 tiles
         for (int[] shape : new int[][]{{1, 17, 5}, {7, 33, 80}, {13, 144, 24}, {50, 96, 112}, {8, 320, 1001},
-            {20, 16, 96}, {13, 24, 144}, {5, 32, 40}}) {
+            {20, 16, 96}, {13, 24, 144}, {5, 32, 40}, {49, 160, 96}, {26, 40, 32}}) {
             int pixels = shape[0], cin = shape[1], cout = shape[2];
             long seed = 77L * pixels + cin * 31L + cout;
             float[] in = random(seed, pixels * cin + KernelSet.ARRAY_PAD);
