@@ -40,6 +40,15 @@ public final class Planner {
     }
 
     private final List<SplitFusion> splitFusions = new ArrayList<>();
+
+    /**
+     * Output rows below which a block stays unfused in the split plan, whatever its size: split in bands
+     * of rows, a fused block computes each band's window of expanded rows, and on a 7-row output (MobileNetV2's
+     * B13, 14×14 → 7×7) the bands of 4 and 3 rows expanded 8 and 7 of 14 rows and projected 28 and 21
+     * pixels. Unfused its three steps split 98/98 rows, 3/4 rows and 24/25 pixels: b1t2 B13 201-205 →
+     * 177-182 µs an image (one JVM each, alternating; docs/benchmarks.md session 22).
+     */
+    static final int SPLIT_FUSION_MIN_ROWS = 14;
     /** Tensors of a folded broadcast chain read only by the fold: their steps compute pixel 0 alone. */
     private final java.util.Set<Integer> onePixel = new java.util.HashSet<>();
     /** Per tensor: the zero rows and columns stored around each image (a padded depthwise input), or -1. */
@@ -136,7 +145,7 @@ public final class Planner {
         if (fuse) {
             units.add(fused);
         } else {
-            if (fusable && shouldFuse(dw, opt.fuseSplitAboveBytes())) {
+            if (fusable && shouldFuse(dw, opt.fuseSplitAboveBytes()) && g.tensor(dw.output()).height() >= SPLIT_FUSION_MIN_ROWS) {
                 int first = units.size();
                 int last = first + (expand != null ? 1 : 0) + 1 + (add != null ? 1 : 0);
                 splitFusions.add(new SplitFusion(fused, first, last));
