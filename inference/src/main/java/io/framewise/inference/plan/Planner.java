@@ -46,7 +46,7 @@ public final class Planner {
      * of rows, a fused block computes each band's window of expanded rows, and on a 7-row output (MobileNetV2's
      * B13, 14×14 → 7×7) the bands of 4 and 3 rows expanded 8 and 7 of 14 rows and projected 28 and 21
      * pixels. Unfused its three steps split 98/98 rows, 3/4 rows and 24/25 pixels: b1t2 B13 201-205 →
-     * 177-182 µs an image (one JVM each, alternating; docs/benchmarks.md session 22).
+     * 177 and 182 µs an image (a third JVM, noisy throughout: 216; docs/benchmarks.md session 22).
      */
     static final int SPLIT_FUSION_MIN_ROWS = 14;
     /** Tensors of a folded broadcast chain read only by the fold: their steps compute pixel 0 alone. */

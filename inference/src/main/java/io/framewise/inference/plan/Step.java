@@ -146,7 +146,7 @@ public abstract class Step {
     /**
      * Start of share {@code part} of {@code parts} of {@code total} units, rounded to the nearest multiple
      * of {@code align}. Rounded down, the classifier's 1001 columns in 64-column groups split 448 + 553
-     * on 2 threads (41-44 against 51-55 µs an image); to the nearest, 512 + 489.
+     * on 2 threads (41-46 against 51-60 µs an image); to the nearest, 512 + 489.
      */
     protected static int share(int total, int part, int parts, int align) {
         if (part >= parts) {
