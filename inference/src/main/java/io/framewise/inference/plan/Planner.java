@@ -145,7 +145,8 @@ public final class Planner {
         if (fuse) {
             units.add(fused);
         } else {
-            if (fusable && shouldFuse(dw, opt.fuseSplitAboveBytes()) && g.tensor(dw.output()).height() >= SPLIT_FUSION_MIN_ROWS) {
+            if (fusable && shouldFuse(dw, opt.fuseSplitAboveBytes())
+                    && g.tensor(dw.output()).height() >= SPLIT_FUSION_MIN_ROWS) {
                 int first = units.size();
                 int last = first + (expand != null ? 1 : 0) + 1 + (add != null ? 1 : 0);
                 splitFusions.add(new SplitFusion(fused, first, last));

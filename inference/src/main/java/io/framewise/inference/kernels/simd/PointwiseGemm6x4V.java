@@ -41,8 +41,9 @@ import jdk.incubator.vector.VectorSpecies;
  * returned from a method, and every store is a full unmasked store (masked stores are not intrinsified
  * on 17). Tails are handled by overlap instead of masks: the last pixel tile starts at
  * {@code pixels - 6} and the last Cout panel at {@code cout - VL}, recomputing a few outputs with the
- * same operations, hence the same values. Only Cout below one vector needs a blend store
- * ({@link #tileNarrow}).
+ * same operations, hence the same values; only 1-2 rows past whole 6-row tiles run one row at a time
+ * ({@link #tile1x4}), where the overlap would recompute 4-5. Only Cout below one vector needs a blend
+ * store ({@link #tileNarrow}).
  *
  * <p>Hot spot: the k loop of {@link #tile6x4}: 4 weight loads + 6 broadcasts feed 24 independent FMA
  * chains.
