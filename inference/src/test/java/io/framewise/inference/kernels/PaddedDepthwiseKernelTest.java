@@ -61,6 +61,10 @@ class PaddedDepthwiseKernelTest {
         check(v, 28, 28, 192, 2, 1, 0, 14, GRID);
         check(v, 28, 28, 192, 2, 1, 3, 11);
         check(v, 33, 33, 960, 1, 2, 0, 33);
+        check(v, 33, 33, 960, 1, 2, 8, 16, GRID); // a dilated fused block's 8-row tile (DeepLab B14-B16)
+        check(v, 33, 33, 96, 1, 2, 27, 33);       // the last tile's rows, reading the bottom padding
+        check(v, 33, 33, 33, 1, 2, 29, 33, GRID); // a channel tail
+        check(v, 9, 9, 48, 1, 2, 2, 5);
         check(v, 65, 65, 144, 2, 1, 0, 33);
         // the bounds the integer clamp takes and those it leaves to the plain loop
         check(v, 14, 14, 96, 1, 1, 0, 14, 0f, Float.NEGATIVE_INFINITY, 0.9f);
