@@ -122,7 +122,7 @@ class ClassifierTest {
         Plan p = compile(PlanOptions.Fusion.AUTO).plan();
         long splitFused = p.splitSteps().stream().filter(s -> s.kind() == Step.Kind.FUSED_BLOCK).count();
         // one thread per image: B0-B3 (depthwise input above 1 MiB); split: also B4-B12 (above 256 KiB),
-        // not B13 (a 7-row output: Planner.SPLIT_FUSION_MIN_ROWS)
+        // not B13 (a 7-row output: LayerGrouping.SPLIT_FUSION_MIN_ROWS)
         assertEquals(4, p.fusedBlocks());
         assertEquals(13, splitFused);
         assertTrue(p.splitSteps().stream().anyMatch(s -> s.name().startsWith("B13 ") && s.kind() != Step.Kind.FUSED_BLOCK));
