@@ -10,8 +10,18 @@ public sealed interface Layer {
 
     int output();
 
+    /** The tensors this layer reads, in operand order (not to be modified). */
+    int[] inputs();
+
     /** The TFLite operator this layer came from (e.g. {@code CONV_2D}), for summaries and errors. */
     String opName();
+
+    /** A layer that reads one tensor. */
+    sealed interface OneInput extends Layer {
+        int input();
+
+        default int[] inputs() { return new int[] {input()}; }
+    }
 
     /** Regular convolution (the stem, and any 1×1 pointwise conv: kh = kw = 1, stride 1). */
     record Conv2D(int input, int output, int kh, int kw, int stride, Padding padding,
@@ -19,7 +29,7 @@ public sealed interface Layer {
                   float[] weights, // [Cout][KH][KW][Cin]
                   float[] bias,    // [Cout]
                   float lo, float hi, float requant,
-                  float[] weightScales) implements Layer { // [1] or [Cout]: see weightScales()
+                  float[] weightScales) implements OneInput { // [1] or [Cout]: see weightScales()
 
         /**
          * A layer of the real domain ({@code requant} 0: the output is rounded to its tensor's grid). In
@@ -59,7 +69,7 @@ public sealed interface Layer {
                            int channels,
                            float[] weights, // [KH][KW][C]
                            float[] bias,    // [C]
-                           float lo, float hi, int dilation, float requant) implements Layer {
+                           float lo, float hi, int dilation, float requant) implements OneInput {
 
         /** Undilated (every classifier's depthwise convolution). */
         public DepthwiseConv2D(int input, int output, int kh, int kw, int stride, Padding padding, int channels,
@@ -94,22 +104,24 @@ public sealed interface Layer {
             this(inputA, inputB, output, lo, hi, 0, 0, 0);
         }
 
+        public int[] inputs() { return new int[] {inputA, inputB}; }
+
         public String opName() { return "ADD"; }
     }
 
     /** AVERAGE_POOL_2D; averages only the in-bounds elements of each window, as TFLite does. */
     record AveragePool2D(int input, int output, int fh, int fw, int stride, Padding padding,
-                         float lo, float hi) implements Layer {
+                         float lo, float hi) implements OneInput {
         public String opName() { return "AVERAGE_POOL_2D"; }
     }
 
     /** MEAN over the spatial axes (1, 2): a global average pool. {@code [H][W][C] -> [C]} */
-    record Mean(int input, int output, float lo, float hi) implements Layer {
+    record Mean(int input, int output, float lo, float hi) implements OneInput {
         public String opName() { return "MEAN"; }
     }
 
     /** Zero-padding of H and W (values are real zeros, i.e. the quantized zero point). */
-    record Pad(int input, int output, int top, int bottom, int left, int right) implements Layer {
+    record Pad(int input, int output, int top, int bottom, int left, int right) implements OneInput {
         public String opName() { return "PAD"; }
     }
 
@@ -118,7 +130,7 @@ public sealed interface Layer {
                           float[] weights, // [Cout][Cin]
                           float[] bias,    // [Cout]
                           float lo, float hi,
-                          float[] weightScales) implements Layer { // as Conv2D#weightScales
+                          float[] weightScales) implements OneInput { // as Conv2D#weightScales
 
         /** Float weights. */
         public FullyConnected(int input, int output, int cin, int cout, float[] weights, float[] bias, float lo, float hi) {
@@ -129,7 +141,7 @@ public sealed interface Layer {
     }
 
     /** Softmax over the last axis with TFLite's beta. */
-    record Softmax(int input, int output, float beta) implements Layer {
+    record Softmax(int input, int output, float beta) implements OneInput {
         public String opName() { return "SOFTMAX"; }
     }
 
@@ -139,7 +151,7 @@ public sealed interface Layer {
      * samples at pixel centres ((x + 0.5) * scale - 0.5); neither: x * in / out.
      */
     record ResizeBilinear(int input, int output, boolean alignCorners, boolean halfPixelCenters,
-                          float lo, float hi) implements Layer {
+                          float lo, float hi) implements OneInput {
         public String opName() { return "RESIZE_BILINEAR"; }
     }
 
@@ -163,7 +175,7 @@ public sealed interface Layer {
     }
 
     /** ARG_MAX over channels: {@code [H][W][C] -> [H][W]} class index, the first index on ties (TFLite's rule). */
-    record ArgMax(int input, int output) implements Layer {
+    record ArgMax(int input, int output) implements OneInput {
         public String opName() { return "ARG_MAX"; }
     }
 
@@ -171,7 +183,7 @@ public sealed interface Layer {
      * A change of shape only (RESHAPE, SQUEEZE, and QUANTIZE/DEQUANTIZE, which are identities on real values).
      * Executors alias the output to the input's memory.
      */
-    record Reshape(int input, int output, String fromOp) implements Layer {
+    record Reshape(int input, int output, String fromOp) implements OneInput {
         public String opName() { return fromOp; }
     }
 }

@@ -58,7 +58,7 @@ final class LayerGrouping {
             alias[t] = t;
         }
         for (Layer l : g.layers()) {
-            for (int t : inputsOf(l)) {
+            for (int t : l.inputs()) {
                 consumers[t]++;
             }
         }
@@ -90,7 +90,7 @@ final class LayerGrouping {
                 i += used;
                 continue;
             }
-            units.add(new Unit(new Layer[] {l}, inputsOf(l), l.output(), false, -1));
+            units.add(new Unit(new Layer[] {l}, l.inputs(), l.output(), false, -1));
             i++;
         }
     }
@@ -251,43 +251,6 @@ final class LayerGrouping {
             t = alias[t];
         }
         return t;
-    }
-
-    static int[] inputsOf(Layer l) {
-        if (l instanceof Layer.Add a) {
-            return new int[] {a.inputA(), a.inputB()};
-        }
-        if (l instanceof Layer.Conv2D c) {
-            return new int[] {c.input()};
-        }
-        if (l instanceof Layer.DepthwiseConv2D d) {
-            return new int[] {d.input()};
-        }
-        if (l instanceof Layer.AveragePool2D p) {
-            return new int[] {p.input()};
-        }
-        if (l instanceof Layer.Mean m) {
-            return new int[] {m.input()};
-        }
-        if (l instanceof Layer.Pad p) {
-            return new int[] {p.input()};
-        }
-        if (l instanceof Layer.FullyConnected f) {
-            return new int[] {f.input()};
-        }
-        if (l instanceof Layer.Softmax s) {
-            return new int[] {s.input()};
-        }
-        if (l instanceof Layer.ResizeBilinear r) {
-            return new int[] {r.input()};
-        }
-        if (l instanceof Layer.Concatenation c) {
-            return c.inputs().clone();
-        }
-        if (l instanceof Layer.ArgMax a) {
-            return new int[] {a.input()};
-        }
-        return new int[] {((Layer.Reshape) l).input()};
     }
 }
 
