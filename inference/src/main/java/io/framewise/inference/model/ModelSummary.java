@@ -34,7 +34,7 @@ public record ModelSummary(String model, List<Row> rows, List<SeparablePair> pai
         List<Layer> layers = graph.layers();
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            int[] in = graph.tensor(firstInput(layer)).shape();
+            int[] in = graph.tensor(layer.inputs()[0]).shape();
             TensorInfo out = graph.tensor(layer.output());
             long p = 0;
             long m = 0;
@@ -61,35 +61,6 @@ public record ModelSummary(String model, List<Row> rows, List<SeparablePair> pai
             params += p;
         }
         return new ModelSummary(graph.name(), List.copyOf(rows), List.copyOf(pairs), macs, params);
-    }
-
-    private static int firstInput(Layer layer) {
-        if (layer instanceof Layer.Conv2D l) {
-            return l.input();
-        } else if (layer instanceof Layer.DepthwiseConv2D l) {
-            return l.input();
-        } else if (layer instanceof Layer.Add l) {
-            return l.inputA();
-        } else if (layer instanceof Layer.AveragePool2D l) {
-            return l.input();
-        } else if (layer instanceof Layer.Mean l) {
-            return l.input();
-        } else if (layer instanceof Layer.Pad l) {
-            return l.input();
-        } else if (layer instanceof Layer.FullyConnected l) {
-            return l.input();
-        } else if (layer instanceof Layer.Softmax l) {
-            return l.input();
-        } else if (layer instanceof Layer.Reshape l) {
-            return l.input();
-        } else if (layer instanceof Layer.ResizeBilinear l) {
-            return l.input();
-        } else if (layer instanceof Layer.Concatenation l) {
-            return l.inputs()[0];
-        } else if (layer instanceof Layer.ArgMax l) {
-            return l.input();
-        }
-        throw new IllegalArgumentException("unknown layer " + layer);
     }
 
     /** A fixed-width table of every layer, the separable pairs, and the totals. */

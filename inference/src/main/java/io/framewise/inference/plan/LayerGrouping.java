@@ -253,4 +253,3 @@ final class LayerGrouping {
         return t;
     }
 }
-
