@@ -117,7 +117,12 @@ public final class LocalCluster {
         List<Process> started = new ArrayList<>();
         boolean ok = false;
         try {
-            int zkPort = freePort();
+            // every port chosen before any process starts, all at once: one at a time, a port closed
+            // again could come back for the next call (a CI run gave broker 1 and the REST endpoint
+            // both 57337), and a started process's outgoing connections draw from the same range
+            int[] ports = freePorts(2 + 2 * s.brokers());
+            int zkPort = ports[0];
+            int restPort = ports[1];
             String zk = "127.0.0.1:" + zkPort;
             startZooKeeper(dir, s, zkPort, pids, started);
 
@@ -125,8 +130,8 @@ public final class LocalCluster {
             int[] controllerPorts = new int[s.brokers()];
             StringBuilder voters = new StringBuilder();
             for (int i = 0; i < s.brokers(); i++) {
-                brokerPorts[i] = freePort();
-                controllerPorts[i] = freePort();
+                brokerPorts[i] = ports[2 + 2 * i];
+                controllerPorts[i] = ports[3 + 2 * i];
                 voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts[i]);
             }
             StringBuilder bootstrap = new StringBuilder();
@@ -135,7 +140,6 @@ public final class LocalCluster {
             }
             startKafka(dir, s, brokerPorts, controllerPorts, voters.toString(), pids, started);
 
-            int restPort = freePort();
             Path conf = writeFlinkConfig(dir, zk, restPort, s);
             String webUi = "http://127.0.0.1:" + restPort;
             startFlink(dir, conf, s, pids, started);
@@ -462,11 +466,23 @@ public final class LocalCluster {
                 "logger.kafkacommon.name = org.apache.kafka.common", "logger.kafkacommon.level = WARN", ""));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
+    /** {@code n} distinct free ports on 127.0.0.1: their sockets are all held open until every one is bound. */
+    static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket();
+                held.add(s);
+                s.setReuseAddress(false);
+                s.bind(new InetSocketAddress("127.0.0.1", 0));
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
         }
     }
 
