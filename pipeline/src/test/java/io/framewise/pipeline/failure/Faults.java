@@ -45,7 +45,10 @@ final class Faults {
          * Blocks one checkpoint's snapshot until the checkpoint coordinator aborted that checkpoint
          * (its timeout expired: the abort reaches the other subtask, whose task thread is free), so the
          * stall is exactly as long as the timeout, however busy the machine. {@code stallMs} only
-         * bounds the wait, in case the abort never comes; then the snapshot fails instead.
+         * bounds the wait, in case the abort never comes; then the snapshot fails instead. With no
+         * tolerated checkpoint failures the expiry also restarts the job, and the restart may cancel
+         * the stalled task (an interrupt) before the abort reaches the operator: recorded apart
+         * ({@code .stalledUntilCancelled}), as it ends the stall at the same moment for the same reason.
          */
         STALL_SNAPSHOT
     }
@@ -154,11 +157,16 @@ final class Faults {
             }
             if (kind == Kind.STALL_SNAPSHOT && afterACompletedCheckpoint && fire(id)) {
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(stallMs);
-                while (aborted(name) < id) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("checkpoint " + id + " not aborted within " + stallMs + " ms");
+                try {
+                    while (aborted(name) < id) {
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException("checkpoint " + id + " not aborted within " + stallMs + " ms");
+                        }
+                        Thread.sleep(5);
                     }
-                    Thread.sleep(5);
+                } catch (InterruptedException cancelled) {
+                    counter(name + (aborted(name) >= id ? ".stalledUntilAborted" : ".stalledUntilCancelled")).set(id);
+                    throw cancelled;
                 }
                 counter(name + ".stalledUntilAborted").set(id);
             }
